@@ -1,0 +1,59 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench run-services migrate seed messages clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Embedded default: SQLite in the project folder, Celery eager, demo county loaded on first start.
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Ruff, migrations check, then the whole pytest suite (e2e included; benchmarks excluded).
+# SQLite unless DATABASE_URL is set. Installs Debian chromium for the browser tests when it can.
+test: $(VENV)/.dev
+	@bash .ci/ensure-browser || true
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=0 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev
+	$(PY) -m pytest tests/benchmarks -s -p no:randomly $(PYTEST_ARGS)
+
+migrate: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+
+# Production-like: web + Celery worker + beat against DATABASE_URL / REDIS_URL (see Procfile).
+run-services: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/honcho start
+
+# Regenerate the Chinese catalogue after changing UI strings, then translate and compile it.
+messages: $(VENV)/.dev
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

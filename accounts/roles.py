@@ -1,0 +1,28 @@
+"""The roles of DOMAIN.md "Who uses the system", in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY = "city", _("City organization department")
+    COUNTY = "county", _("County organization department")
+    TOWNSHIP = "township", _("Township election office")
+    CLERK = "clerk", _("Village election committee clerk")
+    DEPARTMENT = "department", _("Joint-review department")
+    ADMIN = "admin", _("Administrator")
+
+
+# The region level each role's jurisdiction must be anchored at (None: any level, or none at all).
+REGION_LEVEL_FOR_ROLE = {
+    Role.CITY: "city",
+    Role.COUNTY: "county",
+    Role.TOWNSHIP: "township",
+    Role.CLERK: "village",
+    Role.DEPARTMENT: None,
+    Role.ADMIN: None,
+}
+
+# Roles that read and act on many villages (reviewers and township staff): they may search people
+# across their jurisdiction and see unmasked ID numbers where a later issue allows it.
+SUPERVISING_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP})

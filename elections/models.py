@@ -1,0 +1,217 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+
+from .regions import PREFIX_LENGTH
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village / community")
+
+
+class Region(models.Model):
+    """行政区划: one unit of the province → city → county → township → village tree.
+
+    Keyed by the 12-digit statistical division code, so everything under a unit is one prefix query on
+    an indexed column (see accounts.scoping). Villages carry the attributes of DOMAIN.md "Geography".
+    """
+
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[RegexValidator(r"^\d{12}$")]
+    )
+    name = models.CharField(_("name"), max_length=60)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_community = models.BooleanField(_("urban community"), default=False)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    party_members = models.PositiveIntegerField(_("Party members"), default=0)
+    village_groups = models.PositiveSmallIntegerField(_("village groups"), default=0)
+    weak_party_organization = models.BooleanField(_("weak and lax Party organization"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "code"
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [
+            # LIKE 'prefix%' uses a B-tree only with the pattern operator class on PostgreSQL.
+            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="region_code_12_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    def descendants(self) -> models.QuerySet["Region"]:
+        return Region.objects.filter(code__startswith=self.prefix).exclude(pk=self.pk)
+
+    def ancestors(self) -> list["Region"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in [*self.ancestors()[1:], self])
+
+
+class ElectionCycle(models.Model):
+    """换届周期: one five-yearly round of elections for a region, with the rule settings provinces vary.
+
+    Defaults are those of DOMAIN.md; an administrator edits them per cycle. Later issues add the settings
+    of their own rules here (or in a related settings model).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    year = models.PositiveSmallIntegerField(_("election year"))
+    reference_date = models.DateField(
+        _("age reference date"), help_text=_("Ages of candidates are counted on this date (e.g. 1 January).")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    is_current = models.BooleanField(_("current"), default=True)
+
+    roll_publication_days = models.PositiveSmallIntegerField(
+        _("roll published at least N days before election day"), default=20
+    )
+    candidate_list_days = models.PositiveSmallIntegerField(
+        _("formal candidates published at least N days before"), default=5
+    )
+    voting_notice_days = models.PositiveSmallIntegerField(
+        _("voting arrangements announced at least N days before"), default=3
+    )
+    objection_answer_days = models.PositiveSmallIntegerField(
+        _("objections answered within N days"), default=3
+    )
+    handover_days = models.PositiveSmallIntegerField(_("handover within N days of the result"), default=10)
+    risk_red_max = models.DecimalField(_("red: score at most"), max_digits=5, decimal_places=2, default=60)
+    risk_green_min = models.DecimalField(
+        _("green: score at least"), max_digits=5, decimal_places=2, default=80
+    )
+    risk_middle_label = models.CharField(
+        _("label of the middle band"),
+        max_length=10,
+        default="orange",
+        choices=[("orange", _("Orange")), ("yellow", _("Yellow"))],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "region__code"
+    jurisdiction_includes_ancestors = True
+
+    class Meta:
+        verbose_name = _("election cycle")
+        verbose_name_plural = _("election cycles")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_red_max__lt=models.F("risk_green_min")), name="cycle_risk_bands_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    """The stages of DOMAIN.md "The lifecycle of one village's election"; moved only by the workflow."""
+
+    PREPARATION = "preparation", _("Preparation")
+    PARTY_ELECTION = "party_election", _("Party organization election")
+    COMMITTEE_ELECTION = "committee_election", _("Villagers' committee election")
+    SUPERVISION = "supervision", _("Supervision committee")
+    HANDOVER = "handover", _("Handover")
+    COMPLETED = "completed", _("Completed")
+    POSTPONED = "postponed", _("Postponed")
+
+
+class VillageElection(models.Model):
+    """村级换届: the election of one village in one cycle (its stage, election day and seats).
+
+    `division_code` repeats the village's code (which never changes) so that jurisdiction filters on the
+    busiest tables are a prefix match without a join.
+    """
+
+    cycle = models.ForeignKey(
+        ElectionCycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="village_elections"
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="elections"
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
+    election_day = models.DateField(_("election day"), null=True, blank=True)
+    party_seats = models.PositiveSmallIntegerField(
+        _("Party committee seats"), default=5, validators=[MinValueValidator(3), MaxValueValidator(7)]
+    )
+    committee_seats = models.PositiveSmallIntegerField(
+        _("villagers' committee seats"), default=5, validators=[MinValueValidator(3), MaxValueValidator(7)]
+    )
+    supervision_seats = models.PositiveSmallIntegerField(
+        _("supervision committee seats"), default=3, validators=[MinValueValidator(3), MaxValueValidator(5)]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("village election")
+        verbose_name_plural = _("village elections")
+        ordering = ["division_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "village"], name="one_election_per_village_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(party_seats__gte=3, party_seats__lte=7), name="party_seats_3_to_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(committee_seats__gte=3, committee_seats__lte=7), name="committee_seats_3_to_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(supervision_seats__gte=3, supervision_seats__lte=5),
+                name="supervision_seats_3_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["division_code"], name="ve_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} · {self.cycle}"
+
+    def save(self, *args, **kwargs):
+        self.division_code = self.village.code
+        super().save(*args, **kwargs)
