@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    dropped = ("DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the e2e harness sets the last
+    dropped = (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )  # the e2e harness sets the last
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(
