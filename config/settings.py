@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    "auditlog",
     "accounts",
+    "trail",
     "elections",
     "voters",
     "candidates",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Axes goes last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

@@ -1,0 +1,323 @@
+"""Households, residents, kinship and the voter roll (DOMAIN.md "Voter registration").
+
+Rows that a jurisdiction filter reads carry the village's 12-digit `division_code`, so scoping a roll of
+millions is an indexed prefix match without a join (see accounts.scoping).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Relation(models.TextChoices):
+    """与户主关系: a member's relationship to the head of household, as household registers record it."""
+
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    PARENT = "parent", _("Parent")
+    PARENT_IN_LAW = "parent_in_law", _("Parent-in-law")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school or less")
+    JUNIOR = "junior", _("Junior secondary")
+    SENIOR = "senior", _("Senior secondary / vocational")
+    COLLEGE = "college", _("College (dazhuan)")
+    BACHELOR = "bachelor", _("Bachelor")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class Household(models.Model):
+    """户: a household of a village, with its village group (村民小组)."""
+
+    village = models.ForeignKey("elections.Region", verbose_name=_("village"), on_delete=models.PROTECT)
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    number = models.CharField(_("household number"), max_length=30)
+    group = models.CharField(_("village group"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="household_number_per_village")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Resident(models.Model):
+    """村民: a person known to a village (household register, roll, nominee), identified by the ID number."""
+
+    village = models.ForeignKey("elections.Region", verbose_name=_("village"), on_delete=models.PROTECT)
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    name = models.CharField(_("name"), max_length=30)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    relation_to_head = models.CharField(
+        _("relationship to head"), max_length=20, choices=Relation.choices, blank=True
+    )
+    has_hukou = models.BooleanField(_("household registration in the village"), default=True)
+    party_member = models.BooleanField(_("Party member"), default=False)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        indexes = [
+            models.Index(
+                fields=["division_code"], name="resident_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["name"], name="resident_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kinship(models.Model):
+    """亲属关系: one close-relative link between two residents, for the avoidance rules (近亲属回避).
+
+    Links are stored once per pair in a canonical direction: `relation` says what `person` is to
+    `relative` (PARENT: person is the relative's parent). Derived from households or entered by hand.
+    """
+
+    class Kind(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse")
+        PARENT = "parent", _("Parent")
+        SIBLING = "sibling", _("Brother or sister")
+        GRANDPARENT = "grandparent", _("Grandparent")
+
+    class Source(models.TextChoices):
+        HOUSEHOLD = "household", _("Household register")
+        MANUAL = "manual", _("Entered by hand")
+
+    person = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kinship_out")
+    relative = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kinship_in")
+    relation = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.HOUSEHOLD)
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("kinship")
+        verbose_name_plural = _("kinships")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative", "relation"], name="kinship_once"),
+            models.CheckConstraint(condition=~Q(person=models.F("relative")), name="kinship_not_self"),
+        ]
+
+
+class Category(models.TextChoices):
+    """The three ways to be on a village's roll (Organic Law art. 13)."""
+
+    HUKOU_RESIDENT = "hukou_resident", _("Household registration here, living here")
+    HUKOU_AWAY = "hukou_away", _("Household registration here, living elsewhere, takes part")
+    NON_HUKOU_RESIDENT = "non_hukou", _("Living here 1 year or more, approved by the assembly")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    LEFT_OFF = "left_off", _("Left off")
+
+
+class LeftOffReason(models.TextChoices):
+    DECLINED = "declined", _("Declined in writing")
+    NO_ANSWER = "no_answer", _("No answer within the set period")
+    DEPRIVED = "deprived", _("Deprived of political rights")
+    DECEASED = "deceased", _("Deceased")
+    MOVED = "moved", _("Moved away")
+
+
+class VoterRegistration(models.Model):
+    """选民登记: one resident on one village's roll in one cycle.
+
+    The conditional unique constraint is the law's "no duplicates" (不重登): a person is registered in at
+    most one village per cycle; a left-off record elsewhere does not count.
+    """
+
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    cycle = models.ForeignKey("elections.ElectionCycle", on_delete=models.PROTECT, editable=False)
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    group = models.CharField(_("village group"), max_length=30, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.HUKOU_RESIDENT
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    left_off_reason = models.CharField(
+        _("reason left off"), max_length=20, choices=LeftOffReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("voter registration")
+        verbose_name_plural = _("voter registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "resident"],
+                condition=Q(status="registered"),
+                name="registered_once_per_cycle",
+            ),
+            models.UniqueConstraint(fields=["election", "resident"], name="one_registration_per_roll"),
+            models.CheckConstraint(
+                condition=Q(status="registered", left_off_reason="")
+                | Q(status="left_off") & ~Q(left_off_reason=""),
+                name="left_off_needs_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "division_code"], name="reg_cycle_code_idx"),
+        ]
+
+
+class ProxyAuthorisation(models.Model):
+    """委托投票: a written proxy from one registered voter to another, where the cycle's rules allow it."""
+
+    grantor = models.OneToOneField(VoterRegistration, on_delete=models.CASCADE, related_name="proxy_given")
+    proxy = models.ForeignKey(VoterRegistration, on_delete=models.CASCADE, related_name="proxies_held")
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    signed_on = models.DateField(_("signed on"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("proxy authorisation")
+        verbose_name_plural = _("proxy authorisations")
+        constraints = [models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self")]
+
+
+class RollPublication(models.Model):
+    """选民名单公布: the date a village's roll was published; the workflow checks it against election day."""
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="roll_publications"
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    published_on = models.DateField(_("published on"))
+    voters = models.PositiveIntegerField(_("voters on the roll"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("roll publication")
+        verbose_name_plural = _("roll publications")
+        get_latest_by = "recorded_at"
+
+
+class RollChange(models.Model):
+    """名单变更: every change to a published roll, with its reason (补登 / 更正 / 除名)."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Added (补登)")
+        CORRECT = "correct", _("Corrected (更正)")
+        REMOVE = "remove", _("Removed (除名)")
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="roll_changes"
+    )
+    registration = models.ForeignKey(
+        VoterRegistration, on_delete=models.SET_NULL, null=True, related_name="changes"
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("roll change")
+        verbose_name_plural = _("roll changes")
+        ordering = ["-at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="roll_change_needs_reason")]
+
+
+class ImportJob(models.Model):
+    """One uploaded roll file: its preview, then (once confirmed) its import; runs as a Celery task."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKING = "checking", _("Checking")
+        PREVIEWED = "previewed", _("Checked, awaiting confirmation")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="imports"
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    file = models.FileField(_("file"), upload_to="roll-imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("roll import")
+        verbose_name_plural = _("roll imports")
+        ordering = ["-created_at"]
