@@ -1,0 +1,410 @@
+"""Tolerant reading of the voter rolls clerks keep in Excel (选民登记表).
+
+DOMAIN.md "Voter registration": clerks usually keep the roll in Excel. Real files have title rows above the
+header, their own words for the columns, padding spaces, full-width characters, blank rows, merged cells,
+dates typed as text and ID numbers Excel has turned into numbers. This module reads such a file into plain
+values with the Excel row numbers the clerk sees; it does not judge eligibility (that is ``rules``), and it
+rejects files that are not spreadsheets, too big, password-protected, zip bombs or full of formulas.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+import os
+import posixpath
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, NamedTuple
+from xml.etree import ElementTree
+
+import python_calamine
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+
+from voters import codes
+from voters.rules import IdStoredAsNumberError, Issue, normalise_id_number, normalise_name, normalise_phone
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+DEFAULT_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+# Spreadsheet XML compresses about tenfold; a hundredfold only comes from deliberately repetitive content.
+MAX_COMPRESSION_RATIO = 100
+HEADER_SEARCH_ROWS = 10
+REQUIRED_FIELDS = ("name", "id_number")
+
+# Canonical field -> the headers clerks write for it, compared after ``_header_key``.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名字", "选民姓名"),
+    "id_number": (
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号码",
+        "身份证",
+        "居民身份证号码",
+        "公民身份证号码",
+    ),
+    "sex": ("性别",),
+    "birth_date": ("出生日期", "出生年月", "出生年月日"),
+    "group": ("村民小组", "组别", "小组", "所属小组", "组"),
+    "household_no": ("户号", "户编号"),
+    "relation_to_head": ("与户主关系", "关系"),
+    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "电话号码"),
+    "address": ("住址", "家庭住址", "现住址"),
+    "category": ("登记类别", "类别"),
+    "party_member": ("党员", "是否党员"),
+    "education": ("文化程度", "学历"),
+    "note": ("备注",),
+}
+_FIELD_BY_HEADER = {header: field for field, headers in HEADER_SYNONYMS.items() for header in headers}
+# Whitespace anywhere (姓  名), required-field stars, colons and a note in brackets (身份证号(18位)).
+_HEADER_NOISE = re.compile(r"\s+|[*:]|\([^)]*\)")
+
+_SEXES = {"男": "M", "男性": "M", "M": "M", "女": "F", "女性": "F", "F": "F"}
+_PARTY_MEMBER = {
+    **dict.fromkeys(("是", "Y", "YES", "\u221a", "\u2713", "党员", "中共党员"), True),
+    **dict.fromkeys(("否", "N", "NO", "\u00d7", "\u2717", "群众", "非党员"), False),
+}
+_DATE_TEXT = re.compile(
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+)
+_DATE_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted xlsx is an OLE2 compound file whose directory names this stream (in UTF-16).
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# Calamine reads only the values formulas last computed, so formula elements (<f>) are looked for in the
+# worksheet XML, with the prefix its root element gives the spreadsheet namespace (usually none, <x:f>).
+_WORKSHEET_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_SCAN_CHUNK = 1 << 20
+
+
+class RollFileError(ValueError):
+    """The file as a whole cannot be read as a roll; ``code`` is one of the ``codes.FILE_*``."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.message: str | Promise = (
+            format_lazy(codes.MESSAGES[code], **params) if params else codes.MESSAGES[code]
+        )
+        super().__init__(code)
+
+
+class RollRow(NamedTuple):
+    """One non-blank row: its Excel row number (1-based, as Excel shows it), the cleaned value of every
+    recognised column (None when empty) and the problems found while reading its cells."""
+
+    row: int
+    values: dict[str, object]
+    issues: tuple[Issue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RollSheet:
+    """The roll found in a file: which sheet and header row, which column holds which field, the headers
+    that were not recognised or repeated a recognised one (both ignored), and the rows, read lazily
+    (one pass) after the header."""
+
+    sheet_name: str
+    header_row: int
+    columns: dict[str, int]
+    unknown_headers: list[str]
+    duplicate_headers: list[str]
+    rows: Iterator[RollRow]
+
+
+class _CellError(Exception):
+    def __init__(self, code: str, value: object = None) -> None:
+        self.code = code
+        self.value = value
+
+
+def read_roll(
+    file_or_path: str | os.PathLike[str] | IO[bytes],
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> RollSheet:
+    """Read the roll on the first visible, non-empty sheet of an xlsx, xls or ods file.
+
+    The header is the row among the first 10 that names the most known columns; it must name the
+    person's name and ID number. ``max_bytes`` limits the file, ``max_unpacked_bytes`` what an xlsx or ods
+    unpacks to (which may also be at most 100 times the file), ``max_rows`` the sheet's rows below the
+    header, blank ones included. Raises ``RollFileError`` when the file cannot be taken as a roll.
+    """
+    data = _read_bytes(file_or_path, max_bytes)
+    xlsx = _open_spreadsheet_archive(data, max_unpacked_bytes)
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            sheet_index, sheet = _first_sheet(workbook)
+            if xlsx is not None and _has_formulas(xlsx, _worksheet_path(xlsx, sheet_index)):
+                raise RollFileError(codes.FILE_FORMULAS)
+            header_index, columns, unknown, duplicates = _find_header(
+                sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+            )
+            if sheet.end[0] - header_index > max_rows:
+                raise RollFileError(codes.FILE_TOO_MANY_ROWS, limit=max_rows)
+            sheet_name = sheet.name
+            table = sheet.to_python(skip_empty_area=False)
+            merged_ranges = sheet.merged_cell_ranges or []
+    except python_calamine.PasswordError as error:
+        raise RollFileError(codes.FILE_ENCRYPTED) from error
+    except python_calamine.CalamineError as error:
+        raise RollFileError(codes.FILE_NOT_EXCEL) from error
+    _fill_merged_cells(table, merged_ranges, below=header_index)
+    rows = _read_rows(table, header_index + 1, columns)
+    first = next(rows, None)
+    if first is None:
+        raise RollFileError(codes.FILE_EMPTY)
+    return RollSheet(
+        sheet_name=sheet_name,
+        header_row=header_index + 1,
+        columns=columns,
+        unknown_headers=unknown,
+        duplicate_headers=duplicates,
+        rows=itertools.chain((first,), rows),
+    )
+
+
+def _read_bytes(file_or_path: str | os.PathLike[str] | IO[bytes], max_bytes: int) -> bytes:
+    if isinstance(file_or_path, str | os.PathLike):
+        with open(file_or_path, "rb") as file:
+            data = file.read(max_bytes + 1)
+    else:
+        file_or_path.seek(0)
+        data = file_or_path.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RollFileError(codes.FILE_TOO_LARGE, limit=round(max_bytes / 1024 / 1024))
+    if not data:
+        raise RollFileError(codes.FILE_EMPTY)
+    return data
+
+
+def _open_spreadsheet_archive(data: bytes, max_unpacked_bytes: int) -> zipfile.ZipFile | None:
+    """Identify the file by its first bytes and check a zip's sizes before anything unpacks it.
+
+    Returns the archive of an xlsx, whose sheets are then scanned for formulas; None for an xls or ods
+    (their formulas are not detected: calamine reads the values they last computed).
+    """
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            raise RollFileError(codes.FILE_ENCRYPTED)
+        return None
+    if not data.startswith(_ZIP_MAGIC):
+        raise RollFileError(codes.FILE_NOT_EXCEL)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise RollFileError(codes.FILE_NOT_EXCEL) from error
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > max_unpacked_bytes or unpacked > MAX_COMPRESSION_RATIO * len(data):
+        raise RollFileError(codes.FILE_ZIP_BOMB)
+    names = {member.filename for member in members}
+    is_xlsx = "xl/workbook.xml" in names
+    is_ods = "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE
+    if not (is_xlsx or is_ods):
+        raise RollFileError(codes.FILE_NOT_EXCEL)
+    return archive if is_xlsx else None
+
+
+def _first_sheet(workbook: python_calamine.CalamineWorkbook) -> tuple[int, python_calamine.CalamineSheet]:
+    for index, metadata in enumerate(workbook.sheets_metadata):
+        if (
+            metadata.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and metadata.visible == python_calamine.SheetVisibleEnum.Visible
+        ):
+            sheet = workbook.get_sheet_by_index(index)
+            if sheet.end is not None:
+                return index, sheet
+    raise RollFileError(codes.FILE_EMPTY)
+
+
+def _worksheet_path(archive: zipfile.ZipFile, sheet_index: int) -> str:
+    """The zip member holding the xlsx sheet at ``sheet_index``, found through the workbook's relations."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheets = [element for element in workbook.iter() if element.tag.rpartition("}")[2] == "sheet"]
+    relation_id = next(value for key, value in sheets[sheet_index].attrib.items() if key.endswith("}id"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(element.get("Target", "") for element in relations if element.get("Id") == relation_id)
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _has_formulas(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether the worksheet XML has a formula element, streamed so a large sheet is never held whole."""
+    with archive.open(member) as stream:
+        chunk = stream.read(_SCAN_CHUNK)
+        root = _WORKSHEET_PREFIX.search(chunk)
+        prefix = root.group(1) + b":" if root and root.group(1) else b""
+        formula_tag = re.compile(b"<" + re.escape(prefix) + rb"f[\s/>]")
+        tail = b""
+        while chunk:
+            if formula_tag.search(tail + chunk):
+                return True
+            tail = chunk[-len(prefix) - 3 :]
+            chunk = stream.read(_SCAN_CHUNK)
+    return False
+
+
+def _header_key(cell: object) -> str:
+    if not isinstance(cell, str):
+        return ""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", cell))
+
+
+def _find_header(top_rows: list[list[object]]) -> tuple[int, dict[str, int], list[str], list[str]]:
+    """The header row (0-based) among ``top_rows`` naming the most known fields, the column of each field,
+    and the unknown and repeated headers."""
+    best_index, best_fields = -1, set()
+    for index, row in enumerate(top_rows):
+        fields = {_FIELD_BY_HEADER[key] for key in map(_header_key, row) if key in _FIELD_BY_HEADER}
+        if len(fields) > len(best_fields):
+            best_index, best_fields = index, fields
+    if not best_fields.issuperset(REQUIRED_FIELDS):
+        raise RollFileError(codes.FILE_NO_HEADER, rows=HEADER_SEARCH_ROWS)
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    for column, cell in enumerate(top_rows[best_index]):
+        field = _FIELD_BY_HEADER.get(_header_key(cell))
+        label = " ".join(str(cell).split())
+        if field is None:
+            if label:
+                unknown.append(label)
+        elif field in columns:
+            duplicates.append(label)
+        else:
+            columns[field] = column
+    return best_index, columns, unknown, duplicates
+
+
+def _fill_merged_cells(
+    table: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]], *, below: int
+) -> None:
+    """Give every cell of a merged range below the header the value of its top-left cell, as the clerk sees
+    it: a group or household number merged over its members' rows belongs to each of them."""
+    for (top, left), (bottom, right) in ranges:
+        if top <= below:
+            continue
+        value = table[top][left]
+        for row in table[top : bottom + 1]:
+            row[left : right + 1] = [value] * (right + 1 - left)
+
+
+def _read_rows(table: list[list[object]], start: int, columns: dict[str, int]) -> Iterator[RollRow]:
+    """The non-blank rows from ``start``; rows whose cells all clean without a problem take the fast path."""
+    fields = tuple(columns)
+    plan = [(columns[field], _CLEANERS[field]) for field in fields]
+    for index in range(start, len(table)):
+        cells = table[index]
+        issues: tuple[Issue, ...] = ()
+        try:
+            values = [None if (raw := cells[column]) == "" else clean(raw) for column, clean in plan]
+        except _CellError:
+            values, issues = _clean_reporting(cells, plan, fields)
+        if issues or values.count(None) < len(fields):
+            yield RollRow(index + 1, dict(zip(fields, values, strict=True)), issues)
+
+
+def _clean_reporting(
+    cells: list[object], plan: list[tuple[int, Callable[[object], object]]], fields: tuple[str, ...]
+) -> tuple[list[object], tuple[Issue, ...]]:
+    values: list[object] = []
+    issues: list[Issue] = []
+    for field, (column, clean) in zip(fields, plan, strict=True):
+        raw = cells[column]
+        try:
+            values.append(None if raw == "" else clean(raw))
+        except _CellError as error:
+            values.append(error.value)
+            issues.append(Issue.of(error.code, field))
+    return values, tuple(issues)
+
+
+def _text(raw: object) -> str | None:
+    """Cell text with NFKC and whitespace collapsed; whole numbers without the ``.0`` Excel gives them."""
+    if isinstance(raw, str):
+        text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+    elif isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    else:
+        text = str(raw)
+    return " ".join(text.split()) or None
+
+
+def _name(raw: object) -> str | None:
+    return normalise_name(str(raw)) or None
+
+
+def _id_number(raw: object) -> str | None:
+    try:
+        return normalise_id_number(raw if isinstance(raw, int | float) else str(raw)) or None
+    except IdStoredAsNumberError as error:
+        raise _CellError(error.code, error.shown) from None
+
+
+def _phone(raw: object) -> str | None:
+    return normalise_phone(_text(raw)) or None
+
+
+def _sex(raw: object) -> str | None:
+    text = _text(raw)
+    if text is None:
+        return None
+    if text.upper() not in _SEXES:
+        raise _CellError(codes.CHOICE_INVALID)
+    return _SEXES[text.upper()]
+
+
+def _party_member(raw: object) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw)
+    if text is None:
+        return None
+    if text.upper() not in _PARTY_MEMBER:
+        raise _CellError(codes.CHOICE_INVALID)
+    return _PARTY_MEMBER[text.upper()]
+
+
+def _date(raw: object) -> datetime.date | None:
+    """A date from an Excel date cell or from text: 2001-03-05, 2001/3/5, 2001.3.5, 20010305, 2001年3月5日."""
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    text = _text(raw)
+    if text is None:
+        return None
+    match = _DATE_TEXT.fullmatch(text) or _DATE_DIGITS.fullmatch(text)
+    if match is None:
+        raise _CellError(codes.DATE_INVALID)
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        raise _CellError(codes.DATE_INVALID) from None
+
+
+_CLEANERS: dict[str, Callable[[object], object]] = {
+    "name": _name,
+    "id_number": _id_number,
+    "sex": _sex,
+    "birth_date": _date,
+    "group": _text,
+    "household_no": _text,
+    "relation_to_head": _text,
+    "phone": _phone,
+    "address": _text,
+    "category": _text,
+    "party_member": _party_member,
+    "education": _text,
+    "note": _text,
+}
