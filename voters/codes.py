@@ -49,6 +49,15 @@ FILE_TOO_MANY_ROWS = "voter.file_too_many_rows"
 FILE_NO_HEADER = "voter.file_no_header"
 FILE_EMPTY = "voter.file_empty"
 
+# Duplicates and roll changes (DOMAIN.md: 不重登; every change after publication has a reason).
+DUPLICATE_IN_FILE = "voter.duplicate_in_file"
+DUPLICATE_OTHER_VILLAGE = "voter.duplicate_other_village"
+IMPORT_CONFLICT = "voter.import_conflict"
+CHANGE_NEEDS_REASON = "voter.change_needs_reason"
+PUBLISH_EMPTY = "voter.publish_empty"
+PUBLISH_FUTURE = "voter.publish_future"
+PUBLISH_AFTER_ELECTION = "voter.publish_after_election"
+
 MESSAGES = {
     ID_LENGTH: _("The ID number must have 18 characters"),
     ID_FORMAT: _("The ID number may contain only digits, with an X allowed as the last character"),
@@ -83,6 +92,15 @@ MESSAGES = {
     FILE_TOO_MANY_ROWS: _("The sheet has more than the limit of {limit} rows"),
     FILE_NO_HEADER: _("No header row with the name and ID number columns was found in the first {rows} rows"),
     FILE_EMPTY: _("The file contains no voters"),
+    DUPLICATE_IN_FILE: _("The same ID number appears in another row of the file with different details"),
+    DUPLICATE_OTHER_VILLAGE: _("Already registered in another village in this cycle"),
+    IMPORT_CONFLICT: _(
+        "Another change to the roll happened at the same time; nothing was imported. Please try again."
+    ),
+    CHANGE_NEEDS_REASON: _("The roll is published: give the reason for these changes."),
+    PUBLISH_EMPTY: _("The roll is empty; import or register voters before publishing."),
+    PUBLISH_FUTURE: _("The publication date cannot be in the future."),
+    PUBLISH_AFTER_ELECTION: _("The roll cannot be published on or after election day."),
 }
 
 # The ID number is authoritative for birth date and sex, so a roll column that disagrees with it, or

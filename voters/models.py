@@ -142,6 +142,9 @@ class Kinship(models.Model):
             models.CheckConstraint(condition=~Q(person=models.F("relative")), name="kinship_not_self"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} → {self.relative}: {self.get_relation_display()}"
+
 
 class Category(models.TextChoices):
     """The three ways to be on a village's roll (Organic Law art. 13)."""
@@ -217,6 +220,9 @@ class VoterRegistration(models.Model):
             models.Index(fields=["cycle", "division_code"], name="reg_cycle_code_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.election}"
+
 
 class ProxyAuthorisation(models.Model):
     """委托投票: a written proxy from one registered voter to another, where the cycle's rules allow it."""
@@ -234,6 +240,9 @@ class ProxyAuthorisation(models.Model):
         verbose_name = _("proxy authorisation")
         verbose_name_plural = _("proxy authorisations")
         constraints = [models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self")]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} → {self.proxy}"
 
 
 class RollPublication(models.Model):
@@ -256,6 +265,9 @@ class RollPublication(models.Model):
         verbose_name_plural = _("roll publications")
         get_latest_by = "recorded_at"
 
+    def __str__(self) -> str:
+        return f"{self.election} · {self.published_on}"
+
 
 class RollChange(models.Model):
     """名单变更: every change to a published roll, with its reason (补登 / 更正 / 除名)."""
@@ -276,7 +288,8 @@ class RollChange(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Null when the change came from a command-line import rather than a signed-in user.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -287,6 +300,9 @@ class RollChange(models.Model):
         verbose_name_plural = _("roll changes")
         ordering = ["-at"]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="roll_change_needs_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reason}"
 
 
 class ImportJob(models.Model):
@@ -321,3 +337,6 @@ class ImportJob(models.Model):
         verbose_name = _("roll import")
         verbose_name_plural = _("roll imports")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

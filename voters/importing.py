@@ -1,0 +1,253 @@
+"""From a clerk's roll file to rows ready to write: shape checks, rules and duplicates within the file.
+
+Everything here is plain Python over tuples and dicts (no ORM): the database work — duplicates against
+the roll and other villages, the writes — is `services.import_roll`, done set-based.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from voters import codes
+from voters.rules import birth_date_from_id, check_person, sex_from_id, validate_phone
+
+# Words clerks write in the category, relationship and education columns → the model's choices.
+CATEGORY_WORDS = {
+    "hukou_resident": ("户籍在本村居住", "户籍村民", "本村居住", "在村", "户籍在村", "1"),
+    "hukou_away": ("户籍在本村不居住", "户籍在村外出", "外出", "不在村", "人户分离", "2"),
+    "non_hukou": ("非户籍", "寄居", "外来", "非户籍居住一年以上", "3"),
+}
+RELATION_WORDS = {
+    "head": ("户主", "本人"),
+    "spouse": ("配偶", "妻", "夫", "妻子", "丈夫"),
+    "child": (
+        "子",
+        "女",
+        "儿子",
+        "女儿",
+        "长子",
+        "次子",
+        "三子",
+        "长女",
+        "次女",
+        "三女",
+        "独生子",
+        "独生女",
+        "养子",
+        "养女",
+        "继子",
+        "继女",
+    ),
+    "child_in_law": ("儿媳", "女婿", "媳", "儿媳妇"),
+    "parent": ("父亲", "母亲", "父", "母", "父母"),
+    "parent_in_law": ("公公", "婆婆", "岳父", "岳母"),
+    "grandparent": ("祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶"),
+    "grandchild": ("孙子", "孙女", "外孙", "外孙女", "孙", "孙媳妇"),
+    "sibling": ("兄", "弟", "姐", "妹", "兄弟", "姐妹", "哥哥", "弟弟", "姐姐", "妹妹"),
+    "other": ("其他", "其它"),
+}
+EDUCATION_WORDS = {
+    "primary": ("小学", "文盲", "半文盲", "不识字", "小学及以下"),
+    "junior": ("初中",),
+    "senior": ("高中", "中专", "职高", "技校", "中技", "高中/中专"),
+    "college": ("大专", "专科", "高职"),
+    "bachelor": ("本科", "大学", "大学本科"),
+    "postgraduate": ("研究生", "硕士", "博士", "硕士研究生", "博士研究生"),
+}
+
+
+def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {word: key for key, words in table.items() for word in (*words, key)}
+
+
+CATEGORY = _lookup(CATEGORY_WORDS)
+RELATION = _lookup(RELATION_WORDS)
+EDUCATION = _lookup(EDUCATION_WORDS)
+
+# The fields that make two rows "the same row" for the repeated-row rule.
+ROW_FIELDS = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "group",
+    "household_no",
+    "relation_to_head",
+    "phone",
+    "address",
+    "category",
+    "party_member",
+    "education",
+)
+COLUMN_TITLES = {
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "group": "村民小组",
+    "household_no": "户号",
+    "relation_to_head": "与户主关系",
+    "phone": "联系电话",
+    "address": "住址",
+    "category": "登记类别",
+    "party_member": "是否党员",
+    "education": "文化程度",
+    "note": "备注",
+}
+
+
+@dataclass(slots=True)
+class CheckedRow:
+    """A row that passed every rule: the values to write, keyed like the models' fields."""
+
+    row: int
+    name: str
+    id_number: str
+    sex: str
+    birth_date: datetime.date
+    group: str
+    household_no: str
+    relation_to_head: str
+    phone: str
+    address: str
+    category: str
+    party_member: bool
+    education: str
+    note: str
+
+    def resident_values(self) -> tuple:
+        return (
+            self.name,
+            self.sex,
+            self.birth_date,
+            self.phone,
+            self.address,
+            self.relation_to_head,
+            self.category != "non_hukou",
+            self.party_member,
+            self.education,
+        )
+
+    def registration_values(self) -> tuple:
+        return (self.group, self.category)
+
+
+@dataclass
+class CheckResult:
+    accepted: list[CheckedRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    rejected_rows: set[int] = field(default_factory=set)
+    rows_read: int = 0
+
+
+def _error(result: CheckResult, row: int, column: str | None, code: str, message=None) -> None:
+    """Record a problem of a row: an error rejects the row, a warning is shown for acknowledgement."""
+    entry = {
+        "row": row,
+        "column": COLUMN_TITLES.get(column or "", column or ""),
+        "code": code,
+        "message": str(message if message is not None else codes.MESSAGES[code]),
+    }
+    if codes.SEVERITY.get(code) == codes.Severity.WARNING:
+        result.warnings.append(entry)
+    else:
+        result.errors.append(entry)
+        result.rejected_rows.add(row)
+
+
+def _choice(value, table: dict[str, str]) -> str | None:
+    if value in (None, ""):
+        return ""
+    return table.get(str(value).strip())
+
+
+def check_rows(rows, *, election_day: datetime.date) -> CheckResult:
+    """Apply the registration rules to every row of a roll file and find repeats within the file.
+
+    A row repeated identically registers the person once and is reported as a repeat; two rows with the
+    same ID number but different details are both rejected, each naming the other, because the clerk
+    must decide which is right (DOMAIN.md: no wrong entries, no duplicates).
+    """
+    result = CheckResult()
+    first_row_of: dict[str, tuple[int, tuple]] = {}
+    conflicting: set[str] = set()
+    candidates: list[CheckedRow] = []
+    for roll_row in rows:
+        result.rows_read += 1
+        number, values = roll_row.row, roll_row.values
+        rejected_before = len(result.rejected_rows)
+        for issue in roll_row.issues:
+            _error(result, number, issue.column, issue.code, issue.message)
+        name, id_number = values.get("name"), values.get("id_number")
+        if not name and not any(i.column == "name" for i in roll_row.issues):
+            _error(result, number, "name", codes.NAME_REQUIRED)
+        if not id_number and not any(i.column == "id_number" for i in roll_row.issues):
+            _error(result, number, "id_number", codes.REQUIRED)
+        category = _choice(values.get("category"), CATEGORY)
+        relation = _choice(values.get("relation_to_head"), RELATION)
+        education = _choice(values.get("education"), EDUCATION)
+        for column, choice in (
+            ("category", category),
+            ("relation_to_head", relation),
+            ("education", education),
+        ):
+            if choice is None:
+                _error(result, number, column, codes.CHOICE_INVALID)
+        phone = values.get("phone") or ""
+        if phone:
+            phone, phone_issues = validate_phone(phone)
+            for issue in phone_issues:
+                _error(result, number, "phone", issue.code, issue.message)
+        if name and id_number:
+            for issue in check_person(
+                name=name,
+                id_number=id_number,
+                birth_date=values.get("birth_date"),
+                sex=values.get("sex"),
+                election_day=election_day,
+            ):
+                _error(result, number, issue.column, issue.code, issue.message)
+        if len(result.rejected_rows) > rejected_before:
+            continue
+        key = tuple(values.get(f) for f in ROW_FIELDS)
+        seen = first_row_of.get(id_number)
+        if seen is not None:
+            if seen[1] == key:
+                result.duplicates.append({"row": number, "kind": "file", "other": seen[0], "identical": True})
+            else:
+                conflicting.add(id_number)
+                result.duplicates.append(
+                    {"row": number, "kind": "file", "other": seen[0], "identical": False}
+                )
+            continue
+        first_row_of[id_number] = (number, key)
+        candidates.append(
+            CheckedRow(
+                row=number,
+                name=name,
+                id_number=id_number,
+                sex=sex_from_id(id_number),
+                birth_date=birth_date_from_id(id_number),
+                group=str(values.get("group") or ""),
+                household_no=str(values.get("household_no") or ""),
+                relation_to_head=relation or "",
+                phone=phone,
+                address=str(values.get("address") or ""),
+                category=category or "hukou_resident",
+                party_member=bool(values.get("party_member")),
+                education=education or "",
+                note=str(values.get("note") or ""),
+            )
+        )
+    for checked in candidates:
+        if checked.id_number in conflicting:
+            _error(result, checked.row, "id_number", codes.DUPLICATE_IN_FILE)
+        else:
+            result.accepted.append(checked)
+    for dup in result.duplicates:
+        if not dup["identical"]:
+            _error(result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE)
+    return result
