@@ -10,6 +10,8 @@ SECTIONS = (
     ("home", _("Home"), None),
     ("elections:overview", _("Overview"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
     ("elections:list", _("Village elections"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("voters:search", _("Find a person"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("voters:conflicts", _("Roll conflicts"), {Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
 )
 
 

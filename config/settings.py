@@ -184,6 +184,10 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Roles that may see and export unmasked resident ID numbers (sensitive personal information); the
+# others see 330702********1234. Provinces differ, so it is a setting.
+ID_NUMBER_FULL_ROLES = env.list("ID_NUMBER_FULL_ROLES", default=["township"])
+
 # Uploads: a 100,000-row roll is ~10 MB; larger files are refused before they reach the importer.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

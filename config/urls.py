@@ -10,6 +10,7 @@ admin.site.site_title = _("Huanjie")
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("elections.urls")),
+    path("", include("voters.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

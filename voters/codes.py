@@ -57,6 +57,7 @@ CHANGE_NEEDS_REASON = "voter.change_needs_reason"
 PUBLISH_EMPTY = "voter.publish_empty"
 PUBLISH_FUTURE = "voter.publish_future"
 PUBLISH_AFTER_ELECTION = "voter.publish_after_election"
+IMPORT_STATE = "voter.import_state"
 
 MESSAGES = {
     ID_LENGTH: _("The ID number must have 18 characters"),
@@ -101,6 +102,7 @@ MESSAGES = {
     PUBLISH_EMPTY: _("The roll is empty; import or register voters before publishing."),
     PUBLISH_FUTURE: _("The publication date cannot be in the future."),
     PUBLISH_AFTER_ELECTION: _("The roll cannot be published on or after election day."),
+    IMPORT_STATE: _("This file was already imported or could not be read."),
 }
 
 # The ID number is authoritative for birth date and sex, so a roll column that disagrees with it, or

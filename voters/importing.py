@@ -251,3 +251,75 @@ def check_rows(rows, *, election_day: datetime.date) -> CheckResult:
         if not dup["identical"]:
             _error(result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE)
     return result
+
+
+TEMPLATE_COLUMNS = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "group",
+    "household_no",
+    "relation_to_head",
+    "phone",
+    "address",
+    "category",
+    "party_member",
+    "education",
+    "note",
+)
+
+
+def template_bytes(*, village_name: str) -> bytes:
+    """The roll template clerks download: Chinese headers, the ID column stored as text, one example row."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "选民登记"
+    ws.append([f"{village_name}选民登记表"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([COLUMN_TITLES[c] for c in TEMPLATE_COLUMNS])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(horizontal="center")
+    ws["B2"].comment = Comment(
+        "身份证号码列已设为“文本”格式，请直接粘贴18位号码；不要改成数字格式，否则后3位会丢失。", "换届系统"
+    )
+    ws["J2"].comment = Comment("户籍在本村居住 / 户籍在本村不居住 / 非户籍居住一年以上", "换届系统")
+    example = [
+        "张三",
+        "330702198001011234",
+        "男",
+        "1980-01-01",
+        "一组",
+        "001",
+        "户主",
+        "13800000000",
+        "一组12号",
+        "户籍在本村居住",
+        "否",
+        "初中",
+        "示例行，导入前请删除",
+    ]
+    ws.append(example)
+    for cell in ws[3]:
+        cell.font = Font(color="888888", italic=True)
+    widths = (10, 22, 6, 12, 10, 8, 12, 14, 20, 18, 10, 10, 20)
+    for index, width in enumerate(widths, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = width
+    # Text format for the ID and phone columns, so Excel never turns them into numbers.
+    for row in range(3, 3002):
+        ws.cell(row=row, column=2).number_format = "@"
+        ws.cell(row=row, column=8).number_format = "@"
+    ws.freeze_panes = "A3"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

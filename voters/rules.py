@@ -17,7 +17,6 @@ from typing import Literal, TypeVar
 from django.utils.functional import Promise
 from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from voters import codes
 
@@ -153,8 +152,8 @@ def validate_id_number(raw: str | int | float | None) -> tuple[str, list[Issue]]
     if number[-1] != ric.calc_check_digit(number):
         issues.append(Issue.of(codes.ID_CHECKSUM, "id_number"))
     try:
-        born = ric.get_birth_date(number)
-    except StdnumValidationError:
+        born = birth_date_from_id(number)
+    except ValueError:
         issues.append(Issue.of(codes.ID_BIRTH_DATE, "id_number"))
     else:
         if born.year < EARLIEST_BIRTH_YEAR:
@@ -165,8 +164,12 @@ def validate_id_number(raw: str | int | float | None) -> tuple[str, list[Issue]]
 
 
 def birth_date_from_id(id_number: str) -> datetime.date:
-    """The birth date written in a valid, normalised ID number (characters 7-14, YYYYMMDD)."""
-    return ric.get_birth_date(id_number)
+    """The birth date written in a normalised ID number (characters 7-14, YYYYMMDD); ValueError if none.
+
+    The same reading as ``stdnum.cn.ric.get_birth_date`` without its re-cleaning of the number, which
+    dominated the cost of checking a 100,000-row roll.
+    """
+    return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
 def sex_from_id(id_number: str) -> Sex:

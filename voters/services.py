@@ -8,15 +8,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elections.bulk import allocate_ids, insert_rows
 from elections.models import VillageElection
 from voters import codes
 from voters.importing import COLUMN_TITLES, CheckedRow, check_rows
-from voters.models import Household, Resident, RollChange, RollPublication, Status, VoterRegistration
+from voters.models import (
+    Household,
+    ImportJob,
+    Resident,
+    RollChange,
+    RollPublication,
+    Status,
+    VoterRegistration,
+)
 from voters.reading import RollFileError, read_roll
+from voters.rules import mask_id_number
 
 LOOKUP_CHUNK = 10_000
 WRITE_BATCH = 5_000
@@ -150,41 +161,58 @@ class _Plan:
     rejected_rows: set[int] = field(default_factory=set)
 
 
+EXISTING_SQL = """
+    SELECT r.id, r.id_number, r.division_code, r.name, r.sex, r.birth_date, r.phone, r.address,
+           r.relation_to_head, r.has_hukou, r.party_member, r.education,
+           g.election_id, g."group", g.category, v.name, t.name
+    FROM {source}
+    JOIN voters_resident r ON r.id_number = wanted.id_number
+    LEFT JOIN voters_voterregistration g
+           ON g.resident_id = r.id AND g.cycle_id = %s AND g.status = 'registered'
+    LEFT JOIN elections_villageelection e ON e.id = g.election_id
+    LEFT JOIN elections_region v ON v.id = e.village_id
+    LEFT JOIN elections_region t ON t.id = v.parent_id
+"""
+
+
+def _existing(cycle_id: int, id_numbers: list[str]) -> list[tuple]:
+    """Residents with these ID numbers and their registration in the cycle, in one join.
+
+    On PostgreSQL the wanted numbers travel as one array and are unnested into the join, so the query
+    count does not grow with the file; elsewhere they go in chunks of an IN list.
+    """
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = EXISTING_SQL.format(source="unnest(%s::varchar[]) AS wanted(id_number)")
+            cursor.execute(sql, [id_numbers, cycle_id])
+            return cursor.fetchall()
+        for chunk in _chunks(id_numbers, 900):
+            marks = ", ".join(["(%s)"] * len(chunk))
+            sql = EXISTING_SQL.format(source=f"(SELECT column1 AS id_number FROM (VALUES {marks})) AS wanted")
+            cursor.execute(sql, [*chunk, cycle_id])
+            found.extend(cursor.fetchall())
+    return found
+
+
 def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportReport) -> _Plan:
-    """Compare the accepted rows with the database, set-based: a fixed number of queries per 10,000 rows."""
+    """Compare the accepted rows with the database, set-based (see `_existing`)."""
     plan = _Plan()
-    by_id = {r.id_number: r for r in rows}
     residents: dict[str, tuple] = {}
-    for chunk in _chunks(list(by_id)):
-        for values in Resident.objects.filter(id_number__in=chunk).values_list(
-            "id",
-            "id_number",
-            "division_code",
-            "name",
-            "sex",
-            "birth_date",
-            "phone",
-            "address",
-            "relation_to_head",
-            "has_hukou",
-            "party_member",
-            "education",
-        ):
-            residents[values[1]] = values
     registrations: dict[int, tuple] = {}
-    resident_ids = [v[0] for v in residents.values()]
-    for chunk in _chunks(resident_ids):
-        for values in VoterRegistration.objects.filter(
-            cycle_id=election.cycle_id, resident_id__in=chunk, status=Status.REGISTERED
-        ).values_list(
-            "resident_id",
-            "election_id",
-            "group",
-            "category",
-            "election__village__name",
-            "election__village__parent__name",
-        ):
-            registrations[values[0]] = values
+    for values in _existing(election.cycle_id, [r.id_number for r in rows]):
+        born = values[5] if isinstance(values[5], datetime.date) else datetime.date.fromisoformat(values[5])
+        # SQLite hands back dates as text and booleans as 0/1: compare like with like.
+        residents[values[1]] = (
+            *values[:5],
+            born,
+            *values[6:9],
+            bool(values[9]),
+            bool(values[10]),
+            values[11],
+        )
+        if values[12] is not None:
+            registrations[values[0]] = (values[0], *values[12:])
     for row in rows:
         existing = residents.get(row.id_number)
         if existing is None:
@@ -230,57 +258,105 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
 
 
 def _households(election: VillageElection, rows: list[CheckedRow]) -> dict[str, int]:
+    """Household ids by number for the rows' households, creating the missing ones."""
     numbers = {r.household_no: r for r in rows if r.household_no}
     existing = dict(
         Household.objects.filter(village_id=election.village_id, number__in=list(numbers)).values_list(
             "number", "id"
         )
     )
-    missing = [
-        Household(
-            village_id=election.village_id,
-            division_code=election.division_code,
-            number=n,
-            group=r.group,
-            address=r.address,
-        )
-        for n, r in numbers.items()
-        if n not in existing
-    ]
-    Household.objects.bulk_create(missing, batch_size=WRITE_BATCH)
-    existing.update({h.number: h.id for h in missing})
+    missing = [(n, r) for n, r in numbers.items() if n not in existing]
+    ids = allocate_ids(Household, len(missing))
+    insert_rows(
+        Household,
+        ("id", "village_id", "division_code", "number", "group", "address"),
+        (
+            (i, election.village_id, election.division_code, n, r.group, r.address)
+            for i, (n, r) in zip(ids, missing, strict=True)
+        ),
+    )
+    existing.update((n, i) for i, (n, _) in zip(ids, missing, strict=True))
     return existing
 
 
+RESIDENT_COLUMNS = (
+    "id",
+    "village_id",
+    "division_code",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "household_id",
+    "relation_to_head",
+    "has_hukou",
+    "party_member",
+    "education",
+)
+RESIDENT_UPDATE_FIELDS = [
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "household_id",
+    "relation_to_head",
+    "has_hukou",
+    "party_member",
+    "education",
+]
+REGISTRATION_COLUMNS = (
+    "id",
+    "election_id",
+    "cycle_id",
+    "resident_id",
+    "division_code",
+    "group",
+    "category",
+    "status",
+    "left_off_reason",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
 def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Progress) -> None:
+    """Write the plan: households, residents and registrations streamed in (COPY on PostgreSQL)."""
     all_rows = plan.new + [r for r, _ in plan.new_for_existing] + [r for r, _ in plan.changed_residents]
     households = _households(election, all_rows)
-    new_residents = [
-        Resident(
-            village_id=election.village_id,
-            division_code=election.division_code,
-            name=r.name,
-            id_number=r.id_number,
-            sex=r.sex,
-            birth_date=r.birth_date,
-            phone=r.phone,
-            address=r.address,
-            household_id=households.get(r.household_no),
-            relation_to_head=r.relation_to_head,
-            has_hukou=r.category != "non_hukou",
-            party_member=r.party_member,
-            education=r.education,
-        )
-        for r in plan.new
-    ]
-    Resident.objects.bulk_create(new_residents, batch_size=WRITE_BATCH)
+    resident_ids = allocate_ids(Resident, len(plan.new))
+    insert_rows(
+        Resident,
+        RESIDENT_COLUMNS,
+        (
+            (
+                rid,
+                election.village_id,
+                election.division_code,
+                r.name,
+                r.id_number,
+                r.sex,
+                r.birth_date,
+                r.phone,
+                r.address,
+                households.get(r.household_no),
+                r.relation_to_head,
+                r.category != "non_hukou",
+                r.party_member,
+                r.education,
+            )
+            for rid, r in zip(resident_ids, plan.new, strict=True)
+        ),
+    )
     tick(0.7)
     if plan.changed_residents:
-        updated = []
-        for r, resident_id in plan.changed_residents:
-            updated.append(
+        Resident.objects.bulk_update(
+            [
                 Resident(
-                    id=resident_id,
+                    id=rid,
                     name=r.name,
                     sex=r.sex,
                     birth_date=r.birth_date,
@@ -292,39 +368,35 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
                     party_member=r.party_member,
                     education=r.education,
                 )
-            )
-        Resident.objects.bulk_update(
-            updated,
-            [
-                "name",
-                "sex",
-                "birth_date",
-                "phone",
-                "address",
-                "household_id",
-                "relation_to_head",
-                "has_hukou",
-                "party_member",
-                "education",
+                for r, rid in plan.changed_residents
             ],
+            RESIDENT_UPDATE_FIELDS,
             batch_size=WRITE_BATCH,
         )
-    to_register = [
-        (r, res.id) for r, res in zip(plan.new, new_residents, strict=True)
-    ] + plan.new_for_existing
-    registrations = [
-        VoterRegistration(
-            election_id=election.id,
-            cycle_id=election.cycle_id,
-            resident_id=resident_id,
-            division_code=election.division_code,
-            group=r.group,
-            category=r.category,
-            note=r.note,
-        )
-        for r, resident_id in to_register
-    ]
-    VoterRegistration.objects.bulk_create(registrations, batch_size=WRITE_BATCH)
+    to_register = list(zip(plan.new, resident_ids, strict=True)) + plan.new_for_existing
+    registration_ids = allocate_ids(VoterRegistration, len(to_register))
+    now = timezone.now()
+    insert_rows(
+        VoterRegistration,
+        REGISTRATION_COLUMNS,
+        (
+            (
+                reg_id,
+                election.id,
+                election.cycle_id,
+                rid,
+                election.division_code,
+                r.group,
+                r.category,
+                Status.REGISTERED,
+                "",
+                r.note,
+                now,
+                now,
+            )
+            for reg_id, (r, rid) in zip(registration_ids, to_register, strict=True)
+        ),
+    )
     tick(0.9)
     if plan.changed_registrations:
         ids = dict(
@@ -334,7 +406,7 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
         )
         VoterRegistration.objects.bulk_update(
             [
-                VoterRegistration(id=ids[rid], group=r.group, category=r.category, updated_at=timezone.now())
+                VoterRegistration(id=ids[rid], group=r.group, category=r.category, updated_at=now)
                 for r, rid in plan.changed_registrations
             ],
             ["group", "category", "updated_at"],
@@ -344,14 +416,14 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
         changes = [
             RollChange(
                 election_id=election.id,
-                registration_id=reg.id,
+                registration_id=reg_id,
                 division_code=election.division_code,
                 kind=RollChange.Kind.ADD,
                 reason=reason,
-                after={"id_number": r.id_number[-4:], "name": r.name},
                 by=by,
+                after={"name": r.name, "id_number": mask_id_number(r.id_number)},
             )
-            for reg, (r, _) in zip(registrations, to_register, strict=True)
+            for reg_id, (r, _) in zip(registration_ids, to_register, strict=True)
         ]
         changes += [
             RollChange(
@@ -359,8 +431,8 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
                 division_code=election.division_code,
                 kind=RollChange.Kind.CORRECT,
                 reason=reason,
-                after={"name": r.name},
                 by=by,
+                after={"name": r.name, "id_number": mask_id_number(r.id_number)},
             )
             for r, _ in plan.changed_registrations + plan.changed_residents
         ]
@@ -387,3 +459,91 @@ def publish_roll(*, election: VillageElection, published_on: datetime.date, by) 
     publication.full_clean()
     publication.save()
     return publication
+
+
+STORED_ERRORS = 20_000
+
+
+def start_import_job(*, election: VillageElection, upload, by) -> ImportJob:
+    """Keep an uploaded roll file and open its import job; the check runs as a task (tasks.py)."""
+    data = upload.read()
+    job = ImportJob(
+        election=election,
+        division_code=election.division_code,
+        original_name=upload.name[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    job.file.save(f"{election.division_code}-{job.sha256[:16]}.xlsx", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def _job_progress(job_id: int, start: int, span: int) -> Progress:
+    def tick(fraction: float) -> None:
+        ImportJob.objects.filter(pk=job_id).update(progress=start + int(span * fraction))
+
+    return tick
+
+
+def check_import_job(*, job_id: int) -> None:
+    """The preview: run the import as a dry run and store what it would do (idempotent)."""
+    job = ImportJob.objects.select_related("election__cycle").get(pk=job_id)
+    if job.state not in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING):
+        return
+    ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.CHECKING, progress=0)
+    with job.file.open("rb") as handle:
+        report = import_roll(
+            election=job.election,
+            file=handle,
+            by=job.uploaded_by,
+            dry_run=True,
+            progress=_job_progress(job_id, 0, 100),
+        )
+    _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.PREVIEWED)
+
+
+def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
+    """Confirm: write the accepted rows of a checked file in one transaction (idempotent on retry)."""
+    job = ImportJob.objects.select_related("election__cycle").get(pk=job_id)
+    if job.state != ImportJob.State.IMPORTING:
+        return
+    by = type(job.uploaded_by).objects.get(pk=by_id)
+    try:
+        with job.file.open("rb") as handle:
+            report = import_roll(
+                election=job.election,
+                file=handle,
+                by=by,
+                dry_run=False,
+                reason=reason,
+                progress=_job_progress(job_id, 0, 100),
+            )
+    except ValidationError as error:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED,
+            finished_at=timezone.now(),
+            result={**job.result, "failure": {"code": error.code, "message": " ".join(error.messages)}},
+        )
+        return
+    _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
+
+
+def _finish(job_id: int, report: ImportReport, state: str) -> None:
+    stored = report.as_stored()
+    stored["errors_total"] = len(stored["errors"])
+    stored["errors"] = stored["errors"][:STORED_ERRORS]
+    ImportJob.objects.filter(pk=job_id).update(
+        state=state, progress=100, result=stored, finished_at=timezone.now()
+    )
+
+
+def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
+    """Mark a previewed job for import; the roll's publication makes a reason mandatory."""
+    if job.state != ImportJob.State.PREVIEWED:
+        raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
+    if _roll_published(job.election) and not reason.strip():
+        raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, progress=0)
+    job.refresh_from_db()
+    return job

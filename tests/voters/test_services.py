@@ -150,19 +150,21 @@ def test_the_database_refuses_a_second_registration_in_the_cycle(election):
 def test_a_database_error_half_way_leaves_the_roll_as_it_was(election, clerk, monkeypatch):
     run(election, [person(1)], clerk)
     before = list(VoterRegistration.objects.values_list("id", flat=True))
-    from voters.models import VoterRegistration as Model
+    from voters import services
 
-    real = Model.objects.bulk_create
+    real = services.insert_rows
 
-    def explode(objs, **kwargs):
-        raise RuntimeError("disk full")
+    def fail_on_registrations(model, columns, rows):
+        if model is VoterRegistration:
+            raise RuntimeError("disk full")
+        return real(model, columns, rows)
 
-    monkeypatch.setattr(Model.objects, "bulk_create", explode)
+    monkeypatch.setattr(services, "insert_rows", fail_on_registrations)
     with pytest.raises(RuntimeError):
         run(election, [person(1), person(2, name="李四"), person(3, name="王五")], clerk)
-    monkeypatch.setattr(Model.objects, "bulk_create", real)
     assert list(VoterRegistration.objects.values_list("id", flat=True)) == before
     assert Resident.objects.count() == 1  # the residents written before the failure were rolled back too
+    assert Household.objects.count() == 1
 
 
 def test_a_bad_file_leaves_the_roll_untouched(election, clerk):

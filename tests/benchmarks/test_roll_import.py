@@ -1,0 +1,268 @@
+"""Speed of the roll import (issue 4): one run prints every figure and the ratios.
+
+(a)  parse a 100,000-row roll with openpyxl read-only values_only
+(a') parse it with python-calamine
+(b)  the project's full import (parse, validate, dedupe against a cycle already holding 1,000,000
+     registrations, write) on PostgreSQL; its peak memory measured in a separate process
+(c)  a plain django-import-export ModelResource import of the same rows, default options (timed on a
+     slice: it is two orders of magnitude slower)
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/huanjie_bench make bench
+"""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from random import Random
+
+import pytest
+from django.db import connection, transaction
+from openpyxl import Workbook, load_workbook
+from python_calamine import CalamineWorkbook
+
+from tests.factories import CycleFactory, VillageElectionFactory, make_id_number, region_chain
+
+ROWS = 100_000
+EXISTING = 1_000_000
+SLICE_C = 3_000
+ROOT = Path(__file__).resolve().parents[2]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何高林罗郑"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
+
+
+def make_roll(path: Path, rows: int, rng: Random, reuse: list[str]) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("选民登记")
+    ws.append(["上方村选民登记表"])
+    ws.append(["姓名", "身份证号码", "性别", "村民小组", "户号", "与户主关系", "联系电话"])
+    relations = ["户主", "配偶", "子", "女", "父亲", "母亲"]
+    for i in range(rows):
+        sex = "M" if i % 2 else "F"
+        # 250 birth dates × 400 serials: every number distinct, ages spread over 41 years.
+        birth = date(1950, 1, 1) + timedelta(days=(i // 400) * 60)
+        id_number = reuse[i] if i < len(reuse) else make_id_number("330702", birth, i % 400, sex)
+        ws.append(
+            [
+                rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                id_number,
+                "男" if sex == "M" else "女",
+                f"{i % 12 + 1}组",
+                f"H{i // 4:06d}",
+                relations[i % 6],
+                f"138{i:08d}",
+            ]
+        )
+    wb.save(path)
+
+
+def seed_existing(cycle_id: int, count: int) -> None:
+    """A million registrations in 500 other villages of the cycle, written by SQL in one statement each."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM elections_region WHERE code = '330703001000'")
+        township_id = cur.fetchone()[0]
+        cur.execute(
+            """
+            INSERT INTO elections_region (code, name, level, parent_id, is_community, population, households,
+                                          party_members, village_groups, weak_party_organization)
+            SELECT '330703001' || lpad(g::text, 3, '0'), '对照村' || g, 'village', %s, false, 2000, 600, 80, 8,
+                   false
+            FROM generate_series(2, 501) g
+            """,
+            [township_id],
+        )
+        cur.execute(
+            """
+            INSERT INTO elections_villageelection (cycle_id, village_id, division_code, stage, party_seats,
+                                                   committee_seats, supervision_seats, updated_at)
+            SELECT %s, id, code, 'preparation', 5, 5, 3, now() FROM elections_region
+            WHERE code LIKE '330703001%%' AND level = 'village' AND code NOT IN ('330703001001', '330703001999')
+            """,
+            [cycle_id],
+        )
+        cur.execute(
+            """
+            INSERT INTO voters_resident (village_id, division_code, name, id_number, sex, birth_date, phone,
+                                         address, relation_to_head, has_hukou, party_member, education)
+            SELECT r.id, r.code, '村民' || g, '1101' || lpad(g::text, 14, '0'), 'M', date '1970-01-01', '', '',
+                   '', true, false, ''
+            FROM generate_series(1, %s) g
+            JOIN elections_region r ON r.code = '330703001' || lpad((g %% 500 + 2)::text, 3, '0')
+            """,
+            [count],
+        )
+        cur.execute(
+            """
+            INSERT INTO voters_voterregistration (election_id, cycle_id, resident_id, division_code, "group",
+                                                  category, status, left_off_reason, note, created_at, updated_at)
+            SELECT e.id, e.cycle_id, res.id, res.division_code, '', 'hukou_resident', 'registered', '', '',
+                   now(), now()
+            FROM voters_resident res JOIN elections_villageelection e ON e.village_id = res.village_id
+            WHERE res.id_number LIKE '1101%%'
+            """
+        )
+        cur.execute("ANALYZE voters_resident; ANALYZE voters_voterregistration;")
+
+
+def rate(rows: int, seconds: float) -> float:
+    return rows / seconds if seconds else float("inf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roll_import_speed(postgres_only, tmp_path):
+    rng = Random(4)
+    cycle = CycleFactory()
+    target = VillageElectionFactory(
+        cycle=cycle, village=region_chain("330702001001", name="上方村"), election_day=date(2027, 1, 20)
+    )
+    region_chain("330703001001")
+    other = VillageElectionFactory(
+        cycle=cycle, village=region_chain("330703001999", name="王宅村"), election_day=date(2027, 1, 20)
+    )
+    started = time.perf_counter()
+    seed_existing(cycle.id, EXISTING)
+    setup = time.perf_counter() - started
+    # 1% of the file's people are already registered in another village: the dedupe must find them.
+    reuse = [
+        make_id_number("330781", date(1960, 1, 1) + timedelta(days=i), 7, "M") for i in range(ROWS // 100)
+    ]
+    from voters.models import Resident, VoterRegistration
+
+    residents = Resident.objects.bulk_create(
+        [
+            Resident(
+                village=other.village,
+                division_code=other.division_code,
+                name="外村人",
+                id_number=n,
+                sex="M",
+                birth_date=date(1960, 1, 1) + timedelta(days=i),
+            )
+            for i, n in enumerate(reuse)
+        ]
+    )
+    VoterRegistration.objects.bulk_create(
+        [
+            VoterRegistration(election=other, cycle=cycle, resident=r, division_code=other.division_code)
+            for r in residents
+        ]
+    )
+    path = tmp_path / "roll.xlsx"
+    make_roll(path, ROWS, rng, reuse)
+
+    def openpyxl_parse():
+        wb = load_workbook(path, read_only=True)
+        n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
+        wb.close()
+        return n
+
+    def calamine_parse():
+        return len(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+
+    a = timed(openpyxl_parse, repeat=1)
+    a_prime = timed(calamine_parse, repeat=3)
+    print(f"\nsetup {setup:.1f}s; (a) {a:.2f}s; (a') {a_prime:.2f}s", flush=True)
+
+    from voters.services import import_roll
+
+    def full_import():
+        with open(path, "rb") as handle:
+            report = import_roll(election=target, file=handle, by=None, dry_run=False)
+        assert report.created == ROWS - len(reuse) and report.rejected == len(reuse), report.as_dict()[
+            "errors"
+        ][:3]
+
+    def undo_import():
+        VoterRegistration.objects.filter(election=target).delete()
+        Resident.objects.filter(village=target.village).delete()
+        from voters.models import Household
+
+        Household.objects.filter(village=target.village).delete()
+
+    # Each run commits (so deferred foreign-key checks are paid), then is undone outside the timing.
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        full_import()
+        times.append(time.perf_counter() - started)
+        undo_import()
+    b = statistics.median(times)
+    print(f"(b) {b:.2f}s", flush=True)
+    # Peak memory: the real command in its own process (it commits; the figure includes Django itself).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "import_voters", str(path), "--election", str(target.pk), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    command_seconds = time.perf_counter() - started
+    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    assert json.loads(out.stdout)["created"] == ROWS - len(reuse)
+
+    c = timed_import_export(path, SLICE_C)
+
+    rows_b = ROWS
+    lines = [
+        f"roll import, {ROWS:,} rows, cycle holding {EXISTING + len(reuse):,} registrations (setup {setup:.1f}s)",
+        f"(a)  openpyxl read-only parse      {rate(ROWS, a):>10,.0f} rows/s  ({a:.2f}s)",
+        f"(a') python-calamine parse         {rate(ROWS, a_prime):>10,.0f} rows/s  ({a_prime:.2f}s, median of 3)",
+        f"(b)  full import on PostgreSQL     {rate(rows_b, b):>10,.0f} rows/s  ({b:.2f}s, median of 3)",
+        f"(c)  import-export ModelResource   {rate(SLICE_C, c):>10,.0f} rows/s  ({c:.2f}s for {SLICE_C:,} rows)",
+        f"(b)/(a)  = {a / b:.1f}   (target >= 2)",
+        f"(b)/(a') = {a_prime / b:.2f}  (target >= 0.25)",
+        f"(b)/(c)  = {rate(rows_b, b) / rate(SLICE_C, c):.0f}    (target >= 20)",
+        f"peak memory of the import command: {peak_mb:.0f} MB (target < 400), wall {command_seconds:.1f}s",
+    ]
+    print("\n" + "\n".join(lines))
+    assert a / b >= 2 and a_prime / b >= 0.25 and rate(rows_b, b) / rate(SLICE_C, c) >= 20
+    assert peak_mb < 400
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def timed_import_export(path: Path, rows: int) -> float:
+    """django-import-export's ModelResource with default options on the first `rows` rows."""
+    import tablib
+    from import_export import resources
+
+    from voters.models import Resident
+
+    class ResidentResource(resources.ModelResource):
+        class Meta:
+            model = Resident
+            fields = ("id", "village", "division_code", "name", "id_number", "sex", "birth_date", "phone")
+
+    table = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[2 : rows + 2]
+    village_id = Resident.objects.values_list("village_id", flat=True).first()
+    dataset = tablib.Dataset(
+        headers=["id", "village", "division_code", "name", "id_number", "sex", "birth_date", "phone"]
+    )
+    for row in table:
+        dataset.append(
+            ["", village_id, "330702001001", row[0], "9" + str(row[1])[1:], "M", "1980-01-01", str(row[6])]
+        )
+    started = time.perf_counter()
+    with transaction.atomic():
+        result = ResidentResource().import_data(dataset, dry_run=False)
+        transaction.set_rollback(True)
+    elapsed = time.perf_counter() - started
+    assert not result.has_errors()
+    return elapsed

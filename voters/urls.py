@@ -1,0 +1,19 @@
+from django.urls import path
+
+from voters import views
+
+app_name = "voters"
+urlpatterns = [
+    path("voters/election/<int:pk>/", views.roll, name="roll"),
+    path("voters/election/<int:pk>/template.xlsx", views.template_download, name="template"),
+    path("voters/election/<int:pk>/upload/", views.upload, name="upload"),
+    path("voters/election/<int:pk>/publish/", views.publish, name="publish"),
+    path("voters/election/<int:pk>/print/", views.print_roll, name="print"),
+    path("voters/election/<int:pk>/export.xlsx", views.export, name="export"),
+    path("voters/election/<int:pk>/omissions/", views.omissions, name="omissions"),
+    path("voters/import/<int:job_pk>/", views.job, name="job"),
+    path("voters/import/<int:job_pk>/confirm/", views.confirm, name="confirm"),
+    path("voters/import/<int:job_pk>/errors.xlsx", views.job_errors, name="job_errors"),
+    path("voters/search/", views.search, name="search"),
+    path("voters/conflicts/", views.conflicts, name="conflicts"),
+]

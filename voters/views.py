@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import get_visible_or_404
+from elections import selectors as election_selectors
+from elections.models import VillageElection
+from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
+from voters import selectors, services, tasks
+from voters.forms import ConfirmImportForm, PublishForm, RollUploadForm, SearchForm
+from voters.importing import template_bytes
+from voters.models import ImportJob
+
+PAGE_SIZE = 100
+
+
+def _election(request, pk) -> VillageElection:
+    return get_visible_or_404(
+        VillageElection.objects.select_related("village__parent", "cycle"), request.user, pk=pk
+    )
+
+
+def _editable(request, election):
+    if not selectors.can_edit_roll(request.user):
+        raise PermissionDenied
+
+
+def roll(request, pk):
+    """The village's roll: summary, publication, import, and the registrations by group."""
+    election = _election(request, pk)
+    rows = selectors.registrations(user=request.user, election=election)
+    group, q = request.GET.get("group", ""), request.GET.get("q", "").strip()
+    if group:
+        rows = rows.filter(group=group)
+    if q:
+        rows = rows.filter(resident__name__contains=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for registration in page:
+        registration.shown_id = selectors.shown_id(request.user, registration.resident.id_number)
+    return render(
+        request,
+        "voters/roll.html",
+        {
+            "election": election,
+            "village": election.village,
+            "page": page,
+            "summary": selectors.roll_summary(election=election),
+            "group": group,
+            "q": q,
+            "groups": selectors.groups_of(election=election),
+            "can_edit": selectors.can_edit_roll(request.user),
+            "upload_form": RollUploadForm(),
+            "publish_form": PublishForm(initial={"published_on": timezone.localdate()}),
+            "jobs": ImportJob.objects.visible_to(request.user).filter(election=election)[:5],
+            "changes": selectors.changes(user=request.user, election=election)[:20],
+        },
+    )
+
+
+def template_download(request, pk):
+    election = _election(request, pk)
+    response = HttpResponse(
+        template_bytes(village_name=election.village.name), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename=\"roll-template.xlsx\"; filename*=UTF-8''"
+        + "%E9%80%89%E6%B0%91%E7%99%BB%E8%AE%B0%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+@require_POST
+def upload(request, pk):
+    election = _election(request, pk)
+    _editable(request, election)
+    form = RollUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("voters:roll", pk=election.pk)
+    job = services.start_import_job(election=election, upload=form.cleaned_data["file"], by=request.user)
+    tasks.check_roll_import.delay(job.pk)
+    return redirect("voters:job", job_pk=job.pk)
+
+
+def _job(request, job_pk) -> ImportJob:
+    return get_visible_or_404(
+        ImportJob.objects.select_related("election__village", "uploaded_by"), request.user, pk=job_pk
+    )
+
+
+def job(request, job_pk):
+    """An uploaded file: progress while it is checked or imported, then what it holds, row by row."""
+    job = _job(request, job_pk)
+    context = {
+        "job": job,
+        "election": job.election,
+        "result": job.result,
+        "running": job.state
+        in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING, ImportJob.State.IMPORTING),
+        "published": selectors.latest_publication(election=job.election),
+        "confirm_form": ConfirmImportForm(),
+        "can_edit": selectors.can_edit_roll(request.user),
+    }
+    template = "voters/_job_status.html" if request.htmx else "voters/import_job.html"
+    return render(request, template, context)
+
+
+@require_POST
+def confirm(request, job_pk):
+    job = _job(request, job_pk)
+    _editable(request, job.election)
+    form = ConfirmImportForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.confirm_import_job(job=job, by=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("voters:job", job_pk=job.pk)
+    tasks.apply_roll_import.delay(job.pk, request.user.pk, reason)
+    return redirect("voters:job", job_pk=job.pk)
+
+
+def job_errors(request, job_pk):
+    """The rejected rows of a file as Excel, for the clerk to fix and upload again."""
+    job = _job(request, job_pk)
+    rows = ((e["row"], e["column"], e["message"], e["code"]) for e in job.result.get("errors", []))
+    return xlsx_response(
+        filename=f"{job.election.village.name}-错误行.xlsx",
+        title="错误行",
+        headers=[_("Row"), _("Column"), _("Problem"), _("Code")],
+        rows=rows,
+    )
+
+
+@require_POST
+def publish(request, pk):
+    election = _election(request, pk)
+    _editable(request, election)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid publication date."))
+        return redirect("voters:roll", pk=election.pk)
+    try:
+        publication = services.publish_roll(
+            election=election, published_on=form.cleaned_data["published_on"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The roll of %(n)s voters was published on %(date)s.")
+            % {"n": publication.voters, "date": publication.published_on},
+        )
+    return redirect("voters:roll", pk=election.pk)
+
+
+def print_roll(request, pk):
+    """The notice-board roll (A4): by village group, names in surname stroke order, no ID numbers."""
+    election = _election(request, pk)
+    return render(
+        request,
+        "voters/print_roll.html",
+        {
+            "election": election,
+            "village": election.village,
+            "groups": selectors.print_groups(election=election),
+            "publication": selectors.latest_publication(election=election),
+        },
+    )
+
+
+def export(request, pk):
+    election = _election(request, pk)
+    rows = (
+        (
+            r.group,
+            r.resident.name,
+            selectors.shown_id(request.user, r.resident.id_number),
+            r.resident.get_sex_display(),
+            r.resident.birth_date,
+            r.get_category_display(),
+            r.get_status_display(),
+            r.resident.phone,
+        )
+        for r in selectors.registrations(user=request.user, election=election).iterator(chunk_size=5000)
+    )
+    headers = [
+        _("Village group"),
+        _("Name"),
+        _("ID number"),
+        _("Sex"),
+        _("Birth date"),
+        _("Category"),
+        _("Status"),
+        _("Phone"),
+    ]
+    return xlsx_response(
+        filename=f"{election.village.name}选民名单.xlsx", title=_("Voter roll"), headers=headers, rows=rows
+    )
+
+
+def omissions(request, pk):
+    election = _election(request, pk)
+    found = selectors.omissions(election=election)
+    for person in found["household"]:
+        person.shown_id = selectors.shown_id(request.user, person.id_number)
+    for registration in found["previous"]:
+        registration.shown_id = selectors.shown_id(request.user, registration.resident.id_number)
+    return render(
+        request, "voters/omissions.html", {"election": election, "village": election.village, **found}
+    )
+
+
+def search(request):
+    """Find a person across the jurisdiction: is this person registered anywhere else?"""
+    form = SearchForm(request.GET or None)
+    results = []
+    if form.is_valid():
+        results = selectors.find_people(user=request.user, query=form.cleaned_data["q"])
+        for registration in results:
+            registration.shown_id = selectors.shown_id(request.user, registration.resident.id_number)
+    return render(request, "voters/search.html", {"form": form, "results": results})
+
+
+def conflicts(request):
+    cycle = election_selectors.current_cycle(user=request.user)
+    elections = election_selectors.village_elections(user=request.user, cycle=cycle)
+    rows = selectors.conflicts(user=request.user, elections=elections)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="选民登记冲突.xlsx",
+            title=_("Conflicts"),
+            headers=[_("Village"), _("Row"), _("Already registered in"), _("File")],
+            rows=((r["village"], r["row"], r["other"], r["file"]) for r in rows),
+        )
+    return render(request, "voters/conflicts.html", {"rows": rows, "cycle": cycle})
