@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -107,12 +109,25 @@ def test_a_village_has_one_election_per_cycle():
     assert ElectionCycle.objects.count() == 1
 
 
-def test_seed_demo_builds_a_county_with_every_role(capsys):
-    call_command("seed_demo", "--scale", "300")
+def test_demo_tree_is_a_realistic_county_of_300_villages():
+    from random import Random
+
+    from elections.demo import DemoContext, build_tree
+
+    build_tree(DemoContext(rng=Random(1), villages=300, today=date(2026, 11, 24)))
     assert Region.objects.filter(level="village").count() == 300
     assert Region.objects.filter(level="township").count() >= 20
     assert Region.objects.filter(level="county").count() >= 2
-    assert VillageElection.objects.count() == 300
+    names = list(Region.objects.filter(level="village").values_list("name", flat=True))
+    assert all(n.endswith(("村", "社区")) for n in names)
+    assert 200 < sum(Region.objects.filter(level="village").values_list("population", flat=True)) / 300 < 5000
+
+
+def test_seed_demo_builds_every_role_a_roll_and_a_problem_upload(capsys):
+    from voters.models import ImportJob, VoterRegistration
+
+    call_command("seed_demo", "--scale", "20")
+    assert VillageElection.objects.count() == 20
     out = capsys.readouterr().out
     for username in (
         "admin",
@@ -123,25 +138,22 @@ def test_seed_demo_builds_a_county_with_every_role(capsys):
         "department_reviewer",
     ):
         assert username in out
-    names = list(Region.objects.filter(level="village").values_list("name", flat=True))
-    assert all(n.endswith(("村", "社区")) for n in names)
+    assert VoterRegistration.objects.count() > 20 * 100
+    job = ImportJob.objects.get()
+    assert {"voter.under_age", "voter.id_checksum", "voter.duplicate_other_village"} <= {
+        e["code"] for e in job.result["errors"]
+    }
 
 
 def test_seed_demo_is_deterministic_for_a_seed():
-    call_command("seed_demo", "--scale", "40")
+    call_command("seed_demo", "--scale", "20")
     first = list(Region.objects.order_by("code").values_list("code", "name", "population"))
-    from accounts.models import User
-
-    User.objects.all().delete()
-    VillageElection.objects.all().delete()
-    ElectionCycle.objects.all().delete()
-    for level in ("village", "township", "county", "city", "province"):
-        Region.objects.filter(level=level).delete()
-    call_command("seed_demo", "--scale", "40")
+    call_command("flush", "--noinput")
+    call_command("seed_demo", "--scale", "20")
     assert list(Region.objects.order_by("code").values_list("code", "name", "population")) == first
 
 
 def test_seed_demo_if_empty_leaves_existing_data_alone(capsys):
-    call_command("seed_demo", "--scale", "40")
+    call_command("seed_demo", "--scale", "20")
     call_command("seed_demo", "--if-empty")
-    assert Region.objects.filter(level="village").count() == 40
+    assert Region.objects.filter(level="village").count() == 20
