@@ -22,5 +22,19 @@ def _plain_http_settings():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in the calling thread unless a test asks for the real worker (marker `celery_worker`)."""
+    if "celery_worker" in request.keywords or not settings.configured:
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")

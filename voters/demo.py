@@ -51,7 +51,7 @@ def seed(ctx) -> None:
         first_county = elections[0].division_code[:6]
         elections = [e for e in elections if e.division_code.startswith(first_county)]
     rng = ctx.rng
-    serials: dict[tuple[str, datetime.date], int] = {}
+    serials: dict[tuple[str, datetime.date, str], int] = {}
     residents, registrations, households = [], [], []
     now = timezone.now()
     for election in elections:
@@ -87,7 +87,10 @@ def seed(ctx) -> None:
                     )
                 )
             for relation, sex, birth, family in people[:members_left]:
-                serial = serials[(region, birth)] = serials.get((region, birth), 0) + 1
+                # At most 500 people of one sex per county and birth day have distinct order codes.
+                while serials.get((region, birth, sex), 0) >= 499:
+                    birth += datetime.timedelta(days=1)
+                serial = serials[(region, birth, sex)] = serials.get((region, birth, sex), 0) + 1
                 resident = [
                     None,
                     village.id,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from elections.bulk import allocate_ids, insert_rows
 from elections.models import VillageElection
+from trail.services import record_bulk
 from voters import codes
 from voters.importing import COLUMN_TITLES, CheckedRow, check_rows
 from voters.models import (
@@ -128,6 +129,12 @@ def import_roll(
     try:
         with transaction.atomic():
             _write(election=election, plan=plan, by=by, reason=reason if published else "", tick=tick)
+            # Bulk writes bypass the per-object capture: the import records its own trail entry.
+            record_bulk(actor=by, action="import", model=VoterRegistration, division_code=election.division_code,
+                        summary=_("Roll import into %(village)s") % {"village": election.village.name},
+                        counts={"created": report.created, "updated": report.updated,
+                                "unchanged": report.unchanged, "rejected": report.rejected},
+                        sha256=report.sha256)
     except IntegrityError as error:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)

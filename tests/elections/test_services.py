@@ -145,6 +145,7 @@ def test_seed_demo_builds_every_role_a_roll_and_a_problem_upload(capsys):
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_seed_demo_is_deterministic_for_a_seed():
     call_command("seed_demo", "--scale", "20")
     first = list(Region.objects.order_by("code").values_list("code", "name", "population"))

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import AuditFinding, FinanceCleanup, OutgoingAudit, TermEvaluation
+
+
+class FindingInline(admin.TabularInline):
+    model = AuditFinding
+    extra = 0
+    fields = ("description", "severity", "amount", "rectification", "rectified_on", "note")
+
+
+@admin.register(OutgoingAudit)
+class OutgoingAuditAdmin(admin.ModelAdmin):
+    list_display = (
+        "division_code",
+        "election",
+        "committees",
+        "auditor_kind",
+        "auditor_name",
+        "status",
+        "started_on",
+        "completed_on",
+        "published_to_villagers_on",
+    )
+    list_filter = ("status", "auditor_kind", "committees")
+    search_fields = ("=division_code", "auditor_name", "election__village__name")
+    raw_id_fields = ("election", "recorded_by")
+    list_select_related = ("election__village", "election__cycle")
+    inlines = [FindingInline]
+    list_per_page = 50
+
+
+@admin.register(AuditFinding)
+class AuditFindingAdmin(admin.ModelAdmin):
+    list_display = ("division_code", "description", "severity", "amount", "rectification", "rectified_on")
+    list_filter = ("severity", "rectification")
+    search_fields = ("=division_code", "description")
+    raw_id_fields = ("audit",)
+    list_per_page = 50
+
+
+@admin.register(FinanceCleanup)
+class FinanceCleanupAdmin(admin.ModelAdmin):
+    list_display = ("division_code", "election", "completed_on", "funds_yuan", "assets_yuan", "resources_mu")
+    search_fields = ("=division_code",)
+    raw_id_fields = ("election", "recorded_by")
+    list_select_related = ("election__village", "election__cycle")
+    list_per_page = 50
+
+
+@admin.register(TermEvaluation)
+class TermEvaluationAdmin(admin.ModelAdmin):
+    list_display = ("division_code", "resident", "year", "position", "rating", "evaluated_on", "evaluated_by")
+    list_filter = ("rating", "position", "year")
+    search_fields = ("=division_code", "resident__name", "evaluated_by")
+    raw_id_fields = ("resident", "recorded_by")
+    list_select_related = ("resident",)
+    list_per_page = 50

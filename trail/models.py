@@ -1,0 +1,134 @@
+"""The activity trail (操作留痕): an append-only, hash-chained record of every change to election data.
+
+django-auditlog captures single-object changes through model signals; `trail.receivers` turns each of its
+log entries into a chained TrailEntry. Bulk writes, which fire no signals, record themselves through
+`trail.services.record_bulk`. The chain and the PostgreSQL trigger of migration 0002 make an edit or
+removal of any entry visible to `python manage.py verify_trail`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove a trail entry: the trail is append-only."""
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    BULK = "bulk", _("Bulk change")
+
+
+class TrailQuerySet(ScopedQuerySet):
+    """Scoped like every other model; queryset-wide updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("trail entries cannot be updated")
+
+    update.alters_data = True
+
+    def delete(self):
+        raise AppendOnlyError("trail entries cannot be deleted")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class TrailEntry(models.Model):
+    """留痕记录: one change (who, when, what, before → after), chained to the entry before it by hash.
+
+    `seq` is assigned under the chain lock as the previous entry's seq + 1, so the numbers have no gaps
+    and a missing number is a removed entry. `division_code` is the village (or region) the change
+    belongs to, for jurisdiction scoping.
+    """
+
+    seq = models.BigIntegerField(_("number"), primary_key=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        # The trail never changes, not even when a user is deleted: the entry keeps the user's id and
+        # name (hashed), so there is no database constraint to cascade or null it.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model_label = models.CharField(_("kind of record"), max_length=100)
+    object_pk = models.CharField(_("record"), max_length=64, blank=True)
+    object_repr = models.CharField(_("description"), max_length=200, blank=True)
+    division_code = models.CharField(_("division code"), max_length=12, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = TrailQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("trail entry")
+        verbose_name_plural = _("trail entries")
+        ordering = ["-seq"]
+        indexes = [
+            # One village's trail, newest first; the pattern operator class also serves prefix scoping.
+            models.Index(
+                fields=["division_code", "seq"],
+                name="trail_code_seq_idx",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+            models.Index(fields=["model_label", "object_pk"], name="trail_object_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="trail_seq_positive"),
+            models.CheckConstraint(
+                condition=Q(action__in=[a.value for a in Action]), name="trail_action_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("trail entries cannot be changed once written")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("trail entries cannot be deleted")
+
+    def hashed_fields(self) -> dict:
+        from .chain import HASHED_FIELDS
+
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+
+class ChainHead(models.Model):
+    """链头: the number and hash of the newest entry, updated with every append in the same transaction.
+
+    It lets `verify_trail` notice entries removed from the end of the chain, or rows added after it
+    without going through the trail; the entries remain the source of truth.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(_("number"))
+    hash = models.CharField(_("hash"), max_length=64)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("trail chain head")
+        verbose_name_plural = _("trail chain head")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="trail_one_chain_head")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

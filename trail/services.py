@@ -1,0 +1,241 @@
+"""Writes and checks of the activity trail: append an entry to the chain, record a bulk write, verify.
+
+Appending is serialised: on PostgreSQL a transaction-scoped advisory lock (held until the writer's
+outermost transaction commits) makes sure no two writers chain onto the same previous entry. SQLite has
+one writer at a time: a second writer that read the same previous entry cannot write and fails ("database
+is locked") rather than fork the chain; SQLite is the embedded single-user default, not production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from . import codes
+from .chain import GENESIS, HASHED_FIELDS, entry_hash, plain_json
+from .models import Action, ChainHead, TrailEntry
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# pg_advisory_xact_lock key of the chain: any constant no other code of the project uses ("trail").
+CHAIN_LOCK_KEY = 0x747261696C
+CODE_RE = re.compile(r"^\d{12}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+_acting_user: ContextVar[User | None] = ContextVar("trail_acting_user", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(user: User | None) -> Iterator[None]:
+    """Attribute the changes made inside the block to `user` (commands, Celery tasks, services).
+
+    Web requests are attributed by django-auditlog's middleware already; this also works where there is
+    no request, and nests cleanly.
+    """
+    token = _acting_user.set(user)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def current_actor() -> User | None:
+    return _acting_user.get()
+
+
+def _lock_chain(using: str) -> None:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def append(
+    *,
+    action: str,
+    model_label: str,
+    object_pk: str = "",
+    object_repr: str = "",
+    division_code: str = "",
+    changes: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    actor: User | None = None,
+) -> TrailEntry:
+    """Append one entry to the chain (the low-level door; callers use the registry or record_bulk)."""
+    using = router.db_for_write(TrailEntry)
+    with transaction.atomic(using=using):
+        _lock_chain(using)
+        last = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
+        now = timezone.now()
+        entry = TrailEntry(
+            seq=(last["seq"] + 1) if last else 1,
+            # Never earlier than the entry before, so that time runs forward along the chain even when
+            # the clocks of two web servers disagree.
+            at=max(now, last["at"]) if last else now,
+            actor=actor,
+            actor_name=str(actor)[:150] if actor else "",
+            action=action,
+            model_label=model_label,
+            object_pk=str(object_pk)[:64],
+            object_repr=str(object_repr)[:200],
+            division_code=division_code,
+            changes=plain_json(dict(changes or {})),
+            extra=plain_json(dict(extra or {})),
+            prev_hash=last["hash"] if last else GENESIS,
+        )
+        entry.hash = entry_hash(entry.hashed_fields())
+        entry.save(using=using)
+        ChainHead.objects.using(using).update_or_create(
+            pk=1, defaults={"seq": entry.seq, "hash": entry.hash, "at": entry.at}
+        )
+    return entry
+
+
+def record_bulk(
+    *,
+    actor: User | None,
+    action: str,
+    model: type[models.Model] | str,
+    division_code: str,
+    summary: str,
+    counts: Mapping[str, int],
+    sha256: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> TrailEntry:
+    """Record a write that model signals do not see (bulk_create, update(), an import, a recompute).
+
+    `action` says what the bulk write did ("import", "recompute", "create"…); the entry's own action is
+    always Action.BULK. `division_code` is the 12-digit code of the region it touched (a village for a
+    roll import, a county for the weekly recompute), `counts` the rows per outcome, `sha256` the digest
+    of the uploaded file. Call it inside the same transaction as the write, so both commit or neither.
+    """
+    if not action or not str(action).strip():
+        raise ValidationError(codes.MESSAGES[codes.OPERATION_REQUIRED], code=codes.OPERATION_REQUIRED)
+    if not summary or not summary.strip():
+        raise ValidationError(codes.MESSAGES[codes.SUMMARY_REQUIRED], code=codes.SUMMARY_REQUIRED)
+    if not CODE_RE.match(division_code or ""):
+        raise ValidationError(codes.MESSAGES[codes.DIVISION_CODE_INVALID], code=codes.DIVISION_CODE_INVALID)
+    if sha256 is not None and not SHA256_RE.match(sha256):
+        raise ValidationError(codes.MESSAGES[codes.SHA256_INVALID], code=codes.SHA256_INVALID)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts.values()):
+        raise ValidationError(codes.MESSAGES[codes.COUNTS_INVALID], code=codes.COUNTS_INVALID)
+    label = model if isinstance(model, str) else model._meta.label_lower
+    details: dict[str, Any] = {**(extra or {}), "operation": str(action), "counts": dict(counts)}
+    if sha256 is not None:
+        details["sha256"] = sha256
+    return append(
+        action=Action.BULK,
+        model_label=label.lower(),
+        object_repr=summary.strip(),
+        division_code=division_code,
+        extra=details,
+        actor=actor or current_actor(),
+    )
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the chain: the entry it names, what kind of problem, and the detail."""
+
+    seq: int
+    kind: str  # "altered" | "removed" | "out_of_order" | "bad_link"
+    detail: str
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    problems: list[Problem] = field(default_factory=list)
+    head_seq: int = 0
+    head_hash: str = GENESIS
+
+
+def verify_chain(*, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
+    """Walk the whole chain and report every entry that was altered, removed or inserted.
+
+    - altered: the stored hash is not the hash of the entry's fields (or not the hash an anchor, written
+      down earlier from `verify_trail`'s output, says it had);
+    - removed: numbers are missing, or the chain head names entries that are gone;
+    - out_of_order: time runs backwards, or rows lie beyond the chain head (added around the trail);
+    - bad_link: an entry's previous hash is not the hash of the entry before it (the one before was
+      replaced with a re-hashed copy).
+    A hash chain without a secret proves consistency; recording the head hash elsewhere (an anchor)
+    also proves that nobody rewrote the whole chain.
+    """
+    anchors = dict(anchors)
+    head = ChainHead.objects.filter(pk=1).values("seq", "hash").first()
+    entries = TrailEntry.objects.order_by("seq").values(*HASHED_FIELDS, "hash")
+    if head is not None:
+        entries = entries.filter(seq__lte=head["seq"])
+    problems: list[Problem] = []
+    seen_hashes: dict[int, str] = {}
+    expected_seq, prev_hash, prev_at = 1, GENESIS, None
+    checked = 0
+    for row in entries.iterator(chunk_size=2000):
+        checked += 1
+        seq = row["seq"]
+        gap = seq != expected_seq
+        if gap:
+            problems.append(
+                Problem(expected_seq, "removed", f"entries {expected_seq}–{seq - 1} are missing before {seq}")
+            )
+        if entry_hash(row) != row["hash"]:
+            problems.append(Problem(seq, "altered", "its content no longer matches its hash"))
+        elif not gap and row["prev_hash"] != prev_hash:
+            problems.append(
+                Problem(seq, "bad_link", f"it does not link to entry {seq - 1}, which was replaced")
+            )
+        if prev_at is not None and row["at"] < prev_at:
+            problems.append(
+                Problem(
+                    seq,
+                    "out_of_order",
+                    f"recorded at {row['at']:%Y-%m-%d %H:%M:%S}, before the entry before it",
+                )
+            )
+        if seq in anchors:
+            seen_hashes[seq] = row["hash"]
+        expected_seq, prev_hash, prev_at = seq + 1, row["hash"], row["at"]
+    last_seq = expected_seq - 1
+    if head is None:
+        if checked:
+            problems.append(Problem(last_seq, "removed", "the chain head record is missing"))
+    else:
+        if head["seq"] > last_seq:
+            problems.append(
+                Problem(
+                    last_seq + 1, "removed", f"entries {last_seq + 1}–{head['seq']} are missing at the end"
+                )
+            )
+        elif head["hash"] != prev_hash:
+            problems.append(Problem(last_seq, "altered", "it no longer matches the chain head"))
+        beyond = TrailEntry.objects.filter(
+            seq__gt=Subquery(ChainHead.objects.filter(pk=1).values("seq"))
+        ).values_list("seq", flat=True)
+        problems.extend(
+            Problem(
+                seq, "out_of_order", "it was added without going through the trail (beyond the chain head)"
+            )
+            for seq in beyond.order_by("seq")
+        )
+    for seq, expected_hash in sorted(anchors.items()):
+        if seen_hashes.get(seq) != expected_hash:
+            problems.append(Problem(seq, "altered", "its hash differs from the anchor recorded earlier"))
+    problems.sort(key=lambda p: p.seq)
+    return VerifyResult(
+        ok=not problems,
+        checked=checked,
+        problems=problems,
+        head_seq=last_seq,
+        head_hash=prev_hash,
+    )
