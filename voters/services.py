@@ -130,11 +130,20 @@ def import_roll(
         with transaction.atomic():
             _write(election=election, plan=plan, by=by, reason=reason if published else "", tick=tick)
             # Bulk writes bypass the per-object capture: the import records its own trail entry.
-            record_bulk(actor=by, action="import", model=VoterRegistration, division_code=election.division_code,
-                        summary=_("Roll import into %(village)s") % {"village": election.village.name},
-                        counts={"created": report.created, "updated": report.updated,
-                                "unchanged": report.unchanged, "rejected": report.rejected},
-                        sha256=report.sha256)
+            record_bulk(
+                actor=by,
+                action="import",
+                model=VoterRegistration,
+                division_code=election.division_code,
+                summary=_("Roll import into %(village)s") % {"village": election.village.name},
+                counts={
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected,
+                },
+                sha256=report.sha256,
+            )
     except IntegrityError as error:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)
