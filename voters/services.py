@@ -69,6 +69,7 @@ class ImportReport:
     def as_stored(self) -> dict:
         return {
             **self.as_dict(),
+            "duplicates": self.duplicates,  # with the names, for the conflicts page
             "warnings": self.warnings,
             "rows_read": self.rows_read,
             "header_row": self.header_row,
@@ -316,7 +317,12 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
         registration = registrations.get(resident_id)
         if registration is not None and registration[1] != election.id:
             report.duplicates.append(
-                {"row": row.row, "kind": "other_village", "other": f"{registration[5]}{registration[4]}"}
+                {
+                    "row": row.row,
+                    "kind": "other_village",
+                    "other": f"{registration[5]}{registration[4]}",
+                    "name": row.name,
+                }
             )
             report.errors.append(
                 {

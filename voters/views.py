@@ -246,8 +246,8 @@ def conflicts(request):
         return xlsx_response(
             filename="选民登记冲突.xlsx",
             title=_("Conflicts"),
-            headers=[_("Village"), _("Row"), _("Already registered in"), _("File")],
-            rows=((r["village"], r["row"], r["other"], r["file"]) for r in rows),
+            headers=[_("Village"), _("Row"), _("Name"), _("Already registered in"), _("File")],
+            rows=((r["village"], r["row"], r["name"], r["other"], r["file"]) for r in rows),
         )
     return render(request, "voters/conflicts.html", {"rows": rows, "cycle": cycle})
 

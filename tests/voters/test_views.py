@@ -197,3 +197,16 @@ def test_leave_off_of_a_registration_from_another_village_is_404(client, electio
     )
     assert response.status_code == 404
     assert VoterRegistration.objects.get().status == "registered"
+
+
+def test_township_sees_the_conflict_with_the_persons_name(client, election, township):  # noqa: F811
+    other = VillageElectionFactory(cycle=election.cycle, village=region_chain("330702001003", name="下徐村"))
+    from voters.services import import_roll
+
+    import_roll(election=other, file=xlsx([person(1, name="周八")]), by=None, dry_run=False)
+    clerk = UserFactory(username="clerk2", role=Role.CLERK, region=election.village)
+    client.force_login(clerk)
+    upload(client, election, [person(1, name="周八")])
+    client.force_login(township)
+    page = client.get("/voters/conflicts/").content.decode()
+    assert "<td>周八</td>" in page and "下徐村" in page
