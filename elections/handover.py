@@ -28,7 +28,8 @@ HANDOVER_STAGES = frozenset({Stage.HANDOVER, Stage.COMPLETED})
 
 def _editable(handover: Handover, by: User) -> None:
     _require(can_move_stage(by, handover.election))
-    if handover.signed_off:
+    # Read from the database: the caller's copy may predate the sign-off.
+    if Handover.objects.filter(pk=handover.pk, signed_off_at__isnull=False).exists():
         raise _error(codes.HANDOVER_SIGNED)
 
 
