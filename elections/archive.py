@@ -120,11 +120,12 @@ def build_archive(*, election: VillageElection, user: User):
             for name, data in contributor(election, user):
                 archive.writestr(name, data)
         seen: set[str] = set()
+        documents_folder = _("documents")
         for document in StepDocument.objects.filter(record__election=election).select_related("record__step"):
             folder = f"{document.record.step.order:03d}-{document.record.step.title}"
-            name = f"{_('documents')}/{folder}/{document.original_name}"
+            name = f"{documents_folder}/{folder}/{document.original_name}"
             if name in seen:
-                name = f"{_('documents')}/{folder}/{document.pk}-{document.original_name}"
+                name = f"{documents_folder}/{folder}/{document.pk}-{document.original_name}"
             seen.add(name)
             with document.file.open("rb") as handle:
                 archive.writestr(name, handle.read())

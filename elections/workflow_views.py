@@ -310,7 +310,7 @@ def archive(request, pk):
     """The whole election file of the village as one ZIP: documents, checklist, history, handover, roll."""
     election = _election(request, pk)
     spool = build_archive(election=election, user=request.user)
-    name = f"{election.village.name}{_('election archive')}.zip"
+    name = _("%(village)s election archive") % {"village": election.village.name} + ".zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
 
 

@@ -6,7 +6,6 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from elections import workflow
@@ -17,12 +16,6 @@ from tests.trail.helpers import registration, resident
 from .conftest import complete_audit, force_record, force_stage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -152,8 +145,8 @@ def test_the_archive_holds_the_checklist_the_roll_and_the_documents(client, worl
     with zipfile.ZipFile(BytesIO(b"".join(response.streaming_content))) as archive:
         names = archive.namelist()
         assert any(n.endswith("名单.pdf") for n in names)
-        assert {"steps.xlsx", "voter roll.xlsx", "stage changes and exceptions.xlsx"} <= set(names)
-        sheet = load_workbook(BytesIO(archive.read("voter roll.xlsx"))).active
+        assert {"换届步骤.xlsx", "选民名单.xlsx", "阶段变更和例外审批.xlsx"} <= set(names)
+        sheet = load_workbook(BytesIO(archive.read("选民名单.xlsx"))).active
         assert [c.value for c in sheet[2]][1] == "王五"
 
 
