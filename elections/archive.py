@@ -103,7 +103,13 @@ def handover_workbook(handover: Handover) -> bytes:
             handover.incoming_signatory,
         )
     )
-    headers = [_("Category"), _("Description"), _("Unit"), _("Listed by the outgoing team"), _("Received")]
+    headers = [
+        _("Kind of item"),
+        _("Item handed over"),
+        _("Unit"),
+        _("Listed by the outgoing team"),
+        _("Received"),
+    ]
     return workbook_bytes(title=_("Handover"), headers=headers, rows=rows)
 
 

@@ -104,7 +104,8 @@ def evaluate(
     """The state of one step of one village on `today`.
 
     `window` is the reminder window (ElectionCycle.reminder_days); `stage_passed` says the village has
-    moved beyond the step's stage, which makes a required step without a deadline "missing".
+    moved beyond the step's stage, which makes a required step "missing" unless a deadline still ahead
+    says it may yet be done in time (pre-service training after the handover).
     """
     if not_applicable:
         return Evaluation(State.NOT_APPLICABLE, due_on)
@@ -119,6 +120,7 @@ def evaluate(
             return Evaluation(State.OVERDUE, due_on, overdue)
         if -overdue <= window:
             return Evaluation(State.DUE_SOON, due_on)
+        return Evaluation(State.PENDING, due_on)  # its day is still ahead, whatever the stage
     if stage_passed:
-        return Evaluation(State.MISSING, due_on)
-    return Evaluation(State.PENDING, due_on)
+        return Evaluation(State.MISSING)
+    return Evaluation(State.PENDING)

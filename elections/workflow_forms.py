@@ -66,8 +66,8 @@ class DecideForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=HandoverCategory.choices)
-    description = forms.CharField(label=_("Description"), max_length=200)
+    category = forms.ChoiceField(label=_("Kind of item"), choices=HandoverCategory.choices)
+    description = forms.CharField(label=_("Item handed over"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     quantity_listed = quantity_field(_("Listed by the outgoing team"))
 

@@ -105,6 +105,13 @@ def test_a_required_step_left_behind_by_its_stage_is_missing():
     assert evaluate(due_on=None, done_on=TODAY, today=TODAY, window=3, stage_passed=True).state == State.DONE
 
 
+def test_a_step_whose_deadline_is_still_ahead_is_not_missing_when_its_stage_ends():
+    later = TODAY + timedelta(days=30)
+    assert (
+        evaluate(due_on=later, done_on=None, today=TODAY, window=3, stage_passed=True).state == State.PENDING
+    )
+
+
 def test_not_applicable_is_never_flagged():
     evaluation = evaluate(due_on=date(2026, 1, 1), done_on=None, today=TODAY, window=3, not_applicable=True)
     assert evaluation.state == State.NOT_APPLICABLE and not evaluation.flagged
