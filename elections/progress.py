@@ -98,6 +98,12 @@ class VillageProgress:
         return sum(1 for s in self.steps if s.state == state)
 
     @property
+    def stage_cells(self) -> list[str]:
+        """One mark per stage of STAGE_ORDER for the board: "passed", "at" or ""."""
+        at = STAGE_INDEX.get(self.stage, -1)
+        return ["at" if i == at else "passed" if i < at else "" for i in range(len(STAGE_ORDER))]
+
+    @property
     def overdue_count(self) -> int:
         return self.count(deadlines.State.OVERDUE)
 
