@@ -10,6 +10,8 @@ SECTIONS = (
     ("home", _("Home"), None),
     ("elections:overview", _("Overview"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
     ("elections:list", _("Village elections"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("elections:board", _("Progress board"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("elections:approvals", _("Approvals"), {Role.COUNTY}),
     ("voters:search", _("Find a person"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("voters:conflicts", _("Roll conflicts"), {Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("candidates:approvals", _("Approvals"), {Role.CITY, Role.COUNTY, Role.ADMIN}),

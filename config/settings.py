@@ -8,6 +8,7 @@ set it runs against PostgreSQL and Redis, as in CI and production.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,7 +169,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (the Monday risk recompute, daily reminders) is added here by the apps that own it.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The to-do lists: steps due within the cycle's window or overdue, recomputed per county at dawn.
+    "workflow-daily-reminders": {
+        "task": "elections.tasks.refresh_all_reminders",
+        "schedule": crontab(hour=5, minute=30),
+    },
+}
 
 # Production hardening: on by default whenever DEBUG is off; an office behind a TLS-terminating
 # reverse proxy sets SECURE_PROXY_SSL_HEADER_ENABLED.
@@ -191,6 +198,8 @@ ID_NUMBER_FULL_ROLES = env.list("ID_NUMBER_FULL_ROLES", default=["township"])
 # Uploads: a 100,000-row roll is ~10 MB; larger files are refused before they reach the importer.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Documents attached to a workflow step (notices, minutes, signed lists): at most this many megabytes.
+STEP_DOCUMENT_MAX_MB = env.int("STEP_DOCUMENT_MAX_MB", default=20)
 
 LOGGING = {
     "version": 1,

@@ -68,6 +68,7 @@ class DemoContext:
     today: date
     cycle: ElectionCycle | None = None
     users: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # what a later step of one app passes itself
 
 
 def _unique_name(rng: Random, make, taken: set[str]) -> str:
@@ -233,6 +234,9 @@ def build_users(ctx: DemoContext) -> dict[str, object]:
 
 
 def seed(ctx: DemoContext) -> None:
+    from .workflow_demo import schedule
+
     province = build_tree(ctx)
     ctx.cycle = build_cycle(ctx, province)
     ctx.users = build_users(ctx)
+    schedule(ctx)  # election days of the villages that already voted, before the rolls are built

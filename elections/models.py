@@ -112,6 +112,13 @@ class ElectionCycle(models.Model):
         _("objections answered within N days"), default=3
     )
     handover_days = models.PositiveSmallIntegerField(_("handover within N days of the result"), default=10)
+    training_due_on = models.DateField(
+        _("pre-service training completed by"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: the cycle's end date."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(_("to-do lists show steps due within N days"), default=3)
     risk_red_max = models.DecimalField(_("red: score at most"), max_digits=5, decimal_places=2, default=60)
     risk_green_min = models.DecimalField(
         _("green: score at least"), max_digits=5, decimal_places=2, default=80
@@ -181,6 +188,14 @@ class VillageElection(models.Model):
     supervision_seats = models.PositiveSmallIntegerField(
         _("supervision committee seats"), default=3, validators=[MinValueValidator(3), MaxValueValidator(5)]
     )
+    risk_red_open = models.BooleanField(
+        _("red village not closed out"),
+        default=False,
+        help_text=_(
+            "Set by the risk rating while the village is rated red and not closed out; the election "
+            "does not start until it is cleared or the county approves the close-out."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -215,3 +230,18 @@ class VillageElection(models.Model):
     def save(self, *args, **kwargs):
         self.division_code = self.village.code
         super().save(*args, **kwargs)
+
+
+# The workflow's models (steps, stage changes, gate exceptions, handover, reminders) live in their own
+# module; importing them here registers them with the app.
+from .workflow_models import (  # noqa: E402, F401
+    GateException,
+    Handover,
+    HandoverItem,
+    HandoverProblem,
+    Reminder,
+    StageChange,
+    StepDefinition,
+    StepDocument,
+    StepRecord,
+)

@@ -1,5 +1,6 @@
 """Every URL of the project, as every role: nothing outside the user's jurisdiction is ever shown."""
 
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -19,7 +20,8 @@ NEIGHBOUR_NAME = "邻乡村"  # same county, other township: outside a township 
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     cycle = CycleFactory()
     inside = region_chain(INSIDE_VILLAGE, name="界内村")
     neighbour = region_chain("330702002001", name=NEIGHBOUR_NAME)
@@ -53,7 +55,36 @@ def world():
         )
         for which, e in elections.items()
     }
-    return {"cycle": cycle, "elections": elections, "users": users, "outside": outside, "jobs": jobs}
+    documents = {which: _step_document(e, users[Role.TOWNSHIP]) for which, e in elections.items()}
+    return {
+        "cycle": cycle,
+        "elections": elections,
+        "users": users,
+        "outside": outside,
+        "jobs": jobs,
+        "documents": documents,
+    }
+
+
+def _step_document(election, by):
+    """A workflow step of the village with a document attached (the step and document URLs name them)."""
+    from django.core.files.base import ContentFile
+
+    from elections.workflow_models import StepDefinition, StepDocument, StepRecord
+
+    record = StepRecord.objects.create(
+        election=election,
+        step=StepDefinition.objects.get(code="prep_organization"),
+        status="done",
+        done_on=election.election_day,
+        done_by=by,
+    )
+    document = StepDocument(
+        record=record, original_name="通知.pdf", kind="pdf", size=9, sha256="0" * 64, uploaded_by=by
+    )
+    document.file.save("notice.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    document.save()
+    return document
 
 
 def forbidden_names(role):
@@ -79,7 +110,13 @@ def all_patterns(resolver=None, prefix=""):
 def url_for(route: str, world, which: str) -> str:
     """Fill a route's parameters with an object inside or outside the jurisdiction."""
     election = world["elections"][which]
-    values = {"pk": str(election.pk), "code": election.village.code, "job_pk": str(world["jobs"][which].pk)}
+    values = {
+        "pk": str(election.pk),
+        "code": election.village.code,
+        "job_pk": str(world["jobs"][which].pk),
+        "step": "prep_organization",
+        "document_pk": str(world["documents"][which].pk),
+    }
     url = "/" + route
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", value).replace(f"<str:{name}>", value)
@@ -87,11 +124,23 @@ def url_for(route: str, world, which: str) -> str:
     return url
 
 
+def xlsx_text(data: bytes) -> str:
+    wb = load_workbook(BytesIO(data), read_only=True)
+    return " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row)
+
+
 def body_text(response) -> str:
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
-        wb = load_workbook(BytesIO(response.content), read_only=True)
-        return " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row)
-    return response.content.decode("utf-8", "replace")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/vnd.openxmlformats"):
+        return xlsx_text(content)
+    if kind == "application/zip":  # an archive: the names of its files and the text of its workbooks
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            return " ".join(
+                name + " " + (xlsx_text(archive.read(name)) if name.endswith(".xlsx") else "")
+                for name in archive.namelist()
+            )
+    return content.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("role", [Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.CLERK, Role.DEPARTMENT])

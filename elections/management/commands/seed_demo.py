@@ -46,6 +46,12 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 module.seed(ctx)
                 self.stdout.write(f"{label}: {time.perf_counter() - started:.1f}s")
+            # Last, the workflow: stages and steps consistent with what every app above recorded.
+            from elections import workflow_demo
+
+            started = time.perf_counter()
+            workflow_demo.seed(ctx)
+            self.stdout.write(f"workflow: {time.perf_counter() - started:.1f}s")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {scale} villages."))
         self._print_logins()
 

@@ -1,0 +1,264 @@
+"""The gates of the workflow: the one module where the ground floor looks upward (ARCHITECTURE.md "Floors").
+
+A gate is a rule that refuses a stage move or a step until something recorded elsewhere is done:
+- "audit done": no election-stage step or move in a village whose outgoing audit is not completed
+  (`audits.selectors.audit_completed`, DOMAIN.md "Preparation", a hard gate);
+- "not red": the election does not start (preparation → Party election) in a village rated red until it
+  is closed out. For now the risk rating's verdict is the flag `VillageElection.risk_red_open`, which the
+  risk issue sets and clears; the county may approve a close-out (GateException RED_CLOSE_OUT) instead;
+- "roll and candidates in time": no vote before the roll (voters.RollPublication, its first publication)
+  was published ≥ roll_publication_days and the formal candidate list (the step record
+  "candidates_published" with its date) ≥ candidate_list_days before election day;
+- "handover signed off" before "completed"; "postponement approved by the county" before "postponed".
+
+Each closed gate is a `Blocked` with a stable code (elections.codes), the message, what to do and where.
+`facts()` gives the dates other apps hold for the derived steps, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Min
+from django.urls import reverse
+
+from audits.models import AuditStatus, FinanceCleanup, OutgoingAudit
+from audits.selectors import audit_completed
+from voters.models import RollPublication
+
+from . import codes, deadlines
+from .models import Stage, VillageElection
+from .workflow_models import (
+    ExceptionKind,
+    ExceptionStatus,
+    GateException,
+    Handover,
+    StageChange,
+    StepDefinition,
+    StepRecord,
+    StepSource,
+    StepStatus,
+)
+
+# The steps the gates name (codes of the default checklist, migration 0003).
+CANDIDATES_PUBLISHED = "candidates_published"
+VOTING_HELD = "voting_held"
+ELECTION_STAGES = frozenset({Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, Stage.SUPERVISION})
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """One closed gate: its code, what is wrong, what to do, and the page where it is done."""
+
+    code: str
+    message: str
+    remedy: str
+    url: str = ""
+
+    def error(self) -> ValidationError:
+        # The page to fix it rides along as a parameter (the message has no placeholder left to fill).
+        return ValidationError(f"{self.message} {self.remedy}", code=self.code, params={"url": self.url})
+
+
+def _blocked(code: str, url: str = "", **params) -> Blocked:
+    message, remedy = str(codes.MESSAGES[code]), str(codes.REMEDIES[code])
+    if params:
+        message, remedy = message % params, remedy % params
+    return Blocked(code=code, message=message, remedy=remedy, url=url)
+
+
+def exception_approved(election: VillageElection, kind: str) -> GateException | None:
+    return (
+        GateException.objects.filter(election=election, kind=kind, status=ExceptionStatus.APPROVED)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def _audit(election: VillageElection) -> list[Blocked]:
+    if audit_completed(election):
+        return []
+    return [_blocked(codes.GATE_AUDIT, reverse("audits:election", args=[election.pk]))]
+
+
+def _red(election: VillageElection) -> list[Blocked]:
+    if not election.risk_red_open or exception_approved(election, ExceptionKind.RED_CLOSE_OUT):
+        return []
+    return [_blocked(codes.GATE_RED, reverse("elections:workflow", args=[election.pk]) + "#exceptions")]
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+def roll_published_on(election: VillageElection) -> date | None:
+    """The roll's first publication (later changes are logged against it, DOMAIN.md "Voter registration")."""
+    return RollPublication.objects.filter(election=election).aggregate(first=Min("published_on"))["first"]
+
+
+def candidates_published_on(election: VillageElection) -> date | None:
+    record = (
+        StepRecord.objects.filter(election=election, step__code=CANDIDATES_PUBLISHED, status=StepStatus.DONE)
+        .values("done_on")
+        .first()
+    )
+    return record["done_on"] if record else None
+
+
+def _voting(election: VillageElection) -> list[Blocked]:
+    """No vote before the roll and the formal candidate list were published in time."""
+    steps_url = reverse("elections:workflow", args=[election.pk])
+    if election.election_day is None:
+        return [_blocked(codes.GATE_ELECTION_DAY, steps_url + "#election-day")]
+    cycle, day, found = election.cycle, election.election_day, []
+    roll_url = reverse("voters:roll", args=[election.pk])
+    published = roll_published_on(election)
+    required = cycle.roll_publication_days
+    if published is None:
+        found.append(_blocked(codes.GATE_ROLL_MISSING, roll_url, required=required))
+    elif not deadlines.published_in_time(published, day, required):
+        found.append(
+            _blocked(
+                codes.GATE_ROLL_LATE,
+                steps_url + "#election-day",
+                published=_fmt(published),
+                days=deadlines.days_before(published, day),
+                required=required,
+            )
+        )
+    published = candidates_published_on(election)
+    required = cycle.candidate_list_days
+    step_url = reverse("elections:workflow", args=[election.pk]) + f"#step-{CANDIDATES_PUBLISHED}"
+    if published is None:
+        found.append(_blocked(codes.GATE_CANDIDATES_MISSING, step_url, required=required))
+    elif not deadlines.published_in_time(published, day, required):
+        found.append(
+            _blocked(
+                codes.GATE_CANDIDATES_LATE,
+                steps_url + "#election-day",
+                published=_fmt(published),
+                days=deadlines.days_before(published, day),
+                required=required,
+            )
+        )
+    return found
+
+
+def _voting_held(election: VillageElection) -> list[Blocked]:
+    if StepRecord.objects.filter(election=election, step__code=VOTING_HELD, status=StepStatus.DONE).exists():
+        return []
+    return [
+        _blocked(
+            codes.GATE_VOTING_NOT_HELD,
+            reverse("elections:workflow", args=[election.pk]) + f"#step-{VOTING_HELD}",
+        )
+    ]
+
+
+def _handover(election: VillageElection) -> list[Blocked]:
+    if Handover.objects.filter(election=election, signed_off_at__isnull=False).exists():
+        return []
+    return [_blocked(codes.GATE_HANDOVER, reverse("elections:handover", args=[election.pk]))]
+
+
+def unused_postponement(election: VillageElection) -> GateException | None:
+    """An approved postponement that no stage change has acted on yet."""
+    used = StageChange.objects.filter(election=election, exception__isnull=False).values("exception_id")
+    return (
+        GateException.objects.filter(
+            election=election, kind=ExceptionKind.POSTPONEMENT, status=ExceptionStatus.APPROVED
+        )
+        .exclude(pk__in=used)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def _postponement(election: VillageElection) -> list[Blocked]:
+    if unused_postponement(election):
+        return []
+    return [
+        _blocked(codes.GATE_POSTPONEMENT, reverse("elections:workflow", args=[election.pk]) + "#exceptions")
+    ]
+
+
+Gate = Callable[[VillageElection], list[Blocked]]
+
+# The gates of entering each stage, from wherever the election comes (a resumed postponement included).
+ENTRY_GATES: dict[str, tuple[Gate, ...]] = {
+    Stage.PREPARATION: (),
+    Stage.PARTY_ELECTION: (_audit, _red),
+    Stage.COMMITTEE_ELECTION: (_audit,),
+    Stage.SUPERVISION: (_audit, _voting, _voting_held),
+    Stage.HANDOVER: (),
+    Stage.COMPLETED: (_handover,),
+    Stage.POSTPONED: (_postponement,),
+}
+
+
+def for_transition(election: VillageElection, to: str) -> list[Blocked]:
+    """Every closed gate on the way into stage `to` (empty: the move may be made)."""
+    return [blocked for gate in ENTRY_GATES[to] for blocked in gate(election)]
+
+
+def for_step(election: VillageElection, step: StepDefinition) -> list[Blocked]:
+    """Every closed gate on recording `step`: election-stage steps need the audit; the vote needs the roll
+    and the candidate list published in time."""
+    found = []
+    if step.stage in ELECTION_STAGES:
+        found += _audit(election)
+    if step.code == VOTING_HELD:
+        found += _voting(election)
+    return found
+
+
+def raise_if_blocked(blocked: list[Blocked]) -> None:
+    if blocked:
+        raise ValidationError([b.error() for b in blocked])
+
+
+def facts(*, cycle_id: int, prefix: str) -> dict[int, dict[str, date]]:
+    """Dates of the derived steps (StepSource) for every election of a cycle under `prefix`.
+
+    {election id: {source: date}}: the roll's first publication, the audit's completion, the finance
+    clean-up, the handover signed off. Four queries whatever the number of villages.
+    """
+    found: dict[int, dict[str, date]] = defaultdict(dict)
+    rolls = (
+        RollPublication.objects.filter(election__cycle_id=cycle_id, division_code__startswith=prefix)
+        .order_by()
+        .values("election_id")
+        .annotate(first=Min("published_on"))
+        .values_list("election_id", "first")
+    )
+    for election_id, day in rolls:
+        found[election_id][StepSource.ROLL_PUBLICATION] = day
+    audits = OutgoingAudit.objects.filter(
+        election__cycle_id=cycle_id, division_code__startswith=prefix, status=AuditStatus.COMPLETED
+    ).values_list("election_id", "completed_on")
+    for election_id, day in audits:
+        found[election_id][StepSource.OUTGOING_AUDIT] = day
+    cleanups = FinanceCleanup.objects.filter(
+        election__cycle_id=cycle_id, division_code__startswith=prefix
+    ).values_list("election_id", "completed_on")
+    for election_id, day in cleanups:
+        found[election_id][StepSource.FINANCE_CLEANUP] = day
+    handovers = Handover.objects.filter(
+        election__cycle_id=cycle_id, division_code__startswith=prefix, signed_off_at__isnull=False
+    ).values_list("election_id", "handed_over_on")
+    for election_id, day in handovers:
+        found[election_id][StepSource.HANDOVER] = day
+    return found
+
+
+# Where each derived step is done, for links from the checklist and the to-do list.
+SOURCE_URLS = {
+    StepSource.ROLL_PUBLICATION: "voters:roll",
+    StepSource.OUTGOING_AUDIT: "audits:election",
+    StepSource.FINANCE_CLEANUP: "audits:election",
+    StepSource.HANDOVER: "elections:handover",
+}
