@@ -59,8 +59,19 @@ def browser():
         browser.close()
 
 
+def _reference_data():
+    """Transactional tests flush every table, data migrations' reference rows included: put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    steps = importlib.import_module("elections.migrations.0003_default_steps")
+    steps.load(apps, None)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
+    _reference_data()
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
