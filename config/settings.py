@@ -8,6 +8,7 @@ set it runs against PostgreSQL and Redis, as in CI and production.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,7 +169,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (the Monday risk recompute, daily reminders) is added here by the apps that own it.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
+    "risk-weekly-recompute": {
+        "task": "risk.tasks.recompute_week",
+        "schedule": crontab(minute=0, hour=env.int("RISK_RECOMPUTE_HOUR", default=5), day_of_week="mon"),
+    },
+}
 
 # Production hardening: on by default whenever DEBUG is off; an office behind a TLS-terminating
 # reverse proxy sets SECURE_PROXY_SSL_HEADER_ENABLED.
