@@ -13,6 +13,8 @@ SECTIONS = (
     ("voters:search", _("Find a person"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("voters:conflicts", _("Roll conflicts"), {Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("audits:list", _("Outgoing audits"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.CLERK, Role.ADMIN}),
+    ("risk:dashboard", _("Risk map"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("risk:assessment", _("Weekly assessment"), {Role.TOWNSHIP}),
 )
 
 
