@@ -55,9 +55,11 @@ def weeks_for(region: Region, cycle: ElectionCycle | None, wanted: date | None) 
     if cycle is None:
         return Weeks([], None, "")
     rows = list(
-        runs_for(region, cycle).values("week").annotate(last=Max("computed_at")).order_by("-week").values_list(
-            "week", "last"
-        )
+        runs_for(region, cycle)
+        .values("week")
+        .annotate(last=Max("computed_at"))
+        .order_by("-week")
+        .values_list("week", "last")
     )
     available = [week for week, _last in rows]
     selected = wanted if wanted in available else (available[0] if available else None)
@@ -89,7 +91,9 @@ def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> s
                 out.append("</div>")
             county = code[:6]
             link = reverse("risk:region", args=[county.ljust(12, "0")])
-            out.append(f'<div class="map-county"><h3><a href="{link}">{escape(names.get(county, county))}</a></h3>')
+            out.append(
+                f'<div class="map-county"><h3><a href="{link}">{escape(names.get(county, county))}</a></h3>'
+            )
         if code[:9] != township:
             if township is not None:
                 out.append("</div></div>")
@@ -121,7 +125,9 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
     villages = list(
         snapshots.filter(week=week)
         .order_by("division_code")
-        .values_list("election_id", "division_code", "score", "colour", "stuck", "suspect", "election__village__name")
+        .values_list(
+            "election_id", "division_code", "score", "colour", "stuck", "suspect", "election__village__name"
+        )
     )
     names = dict(
         Region.objects.visible_to(user)
@@ -129,7 +135,9 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
         .values_list("code", "name")
     )
     names = {code[: 6 if code.endswith("000000") else 9]: name for code, name in names.items()}
-    elections = VillageElection.objects.visible_to(user).filter(cycle=cycle, division_code__startswith=prefix).count()
+    elections = (
+        VillageElection.objects.visible_to(user).filter(cycle=cycle, division_code__startswith=prefix).count()
+    )
 
     counts = dict.fromkeys(COLOURS, 0)
     for row in villages:
@@ -149,7 +157,11 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
     index = {w: i for i, w in enumerate(series_weeks)}
     overall = {c: [0] * len(series_weeks) for c in COLOURS}
     per_unit: dict[str, dict[str, list]] = defaultdict(
-        lambda: {"n": [0] * len(series_weeks), "total": [Decimal(0)] * len(series_weeks), "risky": [0] * len(series_weeks)}
+        lambda: {
+            "n": [0] * len(series_weeks),
+            "total": [Decimal(0)] * len(series_weeks),
+            "risky": [0] * len(series_weeks),
+        }
     )
     for row in grouped:
         i = index[row["week"]]
@@ -261,7 +273,19 @@ def export_rows(*, user: User, region: Region, cycle: ElectionCycle, week: date)
         RiskSnapshot.objects.visible_to(user)
         .filter(cycle=cycle, week=week, division_code__startswith=region.prefix)
         .order_by("division_code")
-        .values_list("division_code", "election__village__name", "score", "colour", "breakdown", "stuck", "suspect")
+        .values_list(
+            "division_code", "election__village__name", "score", "colour", "breakdown", "stuck", "suspect"
+        )
     )
     for code, name, score, colour, breakdown, stuck, suspect in rows.iterator(chunk_size=2000):
-        yield code, names.get(code[:6].ljust(12, "0"), ""), names.get(code[:9].ljust(12, "0"), ""), name, score, colour, breakdown, stuck, suspect
+        yield (
+            code,
+            names.get(code[:6].ljust(12, "0"), ""),
+            names.get(code[:9].ljust(12, "0"), ""),
+            name,
+            score,
+            colour,
+            breakdown,
+            stuck,
+            suspect,
+        )

@@ -89,7 +89,9 @@ LEVEL_CHOICES = [(0, _("0 none")), (1, _("1 slight")), (2, _("2 serious")), (3, 
 class AssessmentRowForm(forms.Form):
     """One village's row of the weekly assessment table (prefixed by the election's id)."""
 
-    team_disunity = forms.TypedChoiceField(label=_("Disunity in the village team"), choices=LEVEL_CHOICES, coerce=int)
+    team_disunity = forms.TypedChoiceField(
+        label=_("Disunity in the village team"), choices=LEVEL_CHOICES, coerce=int
+    )
     township_assessment = forms.TypedChoiceField(
         label=_("Township overall assessment"), choices=LEVEL_CHOICES, coerce=int
     )

@@ -49,7 +49,9 @@ def _week_param(value: str | None) -> date | None:
 
 
 def _breadcrumbs(user, region: Region) -> list[Region]:
-    return [r for r in region.ancestors() if user.sees_everything or r.code.startswith(user.scope_prefix or "")]
+    return [
+        r for r in region.ancestors() if user.sees_everything or r.code.startswith(user.scope_prefix or "")
+    ]
 
 
 def _labels(cycle) -> dict[str, str]:
@@ -180,7 +182,9 @@ def _petition(request, election, data):
 
 
 def _resolve_petition(request, election, data):
-    petition = selectors.petitions_of(user=request.user, election=election).filter(pk=data["petition"]).first()
+    petition = (
+        selectors.petitions_of(user=request.user, election=election).filter(pk=data["petition"]).first()
+    )
     if petition is None:
         raise Http404
     services.resolve_petition(
@@ -216,8 +220,18 @@ ACTIONS = {
         services.CLOSERS,
         gettext_lazy("The village is closed out: its election may start."),
     ),
-    "interview": (forms.InterviewForm, _interview, services.INTERVIEWERS, gettext_lazy("The interview was recorded.")),
-    "petition": (forms.PetitionForm, _petition, services.RECORDERS, gettext_lazy("The petition was recorded.")),
+    "interview": (
+        forms.InterviewForm,
+        _interview,
+        services.INTERVIEWERS,
+        gettext_lazy("The interview was recorded."),
+    ),
+    "petition": (
+        forms.PetitionForm,
+        _petition,
+        services.RECORDERS,
+        gettext_lazy("The petition was recorded."),
+    ),
     "resolve_petition": (
         forms.ResolvePetitionForm,
         _resolve_petition,
@@ -292,7 +306,10 @@ def village(request, pk):
     latest = history[-1] if history else None
     plans = list(selectors.plans_of(election))
     today = timezone.localdate()
-    allowed = {name: services.may(request.user, roles, election.division_code) for name, (_f, _h, roles, _d) in ACTIONS.items()}
+    allowed = {
+        name: services.may(request.user, roles, election.division_code)
+        for name, (_f, _h, roles, _d) in ACTIONS.items()
+    }
     context = {
         "election": election,
         "village": election.village,
@@ -306,7 +323,9 @@ def village(request, pk):
             "red_max": float(election.cycle.risk_red_max),
             "green_min": float(election.cycle.risk_green_min),
             "dimensions": [str(DIMENSION_LABELS[d]) for d in Dimension],
-            "deductions": [float(latest.breakdown["dimensions"][d.value]) for d in Dimension] if latest else [],
+            "deductions": [float(latest.breakdown["dimensions"][d.value]) for d in Dimension]
+            if latest
+            else [],
         },
         "plans": plans,
         "open_plan": next((p for p in plans if p.status == PlanStatus.OPEN), None),
@@ -318,7 +337,8 @@ def village(request, pk):
         "assessments": selectors.assessments_of(user=request.user, election=election)[:8],
         "allowed": allowed,
         "forms": {
-            name: bound.get(name) or form_class(prefix=name) for name, (form_class, _h, _r, _d) in ACTIONS.items()
+            name: bound.get(name) or form_class(prefix=name)
+            for name, (form_class, _h, _r, _d) in ACTIONS.items()
         },
         "failed": next((f for f in bound.values() if f.is_bound), None),
     }
@@ -331,7 +351,9 @@ def assessment_index(request):
     if user.role == Role.TOWNSHIP and user.region_id:
         return redirect("risk:assessment_township", code=user.region.code)
     _require_reader(user)
-    townships = Region.objects.visible_to(user).filter(level="township").select_related("parent").order_by("code")
+    townships = (
+        Region.objects.visible_to(user).filter(level="township").select_related("parent").order_by("code")
+    )
     return render(request, "risk/assessment_index.html", {"townships": townships})
 
 
@@ -438,7 +460,10 @@ def assessment_row(request, pk):
     form, saved = _save_row(request, election, week)
     assessment = WeeklyAssessment.objects.filter(election=election, week__lte=week).order_by("-week").first()
     colour = (
-        RiskSnapshot.objects.filter(election=election, week__lte=week).order_by("-week").values_list("colour", flat=True).first()
+        RiskSnapshot.objects.filter(election=election, week__lte=week)
+        .order_by("-week")
+        .values_list("colour", flat=True)
+        .first()
     )
     row = _assessment_row(election, assessment, colour, week, form=None if saved else form, saved=saved)
     return render(

@@ -33,7 +33,7 @@
         grid: { left: 40, right: 10, top: 30, bottom: 25 },
         xAxis: { type: "category", data: d.weeks.map(function (w) { return w.slice(5); }) },
         yAxis: { type: "value", minInterval: 1 },
-        series: d.units.map(function (u) { return { name: u.name, type: "line", data: u.risky, smooth: true }; })
+        series: d.units.map(function (u) { return { name: u.name, type: "line", data: u.risky }; })
       };
     },
     history: function (d) {
@@ -49,7 +49,7 @@
         },
         series: [{
           type: "line", data: d.scores, symbolSize: 8,
-          markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#888" },
+          markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#888" }, label: { position: "insideEndTop" },
             data: [{ yAxis: d.red_max }, { yAxis: d.green_min }] }
         }]
       };
