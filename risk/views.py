@@ -56,7 +56,7 @@ def _breadcrumbs(user, region: Region) -> list[Region]:
 
 def _labels(cycle) -> dict[str, str]:
     middle = cycle.risk_middle_label if cycle else "orange"
-    return {c: colour_label(c, middle) for c in ("red", "orange", "green")}
+    return {c: str(colour_label(c, middle)) for c in ("red", "orange", "green")}
 
 
 def dashboard(request, code=None):
