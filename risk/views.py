@@ -466,8 +466,7 @@ def assessment_row(request, pk):
         .first()
     )
     row = _assessment_row(election, assessment, colour, week, form=None if saved else form, saved=saved)
-    return render(
-        request,
-        "risk/_assessment_row.html",
-        {"row": row, "week": week, "editable": True, "labels": _labels(election.cycle)},
-    )
+    if not request.htmx:
+        return redirect("risk:assessment_township", code=election.division_code[:9].ljust(12, "0"))
+    # Only the row's status cell is swapped: the inputs stay as the user left them while saves run.
+    return render(request, "risk/_assessment_status.html", {"row": row})
