@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from html import escape as quote  # the standard library's: the map escapes thousands of names
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,6 +29,10 @@ from .scoring import Colour
 
 CACHE_SECONDS = 8 * 24 * 3600  # a week and a day: the key changes with every recompute anyway
 SUSPECT_WEEKS = 4  # a suspected false rectification stays on the flag list this many weeks
+# The page lists at most this many villages per list, worst first (the Excel export has them all), so that
+# its cost stays flat whatever the size of the region; the map shows every village.
+LIST_LIMIT = 100
+CHART_UNITS = 12
 COLOURS = (Colour.RED.value, Colour.ORANGE.value, Colour.GREEN.value)
 
 
@@ -72,6 +75,11 @@ def unit_length(region: Region) -> int:
     return 6 if region.level == "province" else 9
 
 
+def region_url_base() -> str:
+    """ "/risk/region/": reversed once, not once per township (hundreds in a city)."""
+    return reverse("risk:region", args=["0" * 12])[: -len("0" * 12) - 1]
+
+
 def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> str:
     """The three-colour map: a square per village, grouped by county (above a county) and township.
 
@@ -82,6 +90,7 @@ def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> s
     by_county = region.level in ("province", "city")
     county = township = None
     base = reverse("risk:village", args=[0])[:-2]
+    regions = region_url_base()
     for election_id, code, score, colour, stuck, suspect, name in villages:
         if by_county and code[:6] != county:
             if township is not None:
@@ -90,7 +99,7 @@ def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> s
             if county is not None:
                 out.append("</div>")
             county = code[:6]
-            link = reverse("risk:region", args=[county.ljust(12, "0")])
+            link = f"{regions}{county.ljust(12, '0')}/"
             out.append(
                 f'<div class="map-county"><h3><a href="{link}">{escape(names.get(county, county))}</a></h3>'
             )
@@ -98,17 +107,15 @@ def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> s
             if township is not None:
                 out.append("</div></div>")
             township = code[:9]
-            link = reverse("risk:region", args=[township.ljust(12, "0")])
+            link = f"{regions}{township.ljust(12, '0')}/"
             out.append(
                 f'<div class="map-township"><h4><a href="{link}">{escape(names.get(township, township))}</a></h4>'
                 '<div class="cells">'
             )
         mark = " stuck" if stuck else ""
         mark += " suspect" if suspect else ""
-        label = escape(f"{name} {score}")
         out.append(
-            f'<a class="cell c-{colour}{mark}" href="{base}{election_id}/" title="{label}" '
-            f'aria-label="{label}" data-code="{code}"></a>'
+            f'<a class="cell c-{colour}{mark}" href="{base}{election_id}/" title="{quote(name)} {score}"></a>'
         )
     if township is not None:
         out.append("</div></div>")
@@ -117,24 +124,44 @@ def _map_html(villages: list[tuple], names: dict[str, str], region: Region) -> s
     return "".join(out)
 
 
+def _ranking_html(ranking: list[dict]) -> str:
+    """The ranking table's rows, built as one string like the map (one row per township)."""
+    regions = region_url_base()
+    rows = []
+    for n, unit in enumerate(ranking, start=1):
+        change = unit["improvement"]
+        tone = "better" if change > 0 else "worse" if change < 0 else ""
+        link = f"{regions}{unit['code']}/"
+        rows.append(
+            f'<tr><td>{n}</td><td><a href="{link}">{escape(unit["name"])}</a></td><td class="num">{unit["mean"]}</td>'
+            f'<td class="num {tone}">{"+" if change > 0 else ""}{change}</td>'
+            f'<td class="num">{unit["risky_then"]}</td><td class="num">{unit["risky_now"]}</td></tr>'
+        )
+    return "".join(rows)
+
+
 def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks: list[date]) -> dict:
     """Every figure of the dashboard for `region` and `week`; a fixed number of queries."""
     prefix = region.prefix
     today = timezone.localdate()
     snapshots = RiskSnapshot.objects.visible_to(user).filter(cycle=cycle, division_code__startswith=prefix)
-    villages = list(
-        snapshots.filter(week=week)
-        .order_by("division_code")
-        .values_list(
-            "election_id", "division_code", "score", "colour", "stuck", "suspect", "election__village__name"
-        )
-    )
+    # Names come from the region tree in one range scan: joining them to 3,000 snapshots costs twice as much.
     names = dict(
         Region.objects.visible_to(user)
-        .filter(code__startswith=prefix, level__in=("county", "township"))
+        .filter(code__startswith=prefix, level__in=("county", "township", "village"))
         .values_list("code", "name")
     )
-    names = {code[: 6 if code.endswith("000000") else 9]: name for code, name in names.items()}
+    villages = [
+        (*row, names.get(row[1], ""))
+        for row in snapshots.filter(week=week)
+        .order_by("division_code")
+        .values_list("election_id", "division_code", "score", "colour", "stuck", "suspect")
+    ]
+    names = {
+        code[: 6 if code.endswith("000000") else 9]: name
+        for code, name in names.items()
+        if code.endswith("000")
+    }
     elections = (
         VillageElection.objects.visible_to(user).filter(cycle=cycle, division_code__startswith=prefix).count()
     )
@@ -143,37 +170,37 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
     for row in villages:
         counts[row[3]] += 1
 
-    # The trend: per week, unit and colour, the number of villages and their summed scores.
+    # The trend: per week and unit, villages by colour and their summed scores, from the county runs'
+    # township aggregates (a few rows per week, however many villages).
     length = unit_length(region)
     oldest = weeks[min(len(weeks), 12) - 1] if weeks else week
-    grouped = (
-        snapshots.filter(week__gte=oldest, week__lte=week)
-        .annotate(unit=Substr("division_code", 1, length))
-        .values("week", "unit", "colour")
-        .annotate(n=Count("id"), total=Sum("score"))
-        .order_by()
-    )
     series_weeks = sorted({w for w in weeks if oldest <= w <= week})
     index = {w: i for i, w in enumerate(series_weeks)}
     overall = {c: [0] * len(series_weeks) for c in COLOURS}
     per_unit: dict[str, dict[str, list]] = defaultdict(
         lambda: {
             "n": [0] * len(series_weeks),
-            "total": [Decimal(0)] * len(series_weeks),
+            "total": [0.0] * len(series_weeks),
             "risky": [0] * len(series_weeks),
         }
     )
-    for row in grouped:
-        i = index[row["week"]]
-        overall[row["colour"]][i] += row["n"]
-        unit = per_unit[row["unit"]]
-        unit["n"][i] += row["n"]
-        unit["total"][i] += row["total"] or 0
-        if row["colour"] != Colour.GREEN:
-            unit["risky"][i] += row["n"]
+    runs = runs_for(region, cycle).filter(week__gte=oldest, week__lte=week).values_list("week", "townships")
+    for run_week, townships in runs:
+        i = index.get(run_week)
+        if i is None:
+            continue
+        for prefix9, figures in townships.items():
+            if not prefix9.startswith(prefix):
+                continue
+            unit = per_unit[prefix9[:length]]
+            for colour in COLOURS:
+                overall[colour][i] += figures[colour]
+                unit["n"][i] += figures[colour]
+            unit["risky"][i] += figures["red"] + figures["orange"]
+            unit["total"][i] += float(figures["score_sum"])
 
     def mean(unit: dict, i: int) -> float | None:
-        return round(float(unit["total"][i] / unit["n"][i]), 1) if unit["n"][i] else None
+        return round(unit["total"][i] / unit["n"][i], 1) if unit["n"][i] else None
 
     units = []
     for code, unit in sorted(per_unit.items()):
@@ -188,13 +215,14 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
                 "improvement": round(now - then, 1) if now is not None and then is not None else None,
                 "risky_now": unit["risky"][last],
                 "risky_then": unit["risky"][first] if first is not None else None,
-                "means": [mean(unit, i) for i in range(len(series_weeks))],
                 "risky": unit["risky"],
             }
         )
     ranking = sorted(
         (u for u in units if u["improvement"] is not None), key=lambda u: (-u["improvement"], u["code"])
     )
+    # The trend chart draws one line per unit: beyond a dozen it is unreadable, so the worst dozen now.
+    charted = sorted(units, key=lambda u: (-u["risky_now"], u["code"]))[:CHART_UNITS]
 
     # The red list: this week's red villages with their open plan's linked leaders and overdue tasks.
     plans = {
@@ -207,6 +235,7 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
             overdue=Count("tasks", filter=Q(tasks__closed_on__isnull=True, tasks__due_on__lt=today)),
         )
     }
+    reds = sorted((row for row in villages if row[3] == Colour.RED), key=lambda row: (row[2], row[1]))
     red_list = [
         {
             "election_id": election_id,
@@ -217,18 +246,17 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
             "stuck": stuck,
             "plan": plans.get(election_id),
         }
-        for election_id, code, score, colour, stuck, _suspect, name in villages
-        if colour == Colour.RED
+        for election_id, code, score, _colour, stuck, _suspect, name in reds[:LIST_LIMIT]
     ]
     suspects = list(
         snapshots.filter(suspect=True, week__gt=week - timedelta(days=7 * SUSPECT_WEEKS), week__lte=week)
-        .order_by("-week", "division_code")
+        .order_by("-week", "division_code")[:LIST_LIMIT]
         .values("election_id", "division_code", "week", "score", "election__village__name")
     )
+    stuck_rows = sorted((row for row in villages if row[4]), key=lambda row: (row[2], row[1]))
     stuck = [
         {"election_id": e, "code": c, "name": n, "township": names.get(c[:9], ""), "score": s, "colour": col}
-        for e, c, s, col, is_stuck, _suspect, n in villages
-        if is_stuck
+        for e, c, s, col, _stuck, _suspect, n in stuck_rows[:LIST_LIMIT]
     ]
     return {
         "week": week,
@@ -239,11 +267,13 @@ def build(*, user: User, region: Region, cycle: ElectionCycle, week: date, weeks
         "trend": {
             "weeks": [w.isoformat() for w in series_weeks],
             "overall": overall,
-            "units": [{"name": u["name"], "risky": u["risky"], "means": u["means"]} for u in units],
+            "units": [{"name": u["name"], "risky": u["risky"]} for u in charted],
         },
-        "ranking": ranking,
+        "ranking_html": mark_safe(_ranking_html(ranking)),  # every text in it is escaped
         "red_list": red_list,
+        "red_total": len(reds),
         "stuck": stuck,
+        "stuck_total": len(stuck_rows),
         "suspects": suspects,
         "unit_level": "county" if length == 6 else "township",
     }

@@ -273,6 +273,8 @@ class RiskSnapshot(VillageRecord):
                 opclasses=["int8_ops", "date_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["election", "week"], name="snapshot_election_week_idx"),
+            # The dashboard lists the few suspected false rectifications of the last weeks.
+            models.Index(fields=["cycle", "week"], condition=Q(suspect=True), name="snapshot_suspect_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["election", "week"], name="one_snapshot_per_village_per_week"),
@@ -295,6 +297,9 @@ class RecomputeRun(models.Model):
     orange = models.PositiveIntegerField(_("orange"), default=0)
     green = models.PositiveIntegerField(_("green"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
+    # {township prefix (9 digits): {"red": n, "orange": n, "green": n, "score_sum": "1234.50"}}: the trend and
+    # the ranking read these few rows instead of grouping every snapshot of every week again.
+    townships = models.JSONField(_("by township"), default=dict)
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "county_code"

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -195,10 +196,16 @@ def recompute_county(
     rows = []
     counts = {Colour.RED: 0, Colour.ORANGE: 0, Colour.GREEN: 0}
     flagged = {"stuck": 0, "suspect": 0}
+    townships: dict[str, dict] = {}
     for (election_id, code), score, colour, breakdown in scored:
         tasks_closed = closed.get(code, 0)
         stuck, suspect = _flags(history.get(election_id, ()), (week, score, colour, tasks_closed))
         counts[colour] += 1
+        township = townships.get(code[:9])
+        if township is None:
+            township = townships[code[:9]] = {"red": 0, "orange": 0, "green": 0, "score_sum": Decimal(0)}
+        township[colour.value] += 1
+        township["score_sum"] += score
         flagged["stuck"] += stuck
         flagged["suspect"] += suspect
         rows.append(
@@ -232,6 +239,10 @@ def recompute_county(
                 "orange": counts[Colour.ORANGE],
                 "green": counts[Colour.GREEN],
                 "seconds": round(seconds, 3),
+                "townships": {
+                    prefix9: {**township, "score_sum": str(township["score_sum"])}
+                    for prefix9, township in townships.items()
+                },
             },
         )
         record_bulk(

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -59,6 +61,17 @@ def _labels(cycle) -> dict[str, str]:
     return {c: str(colour_label(c, middle)) for c in ("red", "orange", "green")}
 
 
+def _region_options(choices, selected: str) -> str:
+    """The region filter's options as one string: a city has hundreds of townships."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            f'<option value="{code}"{" selected" if code == selected else ""}>'
+            f"{'　' if level == 'township' else ''}{escape(name)}</option>"
+            for code, name, level in choices
+        )
+    )
+
+
 def dashboard(request, code=None):
     """The three-colour dashboard of a region (the user's own by default) for one week."""
     region = region_for_overview(user=request.user, code=request.GET.get("region") or code)
@@ -84,7 +97,7 @@ def dashboard(request, code=None):
             "weeks": weeks,
             "data": data,
             "labels": _labels(cycle),
-            "region_choices": [(home.code, home.name, home.level), *choices],
+            "region_options": _region_options([(home.code, home.name, home.level), *choices], region.code),
             "breadcrumbs": _breadcrumbs(request.user, region),
             "can_assess": services.may(request.user, services.ASSESSORS, region.code)
             and region.level == "township",
