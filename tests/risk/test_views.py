@@ -1,5 +1,6 @@
 """The risk pages: dashboard (fixed queries, cache, export), village page actions, weekly assessment table."""
 
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -231,3 +232,20 @@ def test_a_city_user_reads_the_assessment_but_cannot_save(client, world):
 def test_the_overview_links_to_the_risk_map(client, world):
     client.force_login(world["county_user"])
     assert b'href="/risk/' in client.get("/overview/").content
+
+
+def test_the_administrator_edits_the_cycles_weights_in_the_admin(client, world):
+    from risk.models import IndicatorWeight
+
+    services.ensure_default_weights(cycle=world["cycle"])
+    client.force_login(world["admin"])
+    assert client.get("/admin/risk/indicatorweight/").status_code == 200
+    weight = IndicatorWeight.objects.get(cycle=world["cycle"], code="open_petitions")
+    response = client.post(
+        f"/admin/risk/indicatorweight/{weight.pk}/change/",
+        {"cycle": world["cycle"].pk, "code": "open_petitions", "weight": "4.50", "cap": "18"},
+    )
+    assert response.status_code == 302
+    weight.refresh_from_db()
+    assert (weight.weight, weight.cap) == (Decimal("4.50"), Decimal("18.00"))
+    assert client.get("/admin/risk/risksnapshot/").status_code == 200
