@@ -19,6 +19,7 @@ from django.utils import timezone
 from elections.bulk import insert_rows
 from elections.demo import DemoContext
 from elections.models import VillageElection
+from trail.services import record_bulk
 
 from .models import (
     DisciplineReport,
@@ -198,6 +199,14 @@ def seed(ctx: DemoContext) -> None:
     _petitions_and_reports(rng, arcs, codes, weeks, township_user, ctx.today)
     _plans(rng, arcs, codes, weeks, county_user or township_user, city_user, ctx.today)
 
+    record_bulk(
+        actor=None,
+        action="seed",
+        model=WeeklyAssessment,
+        division_code=cycle.region.code,
+        summary="演示数据：乡镇每周研判、信访件、违纪举报、整转方案",
+        counts={"villages": len(arcs), "weeks": WEEKS},
+    )
     # The weekly recompute, week by week, as the Monday task would have run it.
     for week in weeks[:-1]:
         for county in full:

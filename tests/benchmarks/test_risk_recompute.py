@@ -320,3 +320,24 @@ def test_risk_dashboard_speed(postgres_only, client):
     # after a recompute still reads and draws 3,000 squares (see the README's figures).
     assert w_big / w_small <= 2
     assert t_big / t_small <= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_risk_demo_speed(postgres_only):
+    """The demo's 12 weeks at 20,000 villages (history for the first county, this week for all)."""
+    from risk import demo
+
+    ctx = DemoContext(rng=Random(9), villages=VILLAGES, today=WEEK)
+    with mock.patch.object(elections_demo, "VILLAGES_PER_TOWNSHIP", 20):
+        province = elections_demo.build_tree(ctx)
+    ctx.cycle = elections_demo.build_cycle(ctx, province)
+    ctx.users = elections_demo.build_users(ctx)
+    t0 = time.perf_counter()
+    demo.seed(ctx)
+    seconds = time.perf_counter() - t0
+    print(
+        f"\nrisk demo at {VILLAGES:,} villages: {seconds:.1f}s, {RiskSnapshot.objects.count():,} snapshots",
+        flush=True,
+    )
+    assert RiskSnapshot.objects.filter(week=WEEK).count() == VILLAGES
+    assert seconds < 60
