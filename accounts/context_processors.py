@@ -12,6 +12,8 @@ SECTIONS = (
     ("elections:list", _("Village elections"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("voters:search", _("Find a person"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("voters:conflicts", _("Roll conflicts"), {Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("candidates:approvals", _("Approvals"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
+    ("candidates:inbox", _("Review requests"), {Role.DEPARTMENT}),
     ("audits:list", _("Outgoing audits"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.CLERK, Role.ADMIN}),
     ("risk:dashboard", _("Risk map"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
     ("risk:assessment", _("Weekly assessment"), {Role.TOWNSHIP}),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("elections.urls")),
     path("", include("voters.urls")),
+    path("", include("candidates.urls")),
     path("", include("audits.urls")),
     path("", include("trail.urls")),
     path("", include("risk.urls")),

@@ -20,7 +20,7 @@ from .services import seats_for_population
 
 DEMO_PASSWORD = "Huanjie@2026"
 VILLAGES_PER_TOWNSHIP = 15
-TOWNSHIPS_PER_COUNTY = 10
+TOWNSHIPS_PER_COUNTY = 15  # Zhejiang: ~90 counties, ~1,300 townships, ~20,000 villages
 COUNTIES_PER_CITY = 10
 
 PROVINCE = ("330000000000", "浙江省")

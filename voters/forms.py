@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from voters.models import Category, LeftOffReason, Relation
+
 MAX_UPLOAD_MB = 50
 
 
@@ -32,3 +34,27 @@ class PublishForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), max_length=30, required=False)
+
+
+class AddPersonForm(forms.Form):
+    """One person typed in by the clerk (补登); checked by the same rules as an import."""
+
+    name = forms.CharField(label=_("Name"), max_length=30)
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    group = forms.CharField(label=_("Village group"), max_length=30, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    relation_to_head = forms.ChoiceField(
+        label=_("Relationship to head"), choices=[("", "—"), *Relation.choices], required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    reason = forms.CharField(
+        label=_("Reason (required once the roll is published)"), max_length=300, required=False
+    )
+
+
+class LeaveOffForm(forms.Form):
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=LeftOffReason.choices)
+    note = forms.CharField(
+        label=_("Note (required once the roll is published)"), max_length=200, required=False
+    )

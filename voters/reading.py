@@ -314,6 +314,15 @@ def _read_rows(table: list[list[object]], start: int, columns: dict[str, int]) -
             yield RollRow(index + 1, dict(zip(fields, values, strict=True)), issues)
 
 
+def normalise_cells(values: dict[str, object]) -> tuple[dict[str, object], tuple[Issue, ...]]:
+    """Clean one person's values typed in a form exactly as the cells of a roll file are cleaned."""
+    fields = tuple(f for f in _CLEANERS if f in values)
+    cleaned, issues = _clean_reporting(
+        [values[f] for f in fields], [(i, _CLEANERS[f]) for i, f in enumerate(fields)], fields
+    )
+    return dict(zip(fields, cleaned, strict=True)), issues
+
+
 def _clean_reporting(
     cells: list[object], plan: list[tuple[int, Callable[[object], object]]], fields: tuple[str, ...]
 ) -> tuple[list[object], tuple[Issue, ...]]:

@@ -129,6 +129,7 @@ def conflicts(*, user, elections: QuerySet[VillageElection]) -> list[dict]:
                         "village": job.election.village.name,
                         "election": job.election,
                         "row": dup["row"],
+                        "name": dup.get("name", ""),
                         "other": dup["other"],
                         "file": job.original_name,
                         "at": job.created_at,

@@ -18,9 +18,12 @@ from elections.models import VillageElection
 from trail.services import record_bulk
 from voters import codes
 from voters.importing import COLUMN_TITLES, CheckedRow, check_rows
+from voters.kinship import household_links
 from voters.models import (
     Household,
     ImportJob,
+    Kinship,
+    LeftOffReason,
     Resident,
     RollChange,
     RollPublication,
@@ -66,6 +69,7 @@ class ImportReport:
     def as_stored(self) -> dict:
         return {
             **self.as_dict(),
+            "duplicates": self.duplicates,  # with the names, for the conflicts page
             "warnings": self.warnings,
             "rows_read": self.rows_read,
             "header_row": self.header_row,
@@ -115,7 +119,22 @@ def import_roll(
         report.file_error = {"code": error.code, "message": str(error.message)}
         return report
     report.header_row = sheet.header_row
-    checked = check_rows(sheet.rows, election_day=day)
+    _register_rows(
+        election=election,
+        rows=sheet.rows,
+        by=by,
+        dry_run=dry_run,
+        reason=reason if published else "",
+        report=report,
+        tick=tick,
+        summary=_("Roll import into %(village)s") % {"village": election.village.name},
+    )
+    return report
+
+
+def _register_rows(*, election, rows, by, dry_run, reason, report, tick, summary) -> None:
+    """The one path from rows to the roll: check, compare with the database, write, trail (one transaction)."""
+    checked = check_rows(rows, election_day=_registration_day(election))
     tick(0.3)
     report.rows_read = checked.rows_read
     report.errors = checked.errors
@@ -124,30 +143,89 @@ def import_roll(
     plan = _plan(election=election, rows=checked.accepted, report=report)
     report.rejected = len(checked.rejected_rows | plan.rejected_rows)
     tick(0.5)
-    if dry_run or not (plan.new or plan.changed_residents or plan.changed_registrations):
-        return report
+    if dry_run or not (
+        plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
+    ):
+        return
     try:
         with transaction.atomic():
-            _write(election=election, plan=plan, by=by, reason=reason if published else "", tick=tick)
+            _write(election=election, plan=plan, by=by, reason=reason, tick=tick)
             # Bulk writes bypass the per-object capture: the import records its own trail entry.
             record_bulk(
                 actor=by,
                 action="import",
                 model=VoterRegistration,
                 division_code=election.division_code,
-                summary=_("Roll import into %(village)s") % {"village": election.village.name},
+                summary=summary,
                 counts={
                     "created": report.created,
                     "updated": report.updated,
                     "unchanged": report.unchanged,
                     "rejected": report.rejected,
                 },
-                sha256=report.sha256,
+                sha256=report.sha256 or None,
             )
     except IntegrityError as error:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)
+
+
+def register_person(*, election: VillageElection, values: dict, by, reason: str = "") -> ImportReport:
+    """Add or correct one person on the roll from the form: the same checks and writes as an import.
+
+    `values` holds the roll's fields (name, id_number, sex, group, category, phone, relation_to_head …) as
+    typed; they are normalised like spreadsheet cells. After publication a reason is required.
+    """
+    from voters.reading import RollRow, normalise_cells
+
+    if _roll_published(election) and not reason.strip():
+        raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
+    cleaned, issues = normalise_cells(values)
+    report = ImportReport(dry_run=False, election_day=_registration_day(election).isoformat())
+    _register_rows(
+        election=election,
+        rows=[RollRow(1, cleaned, issues)],
+        by=by,
+        dry_run=False,
+        reason=reason if _roll_published(election) else "",
+        report=report,
+        tick=lambda f: None,
+        summary=_("Registration in %(village)s") % {"village": election.village.name},
+    )
+    if report.errors:  # a person registered in another village is among these, naming it
+        raise ValidationError([ValidationError(e["message"], code=e["code"]) for e in report.errors])
     return report
+
+
+@transaction.atomic
+def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, by) -> VoterRegistration:
+    """Take a person off the roll with the reason the law allows (除名); logged once the roll is published."""
+    election = registration.election
+    if reason_code not in LeftOffReason.values:
+        raise ValidationError(codes.MESSAGES[codes.CHOICE_INVALID], code=codes.CHOICE_INVALID)
+    published = _roll_published(election)
+    if published and not note.strip():
+        raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
+    registration.status = Status.LEFT_OFF
+    registration.left_off_reason = reason_code
+    registration.note = note[:200]
+    registration.full_clean()
+    registration.save(update_fields=["status", "left_off_reason", "note", "updated_at"])
+    if published:
+        RollChange.objects.create(
+            election=election,
+            registration=registration,
+            division_code=election.division_code,
+            kind=RollChange.Kind.REMOVE,
+            reason=note,
+            by=by,
+            after={
+                "name": registration.resident.name,
+                "id_number": mask_id_number(registration.resident.id_number),
+                "left_off_reason": reason_code,
+            },
+        )
+    return registration
 
 
 class _BytesFile:
@@ -239,7 +317,12 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
         registration = registrations.get(resident_id)
         if registration is not None and registration[1] != election.id:
             report.duplicates.append(
-                {"row": row.row, "kind": "other_village", "other": f"{registration[5]}{registration[4]}"}
+                {
+                    "row": row.row,
+                    "kind": "other_village",
+                    "other": f"{registration[5]}{registration[4]}",
+                    "name": row.name,
+                }
             )
             report.errors.append(
                 {
@@ -543,6 +626,8 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         )
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
+    if report.created or report.updated:
+        derive_household_kinship(village_id=job.election.village_id)
 
 
 def _finish(job_id: int, report: ImportReport, state: str) -> None:
@@ -563,3 +648,35 @@ def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, progress=0)
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def derive_household_kinship(*, village_id: int) -> int:
+    """Store the close-relative links of every household of a village (idempotent); returns links added."""
+    members: dict[int, list[tuple[int, str]]] = {}
+    division_code = ""
+    for resident_id, household_id, relation, code in Resident.objects.filter(
+        village_id=village_id, household__isnull=False
+    ).values_list("id", "household_id", "relation_to_head", "division_code"):
+        members.setdefault(household_id, []).append((resident_id, relation))
+        division_code = code
+    links: set = set()
+    for household in members.values():
+        links |= household_links(household)
+    existing = set(
+        Kinship.objects.filter(division_code=division_code, source=Kinship.Source.HOUSEHOLD).values_list(
+            "person_id", "relative_id", "relation"
+        )
+    )
+    new = [
+        Kinship(
+            person_id=a,
+            relative_id=b,
+            relation=kind,
+            source=Kinship.Source.HOUSEHOLD,
+            division_code=division_code,
+        )
+        for a, b, kind in links - existing
+    ]
+    Kinship.objects.bulk_create(new, batch_size=WRITE_BATCH, ignore_conflicts=True)
+    return len(new)

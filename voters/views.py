@@ -12,9 +12,16 @@ from elections import selectors as election_selectors
 from elections.models import VillageElection
 from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
 from voters import selectors, services, tasks
-from voters.forms import ConfirmImportForm, PublishForm, RollUploadForm, SearchForm
+from voters.forms import (
+    AddPersonForm,
+    ConfirmImportForm,
+    LeaveOffForm,
+    PublishForm,
+    RollUploadForm,
+    SearchForm,
+)
 from voters.importing import template_bytes
-from voters.models import ImportJob
+from voters.models import ImportJob, VoterRegistration
 
 PAGE_SIZE = 100
 
@@ -58,6 +65,8 @@ def roll(request, pk):
             "publish_form": PublishForm(initial={"published_on": timezone.localdate()}),
             "jobs": ImportJob.objects.visible_to(request.user).filter(election=election)[:5],
             "changes": selectors.changes(user=request.user, election=election)[:20],
+            "add_form": AddPersonForm(),
+            "leave_off_form": LeaveOffForm(),
         },
     )
 
@@ -237,7 +246,69 @@ def conflicts(request):
         return xlsx_response(
             filename="选民登记冲突.xlsx",
             title=_("Conflicts"),
-            headers=[_("Village"), _("Row"), _("Already registered in"), _("File")],
-            rows=((r["village"], r["row"], r["other"], r["file"]) for r in rows),
+            headers=[_("Village"), _("Row"), _("Name"), _("Already registered in"), _("File")],
+            rows=((r["village"], r["row"], r["name"], r["other"], r["file"]) for r in rows),
         )
     return render(request, "voters/conflicts.html", {"rows": rows, "cycle": cycle})
+
+
+@require_POST
+def add_person(request, pk):
+    """Register one person typed in by the clerk; every problem is shown as the import would show it."""
+    election = _election(request, pk)
+    _editable(request, election)
+    form = AddPersonForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("voters:roll", pk=election.pk)
+    values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+    values["relation_to_head"] = values["relation_to_head"] or ""
+    try:
+        report = services.register_person(
+            election=election, values=values, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if report.created:
+            messages.success(request, _("%(name)s was added to the roll.") % {"name": values["name"]})
+        else:
+            messages.info(
+                request,
+                _("%(name)s was already on the roll; the details were updated.") % {"name": values["name"]},
+            )
+    return redirect("voters:roll", pk=election.pk)
+
+
+@require_POST
+def leave_off(request, pk):
+    """Take one person off the roll with the legal reason (除名)."""
+    election = _election(request, pk)
+    _editable(request, election)
+    form = LeaveOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the reason."))
+        return redirect("voters:roll", pk=election.pk)
+    registration = get_visible_or_404(
+        VoterRegistration.objects.select_related("resident", "election"),
+        request.user,
+        pk=form.cleaned_data["registration"],
+        election=election,
+    )
+    try:
+        services.leave_off(
+            registration=registration,
+            reason_code=form.cleaned_data["reason_code"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s was taken off the roll.") % {"name": registration.resident.name}
+        )
+    return redirect("voters:roll", pk=election.pk)

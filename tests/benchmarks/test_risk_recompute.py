@@ -15,7 +15,6 @@ import statistics
 import time
 from datetime import date, timedelta
 from random import Random
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -168,9 +167,7 @@ def naive_recompute(cycle: ElectionCycle, elections: list[VillageElection], week
 def test_risk_recompute_speed(postgres_only):
     started = time.perf_counter()
     ctx = DemoContext(rng=Random(8), villages=VILLAGES, today=WEEK)
-    # The demo province has 11 cities of 10 counties: 20 villages a township fit 20,000 villages in it.
-    with mock.patch.object(elections_demo, "VILLAGES_PER_TOWNSHIP", 20):
-        province = elections_demo.build_tree(ctx)
+    province = elections_demo.build_tree(ctx)
     cycle = elections_demo.build_cycle(ctx, province)
     user = UserFactory(username="bench", role=Role.ADMIN)
     seed_inputs(cycle, WEEK, user.pk)
@@ -328,8 +325,7 @@ def test_risk_demo_speed(postgres_only):
     from risk import demo
 
     ctx = DemoContext(rng=Random(9), villages=VILLAGES, today=WEEK)
-    with mock.patch.object(elections_demo, "VILLAGES_PER_TOWNSHIP", 20):
-        province = elections_demo.build_tree(ctx)
+    province = elections_demo.build_tree(ctx)
     ctx.cycle = elections_demo.build_cycle(ctx, province)
     ctx.users = elections_demo.build_users(ctx)
     t0 = time.perf_counter()

@@ -215,3 +215,56 @@ def test_command_dry_run_writes_nothing(election, tmp_path, capsys):
     call_command("import_voters", str(path), "--election", str(election.pk), "--dry-run", "--json")
     assert json.loads(capsys.readouterr().out)["created"] == 1
     assert not VoterRegistration.objects.exists()
+
+
+def test_one_person_typed_in_goes_through_the_same_checks(election, clerk):
+    from voters.services import register_person
+
+    values = {
+        "name": " 王 小 ",
+        "id_number": make_id_number(serial=40).lower(),
+        "group": "三组",
+        "category": "hukou_resident",
+        "relation_to_head": "",
+        "phone": "",
+    }
+    report = register_person(election=election, values=values, by=clerk)
+    assert report.created == 1
+    assert VoterRegistration.objects.get().resident.name == "王小"
+    with pytest.raises(ValidationError) as err:
+        register_person(
+            election=election,
+            by=clerk,
+            values={**values, "id_number": make_id_number(birth=date(2012, 1, 1), serial=41)},
+        )
+    assert [e.code for e in err.value.error_list] == [codes.UNDER_AGE]
+
+
+def test_typing_in_someone_registered_elsewhere_is_refused(election, clerk):
+    from voters.services import register_person
+
+    other = VillageElectionFactory(cycle=election.cycle, village=region_chain("330702002005", name="王宅村"))
+    run(other, [person(1)])
+    with pytest.raises(ValidationError) as err:
+        register_person(election=election, by=clerk, values={"name": "张三", "id_number": person(1)[1]})
+    assert err.value.error_list[0].code == codes.DUPLICATE_OTHER_VILLAGE
+    assert "王宅村" in err.value.error_list[0].message
+
+
+def test_leaving_off_needs_a_legal_reason_and_after_publication_a_note(election, clerk):
+    from voters.models import LeftOffReason
+    from voters.services import leave_off
+
+    run(election, [person(1), person(2, name="李四")], clerk)
+    first, second = VoterRegistration.objects.order_by("id")
+    with pytest.raises(ValidationError):
+        leave_off(registration=first, reason_code="bored", note="", by=clerk)
+    leave_off(registration=first, reason_code=LeftOffReason.DECEASED, note="", by=clerk)
+    first.refresh_from_db()
+    assert (first.status, first.left_off_reason) == ("left_off", "deceased")
+    publish_roll(election=election, published_on=date(2026, 11, 20), by=clerk)
+    with pytest.raises(ValidationError) as err:
+        leave_off(registration=second, reason_code=LeftOffReason.MOVED, note="", by=clerk)
+    assert err.value.code == codes.CHANGE_NEEDS_REASON
+    leave_off(registration=second, reason_code=LeftOffReason.MOVED, note="户口迁往金东区", by=clerk)
+    assert RollChange.objects.get().kind == "remove"

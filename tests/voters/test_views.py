@@ -166,3 +166,47 @@ def test_omissions_list_adults_of_the_household_register_missing_from_the_roll(c
     )
     page = client.get(f"/voters/election/{election.pk}/omissions/").content.decode()
     assert "李四" in page and "张小" not in page
+
+
+def test_clerk_adds_one_person_and_takes_another_off(client, election, clerk):  # noqa: F811
+    client.force_login(clerk)
+    response = client.post(
+        f"/voters/election/{election.pk}/add/",
+        {"name": "钱七", "id_number": person(7)[1], "group": "一组", "category": "hukou_resident"},
+        follow=True,
+    )
+    assert "钱七" in response.content.decode()
+    registration = VoterRegistration.objects.get()
+    client.post(
+        f"/voters/election/{election.pk}/leave-off/",
+        {"registration": registration.pk, "reason_code": "declined", "note": ""},
+    )
+    registration.refresh_from_db()
+    assert registration.status == "left_off"
+
+
+def test_leave_off_of_a_registration_from_another_village_is_404(client, election, clerk):  # noqa: F811
+    other = VillageElectionFactory(cycle=election.cycle, village=region_chain("330702001002"))
+    from voters.services import import_roll
+
+    import_roll(election=other, file=xlsx([person(8)]), by=None, dry_run=False)
+    client.force_login(clerk)
+    response = client.post(
+        f"/voters/election/{election.pk}/leave-off/",
+        {"registration": VoterRegistration.objects.get().pk, "reason_code": "declined"},
+    )
+    assert response.status_code == 404
+    assert VoterRegistration.objects.get().status == "registered"
+
+
+def test_township_sees_the_conflict_with_the_persons_name(client, election, township):  # noqa: F811
+    other = VillageElectionFactory(cycle=election.cycle, village=region_chain("330702001003", name="下徐村"))
+    from voters.services import import_roll
+
+    import_roll(election=other, file=xlsx([person(1, name="周八")]), by=None, dry_run=False)
+    clerk = UserFactory(username="clerk2", role=Role.CLERK, region=election.village)
+    client.force_login(clerk)
+    upload(client, election, [person(1, name="周八")])
+    client.force_login(township)
+    page = client.get("/voters/conflicts/").content.decode()
+    assert "<td>周八</td>" in page and "下徐村" in page

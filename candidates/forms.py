@@ -1,0 +1,214 @@
+"""Forms of candidate vetting: they check the shape of the input; the services check the rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voters.models import Resident
+from voters.rules import age_on, mask_id_number
+
+from .choices import (
+    POSITIONS_OF_BODY,
+    SOURCES_OF_BODY,
+    Body,
+    Commitment,
+    InspectionConclusion,
+    VillagePost,
+)
+from .models import ElectionCommitteeMember
+
+VERDICTS = [("pass", _("Pass")), ("fail", _("Fail"))]
+
+
+class ResidentChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, on=None, **kwargs):
+        self.on = on
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        age = age_on(obj.birth_date, self.on) if self.on else ""
+        sex = obj.get_sex_display()
+        return f"{obj.name}（{sex}，{age}） {mask_id_number(obj.id_number)}"
+
+
+def residents_of(election):
+    return Resident.objects.filter(division_code=election.division_code).order_by("name", "id")
+
+
+class NominationForm(forms.Form):
+    resident = ResidentChoiceField(label=_("Nominee"), queryset=Resident.objects.none())
+    position = forms.ChoiceField(
+        label=_("Position"),
+        choices=[(body.label, [(p.value, p.label) for p in POSITIONS_OF_BODY[body]]) for body in Body],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[(body.label, [(s.value, s.label) for s in SOURCES_OF_BODY[body]]) for body in Body],
+    )
+    nominators = forms.IntegerField(
+        label=_("Nominating voters"),
+        min_value=1,
+        required=False,
+        help_text=_("For a direct or joint nomination: how many voters nominated this person."),
+    )
+    votes = forms.IntegerField(label=_("Nomination votes"), min_value=0, initial=0)
+    village_post = forms.ChoiceField(
+        label=_("Village post held"), choices=[("", "—"), *VillagePost.choices], required=False
+    )
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents_of(election)
+        self.fields["resident"].on = election.cycle.reference_date
+
+
+class FirstReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("First review"), choices=VERDICTS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendForm(forms.Form):
+    units = forms.MultipleChoiceField(label=_("Departments"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(u.pk, u.name) for u in units]
+        self.fields["units"].initial = [u.pk for u in units]
+
+
+class NegativeListForm(forms.Form):
+    """One yes/no answer and one evidence field per item; `common_evidence` fills blank evidence."""
+
+    common_evidence = forms.CharField(
+        label=_("Evidence for every item answered no"),
+        required=False,
+        help_text=_("E.g. the certificates of no criminal record and of good conduct that were checked."),
+    )
+
+    def __init__(self, *args, items, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            previous = answers.get(item.pk)
+            self.fields[f"hit_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=[("no", _("Does not apply")), ("yes", _("Applies"))],
+                widget=forms.RadioSelect,
+                initial="yes" if previous and previous.hit else "no",
+            )
+            self.fields[f"evidence_{item.pk}"] = forms.CharField(
+                label=_("Evidence"), required=False, initial=previous.evidence if previous else ""
+            )
+
+    def rows(self):
+        return [(item, self[f"hit_{item.pk}"], self[f"evidence_{item.pk}"]) for item in self.items]
+
+    def answers(self):
+        common = self.cleaned_data.get("common_evidence", "").strip()
+        result = {}
+        for item in self.items:
+            hit = self.cleaned_data[f"hit_{item.pk}"] == "yes"
+            evidence = self.cleaned_data[f"evidence_{item.pk}"].strip() or ("" if hit else common)
+            result[item.pk] = (hit, evidence)
+        return result
+
+
+class InspectionForm(forms.Form):
+    evaluation_score = forms.DecimalField(
+        label=_("Democratic evaluation: favourable %"), min_value=0, max_value=100, decimal_places=2
+    )
+    interviews = forms.IntegerField(label=_("People interviewed"), min_value=0)
+    site_visit = forms.BooleanField(label=_("Site visit made"), required=False)
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=InspectionConclusion.choices)
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitmentsForm(forms.Form):
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Commitments
+
+        for kind in Commitment:
+            name = Commitments.FIELDS[kind]
+            self.fields[kind.value] = forms.DateField(
+                label=kind.label.capitalize(),
+                required=False,
+                initial=getattr(record, name, None) if record else None,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+
+    def signed(self):
+        return {kind.value: self.cleaned_data.get(kind.value) for kind in Commitment}
+
+
+class ApprovalRequestForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ReviewDecisionForm(forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=VERDICTS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApprovalDecisionForm(forms.Form):
+    approval = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ListForm(forms.Form):
+    nominations = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].choices = [(r.nomination.pk, r.facts.name) for r in rows]
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(
+        label=_("Published on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class CommitteeVoteForm(forms.Form):
+    resident = ResidentChoiceField(label=_("Person"), queryset=Resident.objects.none())
+    votes = forms.IntegerField(label=_("Votes"), min_value=0)
+    seated = forms.BooleanField(label=_("Seated"), required=False, initial=True)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=ElectionCommitteeMember.Role.choices,
+        initial=ElectionCommitteeMember.Role.MEMBER,
+    )
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents_of(election)
+        self.fields["resident"].on = election.cycle.reference_date
+
+
+class CommitteeWithdrawForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PreviousTermForm(forms.Form):
+    rows = forms.CharField(
+        label=_("Rows copied from Excel"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
+        help_text=_(
+            "One member a line: name, ID number, Party committee post, villagers' committee post, education, "
+            "Party member. Write - for a post the member does not hold."
+        ),
+    )

@@ -1,0 +1,442 @@
+"""Reads of candidate vetting: the facts of one election's nominees, gathered in a fixed number of queries
+and handed to the pure rules; the queues of county reviewers and departments, scoped to the user."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from accounts.models import User
+from elections.models import Region, VillageElection
+from elections.regions import ancestor_codes
+from voters.models import Kinship, VoterRegistration
+from voters.rules import age_on
+
+from . import codes, rules, slate
+from .choices import (
+    BODY_OF_NOTICE,
+    POSITIONS_OF_BODY,
+    ApprovalState,
+    Body,
+    NominationState,
+    NoticeKind,
+    Position,
+    ReviewKind,
+    Verdict,
+    VettingStatus,
+)
+from .models import (
+    Approval,
+    Commitments,
+    ElectionCommitteeMember,
+    Inspection,
+    NegativeListAnswer,
+    NegativeListItem,
+    Nomination,
+    NoticePublication,
+    PreviousTermMember,
+    QualificationReview,
+    ReviewUnit,
+)
+from .rules import Finding, Nominee, Thresholds
+
+
+@dataclass
+class NomineeRow:
+    """One nomination with its facts, findings and status, as the board and the nominee page show it."""
+
+    nomination: Nomination
+    facts: Nominee
+    vetting: rules.Vetting
+    age: int
+
+    @property
+    def status(self) -> VettingStatus:
+        return self.vetting.status
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.vetting.findings
+
+    @property
+    def reasons(self) -> list[Finding]:
+        """The findings behind the status, for the board: what blocks a blocked nominee, what needs approval
+        (and blocks) otherwise, what is pending for one awaiting reviews; warnings are left to the nominee's
+        page."""
+        findings = [f for f in self.vetting.findings if f.severity != "warning"]
+        if self.status == VettingStatus.BLOCKED:
+            return [f for f in findings if f.blocks]
+        if self.status == VettingStatus.NEEDS_APPROVAL:
+            return [f for f in findings if f.severity == "approval"]
+        return findings
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.vetting.findings if f.severity == "warning"]
+
+
+@dataclass
+class ElectionVetting:
+    election: VillageElection
+    thresholds: Thresholds
+    rows: list[NomineeRow]
+    body_findings: dict[str, list[Finding]]
+    previous_term_known: bool
+    negative_items: list[NegativeListItem] = field(default_factory=list)
+
+    def row(self, nomination_id: int) -> NomineeRow | None:
+        return next((r for r in self.rows if r.nomination.pk == nomination_id), None)
+
+    def rows_of(self, body: str) -> list[NomineeRow]:
+        order = {p: i for i, p in enumerate(POSITIONS_OF_BODY[body])}
+        return sorted(
+            (r for r in self.rows if r.facts.body == body),
+            key=lambda r: (
+                r.status == VettingStatus.WITHDRAWN,
+                order[r.facts.position],
+                -r.facts.votes,
+                r.nomination.pk,
+            ),
+        )
+
+    def bodies(self) -> list[dict]:
+        """The board: each body with its seats, rows and counts."""
+        seats = {
+            Body.PARTY: self.election.party_seats,
+            Body.COMMITTEE: self.election.committee_seats,
+            Body.SUPERVISION: self.election.supervision_seats,
+        }
+        result = []
+        for body in Body:
+            rows = self.rows_of(body)
+            result.append(
+                {
+                    "body": body,
+                    "label": body.label,
+                    "seats": seats[body],
+                    "rows": rows,
+                    "findings": self.body_findings.get(body, []),
+                    "counts": {status: sum(r.status == status for r in rows) for status in VettingStatus},
+                    "listed": sum(r.nomination.state == NominationState.LISTED for r in rows),
+                }
+            )
+        return result
+
+    def qualified_ids(self) -> set[int]:
+        return {r.nomination.pk for r in self.rows if r.status == VettingStatus.QUALIFIED}
+
+
+def negative_list_for(election: VillageElection) -> list[NegativeListItem]:
+    """The negative-list items that apply to a village: its cycle's items defined for the village's region or
+    any region above it (the defaults on the cycle's region, a county's additions)."""
+    from .services import ensure_negative_list
+
+    ensure_negative_list(cycle=election.cycle)
+    codes = [election.division_code, *ancestor_codes(election.division_code)]
+    return list(
+        NegativeListItem.objects.filter(cycle_id=election.cycle_id, region__code__in=codes).order_by("number")
+    )
+
+
+def county_of(code: str) -> Region:
+    return Region.objects.get(code=code[:6].ljust(12, "0"))
+
+
+def review_units(*, county: Region) -> list[ReviewUnit]:
+    return list(ReviewUnit.objects.filter(region=county, active=True).order_by("order", "name"))
+
+
+def _kinship_links(people: set[int]) -> list[tuple[int, int, str]]:
+    """Kinship records touching any of `people`: enough for every two-step relation between two of them."""
+    if not people:
+        return []
+    return list(
+        Kinship.objects.filter(Q(person_id__in=people) | Q(relative_id__in=people)).values_list(
+            "person_id", "relative_id", "relation"
+        )
+    )
+
+
+def election_vetting(*, election: VillageElection) -> ElectionVetting:
+    """Vet every nominee of one village election (about a dozen queries, whatever the number of nominees)."""
+    from .services import ensure_rule_settings
+
+    thresholds = ensure_rule_settings(cycle=election.cycle).thresholds()
+    nominations = list(Nomination.objects.filter(election=election).select_related("resident").order_by("id"))
+    ids = [n.pk for n in nominations]
+    people = {n.resident_id for n in nominations}
+
+    previous = list(
+        PreviousTermMember.objects.filter(election=election).values(
+            "resident_id", "party_position", "committee_position"
+        )
+    )
+    previous_people = {p["resident_id"] for p in previous if p["resident_id"]}
+    previous_heads = {
+        p["resident_id"]
+        for p in previous
+        if p["resident_id"]
+        and (p["party_position"] == Position.SECRETARY or p["committee_position"] == Position.CHAIR)
+    }
+    known = bool(previous)
+
+    reviews: dict[int, list[rules.Review]] = defaultdict(list)
+    for r in QualificationReview.objects.filter(nomination_id__in=ids).order_by("kind", "requested_at", "id"):
+        reviews[r.nomination_id].append(rules.Review(r.kind, r.unit, r.verdict, r.note))
+    items = negative_list_for(election)
+    number_of = {item.pk: item.number for item in items}
+    answers: dict[int, dict[int, bool]] = defaultdict(dict)
+    for nomination_id, item_id, hit in NegativeListAnswer.objects.filter(nomination_id__in=ids).values_list(
+        "nomination_id", "item_id", "hit"
+    ):
+        if item_id in number_of:
+            answers[nomination_id][number_of[item_id]] = hit
+    approvals: dict[int, dict[str, str]] = defaultdict(dict)
+    for nomination_id, code, state in (
+        Approval.objects.filter(nomination_id__in=ids)
+        .order_by("requested_at", "id")
+        .values_list("nomination_id", "code", "state")
+    ):
+        approvals[nomination_id][code] = state
+    inspections = dict(
+        Inspection.objects.filter(nomination_id__in=ids).values_list("nomination_id", "conclusion")
+    )
+    signed = {c.nomination_id: c.signed() for c in Commitments.objects.filter(nomination_id__in=ids)}
+    seated = set(
+        ElectionCommitteeMember.objects.filter(election=election, seated=True).values_list(
+            "resident_id", flat=True
+        )
+    )
+    roll = VoterRegistration.objects.filter(election=election, status="registered")
+    on_roll = (
+        set(roll.filter(resident_id__in=people).values_list("resident_id", flat=True)) if people else set()
+    )
+    roll_kept = bool(on_roll) or roll.exists()
+    relatives = rules.close_relatives(_kinship_links(people), people)
+
+    facts = []
+    processes = {}
+    for n in nominations:
+        person = n.resident
+        facts.append(
+            Nominee(
+                id=n.pk,
+                person=n.resident_id,
+                name=person.name,
+                sex=person.sex,
+                birth_date=person.birth_date,
+                position=n.position,
+                education=person.education,
+                party_member=person.party_member,
+                state=n.state,
+                votes=n.votes,
+                village_post=n.village_post,
+                is_new=(n.resident_id not in previous_people) if known else None,
+                was_head=(n.resident_id in previous_heads) if known else None,
+                listed_by_rule=n.listed_by_rule,
+                proposed=n.proposed,
+                elected=n.elected,
+            )
+        )
+        processes[n.pk] = rules.Process(
+            reviews=tuple(reviews.get(n.pk, ())),
+            negative_items=tuple((item.number, item.text) for item in items),
+            negative_answers=answers.get(n.pk, {}),
+            approvals=approvals.get(n.pk, {}),
+            inspection=inspections.get(n.pk),
+            signed=signed.get(n.pk, frozenset()),
+            on_roll=(n.resident_id in on_roll) if roll_kept and n.body == Body.COMMITTEE else None,
+        )
+    vetted = rules.vet(
+        nominees=facts, processes=processes, relatives=relatives, seated=seated, thresholds=thresholds
+    )
+    seats = {
+        Body.PARTY: election.party_seats,
+        Body.COMMITTEE: election.committee_seats,
+        Body.SUPERVISION: election.supervision_seats,
+    }
+    body_findings = {
+        body: rules.body_findings(body=body, seats=seats[body], nominees=facts, t=thresholds) for body in Body
+    }
+    if not known:
+        body_findings[Body.PARTY].insert(0, Finding.of(codes.PREVIOUS_TERM_MISSING))
+    rows = [
+        NomineeRow(n, f, vetted[n.pk], age_on(f.birth_date, thresholds.reference_date))
+        for n, f in zip(nominations, facts, strict=True)
+    ]
+    return ElectionVetting(election, thresholds, rows, body_findings, known, items)
+
+
+# --- The slate ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SlateCheck:
+    team: list[slate.Member]
+    figures: slate.Figures
+    findings: list[Finding]
+
+
+def previous_team(*, election: VillageElection) -> list[slate.Member]:
+    return [
+        slate.Member(
+            person=f"previous-{p.pk}",
+            name=p.name,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            education=p.education,
+            party_member=p.party_member,
+            party_position=p.party_position,
+            committee_position=p.committee_position,
+        )
+        for p in PreviousTermMember.objects.filter(election=election)
+    ]
+
+
+def slate_checks(*, vetting: ElectionVetting) -> dict:
+    """The structure of the proposed team, of the elected team once recorded, and the comparison of each
+    with the outgoing team ("五升一降")."""
+    t = vetting.thresholds
+    population = vetting.election.village.population
+    facts = [r.facts for r in vetting.rows]
+    before_team = previous_team(election=vetting.election)
+    before = slate.figures(before_team, t) if before_team else None
+    result = {"previous": before, "previous_team": before_team}
+    for which, elected in (("proposed", False), ("elected", True)):
+        team = slate.team_of(facts, elected=elected)
+        figures = slate.figures(team, t)
+        findings = slate.structure_findings(figures, population=population, t=t)
+        comparison = slate.compare(before, figures) if before and team else []
+        findings += slate.comparison_findings(comparison)
+        result[which] = {"team": team, "figures": figures, "findings": findings, "comparison": comparison}
+    return result
+
+
+# --- Notices -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Notice:
+    kind: str
+    body: str
+    sections: list[tuple[str, list[NomineeRow]]]
+    deadline: datetime.date | None
+    published_on: datetime.date | None
+    findings: list[Finding]
+    unknown: list[Finding]
+
+
+def notice(*, vetting: ElectionVetting, kind: str, today: datetime.date) -> Notice:
+    """A public notice: the listed nominees of the notice's body per position, in the cycle's order (surname
+    stroke order by default); for the formal list, the legal deadline and whether it is late."""
+    body = BODY_OF_NOTICE[kind]
+    election = vetting.election
+    listed = [r for r in vetting.rows_of(body) if r.nomination.state == NominationState.LISTED]
+    by_fact = {r.facts.id: r for r in listed}
+    if kind == NoticeKind.FORMAL:
+        sections = []
+        for position in POSITIONS_OF_BODY[body]:
+            ordered = rules.notice_order(
+                [r.facts for r in listed if r.facts.position == position], vetting.thresholds.notice_order
+            )
+            if ordered:
+                sections.append((Position(position).label, [by_fact[f.id] for f in ordered]))
+    else:
+        ordered = rules.notice_order([r.facts for r in listed], vetting.thresholds.notice_order)
+        sections = [(Body(body).label, [by_fact[f.id] for f in ordered])]
+    published = (
+        NoticePublication.objects.filter(election=election, kind=kind)
+        .order_by("-recorded_at")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+    findings = list(vetting.body_findings.get(body, []))
+    deadline = None
+    if kind == NoticeKind.FORMAL:
+        days = election.cycle.candidate_list_days
+        if election.election_day:
+            deadline = rules.publication_deadline(election.election_day, days)
+        findings = (
+            rules.publication_findings(
+                election_day=election.election_day, days=days, published_on=published, today=today
+            )
+            + findings
+        )
+    unknown = rules.unknown_character_findings(r.facts.name for r in listed)
+    return Notice(kind, body, sections, deadline, published, findings, unknown)
+
+
+# --- Queues ------------------------------------------------------------------------------------------
+
+
+def department_inbox(*, user: User) -> QuerySet[QualificationReview]:
+    """The review requests addressed to a department user's unit inside their region, pending first.
+
+    This is the home page's inbox for joint-review departments; scoping (accounts.scoping) does the
+    matching of `User.unit` and the region.
+    """
+    return (
+        QualificationReview.objects.visible_to(user)
+        .filter(kind=ReviewKind.DEPARTMENT)
+        .select_related("nomination__resident", "nomination__election__village__parent", "reviewer")
+        .annotate(
+            pending_first=Case(
+                When(verdict=Verdict.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("pending_first", "-decided_at", "requested_at", "id")
+    )
+
+
+def pending_reviews(*, user: User) -> QuerySet[QualificationReview]:
+    return department_inbox(user=user).filter(verdict=Verdict.PENDING)
+
+
+def approvals_queue(*, user: User) -> QuerySet[Approval]:
+    """Approvals of "in principle" breaches inside the user's jurisdiction, pending first."""
+    return (
+        Approval.objects.visible_to(user)
+        .select_related(
+            "nomination__resident", "nomination__election__village__parent", "requested_by", "decided_by"
+        )
+        .annotate(
+            pending_first=Case(
+                When(state=ApprovalState.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("pending_first", "-decided_at", "requested_at", "id")
+    )
+
+
+def election_committee(*, election: VillageElection) -> dict:
+    """The villagers' election committee: everyone of the vote with their votes, the seated members, and
+    its own rules (at least 5 members, odd; no two members close relatives)."""
+    members = list(
+        ElectionCommitteeMember.objects.filter(election=election)
+        .select_related("resident")
+        .order_by("-votes", "id")
+    )
+    seated = [m for m in members if m.seated]
+    people = {m.resident_id for m in seated}
+    relatives = rules.close_relatives(_kinship_links(people), people)
+    findings = []
+    if seated and (len(seated) < 5 or len(seated) % 2 == 0):
+        findings.append(Finding.of(codes.ELECTION_COMMITTEE_SIZE, count=len(seated)))
+    names = {m.resident_id: m.resident.name for m in seated}
+    for (a, b), relation in sorted(relatives.items()):
+        if a < b:
+            findings.append(
+                Finding.of(
+                    codes.ELECTION_COMMITTEE_RELATIVES,
+                    first=names[a],
+                    second=names[b],
+                    relation=relation.label,
+                )
+            )
+    replacement = rules.next_in_vote([(m.pk, m.votes, m.seated, m.withdrawn_at is not None) for m in members])
+    return {"members": members, "seated": seated, "findings": findings, "next": replacement}

@@ -1,0 +1,555 @@
+"""Writes of candidate vetting: one verb, one function, one transaction (STYLE.md "Services").
+
+Each service checks its rule and raises ValidationError(message, code=...) with a code of
+`candidates.codes`. Who may call which service (the role) is the views' concern (`permissions.py`); what a
+given person may decide (a department only its own unit's reviews) is the rule's, checked here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from elections.models import ElectionCycle, Region, VillageElection
+from elections.regions import ancestor_codes
+from voters.models import Resident
+
+from . import codes, defaults, rules
+from .choices import (
+    BODY_OF_POSITION,
+    COUNTED_SOURCES,
+    JOINT_MINIMUM,
+    SOURCES_OF_BODY,
+    TEAM_BODIES,
+    ApprovalState,
+    Body,
+    NominationState,
+    ReviewKind,
+    Source,
+    Verdict,
+    VettingStatus,
+)
+from .models import (
+    Approval,
+    CandidateRuleSettings,
+    Commitments,
+    ElectionCommitteeMember,
+    Inspection,
+    NegativeListAnswer,
+    NegativeListItem,
+    Nomination,
+    NoticePublication,
+    PreviousTermMember,
+    QualificationReview,
+    ReviewUnit,
+)
+from .reading import parse_previous_term
+
+
+def _error(code: str, **params) -> ValidationError:
+    return ValidationError(codes.MESSAGES[code], code=code, params=params or None)
+
+
+# --- Rules as data -----------------------------------------------------------------------------------
+
+
+def ensure_rule_settings(*, cycle: ElectionCycle) -> CandidateRuleSettings:
+    """The cycle's vetting settings, created with DOMAIN.md's defaults (and the ten-item negative list on
+    the cycle's region) the first time they are needed."""
+    settings, _created = CandidateRuleSettings.objects.select_related("cycle").get_or_create(cycle=cycle)
+    ensure_negative_list(cycle=cycle)
+    return settings
+
+
+def ensure_negative_list(*, cycle: ElectionCycle) -> None:
+    """The ten items of "十不选" on the cycle's region, created the first time they are needed."""
+    if not NegativeListItem.objects.filter(cycle=cycle).exists():
+        NegativeListItem.objects.bulk_create(
+            [
+                NegativeListItem(cycle=cycle, region_id=cycle.region_id, number=number, text=text)
+                for number, text in enumerate(defaults.NEGATIVE_LIST, start=1)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+@transaction.atomic
+def add_negative_list_item(
+    *, cycle: ElectionCycle, region: Region, text: str, by: User | None
+) -> NegativeListItem:
+    """A county's own negative-list item, numbered after the items above it; the list a village sees may
+    hold at most the cycle's limit (15) items (DOMAIN.md "some counties use 15")."""
+    limit = ensure_rule_settings(cycle=cycle).negative_list_limit
+    codes_above = [region.code, *ancestor_codes(region.code)]
+    applicable = NegativeListItem.objects.filter(cycle=cycle, region__code__in=codes_above)
+    if applicable.count() >= limit:
+        raise _error(codes.NEGATIVE_LIST_FULL, limit=limit)
+    number = max(applicable.values_list("number", flat=True), default=0) + 1
+    item = NegativeListItem(cycle=cycle, region=region, number=number, text=text.strip())
+    item.full_clean()
+    item.save()
+    return item
+
+
+def ensure_review_units(*, county: Region) -> list[ReviewUnit]:
+    """The county's reviewing departments, created from DOMAIN.md's list the first time they are needed."""
+    if not ReviewUnit.objects.filter(region=county).exists():
+        ReviewUnit.objects.bulk_create(
+            [
+                ReviewUnit(
+                    region=county, kind=kind, name=defaults.department_name(kind, county.name), order=i
+                )
+                for i, (kind, _template) in enumerate(defaults.DEPARTMENTS)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(ReviewUnit.objects.filter(region=county, active=True).order_by("order", "name"))
+
+
+# --- Nominations -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nominate(
+    *,
+    election: VillageElection,
+    resident: Resident,
+    position: str,
+    source: str,
+    by: User | None,
+    votes: int = 0,
+    nominators: int | None = None,
+    village_post: str = "",
+) -> Nomination:
+    """Put a resident of the village forward for a position (DOMAIN.md lifecycle steps 2 and 3).
+
+    The Party committee's nominees come from the two recommendations or the township; the villagers'
+    committee's from voters directly (海选), a joint nomination of 10 or more voters, or self-nomination.
+    One person stands once per body.
+    """
+    body = BODY_OF_POSITION[position]
+    if source not in SOURCES_OF_BODY[body]:
+        raise _error(codes.SOURCE_NOT_ALLOWED)
+    if source in COUNTED_SOURCES and not nominators:
+        raise _error(codes.NOMINATORS_REQUIRED)
+    if source == Source.JOINT and nominators < JOINT_MINIMUM:
+        raise _error(codes.JOINT_NEEDS_TEN)
+    if resident.division_code != election.division_code:
+        raise _error(codes.RESIDENT_OUTSIDE_VILLAGE)
+    taken = Nomination.objects.filter(election=election, body=body, resident=resident).exclude(
+        state=NominationState.WITHDRAWN
+    )
+    if taken.exists():
+        raise _error(codes.ALREADY_NOMINATED)
+    nomination = Nomination(
+        election=election,
+        division_code=election.division_code,
+        resident=resident,
+        body=body,
+        position=position,
+        source=source,
+        votes=votes or 0,
+        nominators=nominators,
+        village_post=village_post,
+        created_by=by,
+    )
+    nomination.full_clean()
+    nomination.save()
+    return nomination
+
+
+def _move(nomination: Nomination, to: str) -> None:
+    if to != nomination.state and to not in Nomination.ALLOWED[nomination.state]:
+        raise _error(codes.TRANSITION_NOT_ALLOWED)
+    nomination.state = to
+
+
+@transaction.atomic
+def withdraw_nomination(*, nomination: Nomination, reason: str, by: User) -> Nomination:
+    """A nominee steps back (or is stood down); the reason is kept."""
+    _refuse_withdrawn(nomination)
+    if not reason.strip():
+        raise _error(codes.NOTE_REQUIRED)
+    _move(nomination, NominationState.WITHDRAWN)
+    nomination.withdrawal_reason = reason.strip()
+    nomination.listed_by_rule = nomination.proposed = False
+    nomination.save(update_fields=["state", "withdrawal_reason", "listed_by_rule", "proposed", "updated_at"])
+    return nomination
+
+
+# --- Joint qualification review ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_first_review(*, nomination: Nomination, passed: bool, note: str, by: User) -> QualificationReview:
+    """The township's first review (初审). A failure needs its reason and disqualifies; the verdict is final
+    and keeps who gave it, for which unit and when ("谁审核、谁负责")."""
+    _refuse_withdrawn(nomination)
+    if QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.TOWNSHIP).exists():
+        raise _error(codes.REVIEW_ALREADY_DECIDED)
+    if not passed and not note.strip():
+        raise _error(codes.NOTE_REQUIRED)
+    township = nomination.election.village.parent
+    review = QualificationReview(
+        nomination=nomination,
+        kind=ReviewKind.TOWNSHIP,
+        unit=township.name if township else "",
+        verdict=Verdict.PASSED if passed else Verdict.FAILED,
+        note=note.strip(),
+        requested_by=by,
+        reviewer=by,
+        reviewer_unit=by.unit or (township.name if township else ""),
+        decided_at=timezone.now(),
+    )
+    review.save()
+    return review
+
+
+def _refuse_withdrawn(nomination: Nomination) -> None:
+    if nomination.state == NominationState.WITHDRAWN:
+        raise _error(codes.TRANSITION_NOT_ALLOWED)
+
+
+@transaction.atomic
+def request_reviews(
+    *, nominations: Iterable[Nomination], units: Sequence[ReviewUnit], by: User
+) -> list[QualificationReview]:
+    """Send nominees who passed the township's first review to the chosen departments of their county
+    (资格联审); a department already asked is not asked twice."""
+    if not units:
+        raise _error(codes.NO_UNITS)
+    created = []
+    for nomination in nominations:
+        _refuse_withdrawn(nomination)
+        county_code = nomination.division_code[:6].ljust(12, "0")
+        if any(unit.region.code != county_code for unit in units):
+            raise _error(codes.WRONG_ELECTION)
+        first = QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.TOWNSHIP).first()
+        if first is None or first.verdict != Verdict.PASSED:
+            raise _error(codes.FIRST_REVIEW_REQUIRED)
+        asked = set(
+            QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.DEPARTMENT).values_list(
+                "unit", flat=True
+            )
+        )
+        for unit in units:
+            if unit.name not in asked:
+                review = QualificationReview(
+                    nomination=nomination, kind=ReviewKind.DEPARTMENT, unit=unit.name, requested_by=by
+                )
+                review.save()
+                created.append(review)
+    return created
+
+
+@transaction.atomic
+def decide_review(*, review: QualificationReview, passed: bool, note: str, by: User) -> QualificationReview:
+    """A department's verdict on a nominee it was asked to review. Only a user of the addressed unit may
+    give it; a failure needs its reason; the verdict is final ("谁审核、谁负责")."""
+    review = QualificationReview.objects.select_for_update().get(pk=review.pk)
+    if review.kind != ReviewKind.DEPARTMENT or not by.unit or by.unit != review.unit:
+        raise _error(codes.NOT_YOUR_UNIT)
+    if review.verdict != Verdict.PENDING:
+        raise _error(codes.REVIEW_ALREADY_DECIDED)
+    if not passed and not note.strip():
+        raise _error(codes.NOTE_REQUIRED)
+    review.verdict = Verdict.PASSED if passed else Verdict.FAILED
+    review.note = note.strip()
+    review.reviewer = by
+    review.reviewer_unit = by.unit
+    review.decided_at = timezone.now()
+    review.save(update_fields=["verdict", "note", "reviewer", "reviewer_unit", "decided_at"])
+    return review
+
+
+# --- Negative list, inspection, commitments ---------------------------------------------------------
+
+
+@transaction.atomic
+def answer_negative_list(
+    *, nomination: Nomination, answers: Mapping[int, tuple[bool, str]], by: User
+) -> list[NegativeListAnswer]:
+    """Answer negative-list items for a nominee, each with its evidence ("十不选"; any hit blocks).
+
+    `answers` maps an item's id to (applies, evidence). Items not applicable to the village are refused.
+    """
+    from .selectors import negative_list_for
+
+    items = {item.pk: item for item in negative_list_for(nomination.election)}
+    saved = []
+    for item_id, (hit, evidence) in answers.items():
+        if item_id not in items:
+            raise _error(codes.WRONG_ELECTION)
+        if not (evidence or "").strip():
+            raise _error(codes.EVIDENCE_REQUIRED)
+        answer, _created = NegativeListAnswer.objects.update_or_create(
+            nomination=nomination,
+            item=items[item_id],
+            defaults={
+                "hit": hit,
+                "evidence": evidence.strip(),
+                "answered_by": by,
+                "division_code": nomination.division_code,
+            },
+        )
+        saved.append(answer)
+    return saved
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    nomination: Nomination,
+    evaluation_score,
+    interviews: int,
+    site_visit: bool,
+    conclusion: str,
+    remarks: str = "",
+    by: User,
+) -> Inspection:
+    """The inspection (考察): democratic evaluation, interviews, site visit; "unsuitable" blocks."""
+    inspection = Inspection.objects.filter(nomination=nomination).first() or Inspection(nomination=nomination)
+    inspection.evaluation_score = evaluation_score
+    inspection.interviews = interviews
+    inspection.site_visit = site_visit
+    inspection.conclusion = conclusion
+    inspection.remarks = remarks
+    inspection.inspected_by = by
+    inspection.division_code = nomination.division_code
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def record_commitments(
+    *, nomination: Nomination, signed: Mapping[str, datetime.date | None], by: User
+) -> Commitments:
+    """The discipline pledge and the three commitments, each with the day it was signed (None: not yet)."""
+    record = Commitments.objects.filter(nomination=nomination).first() or Commitments(nomination=nomination)
+    for kind, field_name in Commitments.FIELDS.items():
+        if kind in signed:
+            setattr(record, field_name, signed[kind])
+    record.recorded_by = by
+    record.division_code = nomination.division_code
+    record.save()
+    return record
+
+
+# --- County approval of "in principle" breaches ------------------------------------------------------
+
+
+@transaction.atomic
+def request_approval(*, nomination: Nomination, code: str, justification: str, by: User) -> Approval:
+    """Ask the county to approve an "in principle" breach (an over-age secretary…) with a justification."""
+    from .selectors import election_vetting
+
+    if not justification.strip():
+        raise _error(codes.JUSTIFICATION_REQUIRED)
+    row = election_vetting(election=nomination.election).row(nomination.pk)
+    breach = next(
+        (f for f in (row.findings if row else ()) if f.code == code and f.code in codes.APPROVABLE), None
+    )
+    if breach is None or breach.approval == ApprovalState.APPROVED:
+        raise _error(codes.NO_SUCH_BREACH)
+    if breach.approval == ApprovalState.PENDING:
+        raise _error(codes.APPROVAL_EXISTS)
+    approval = Approval(
+        nomination=nomination,
+        code=code,
+        params={k: str(v) for k, v in breach.params.items()},
+        justification=justification.strip(),
+        requested_by=by,
+    )
+    approval.save()
+    return approval
+
+
+@transaction.atomic
+def decide_approval(*, approval: Approval, approve: bool, note: str, by: User) -> Approval:
+    """The county's answer: approved, the breach passes; refused (with its reason), it blocks."""
+    approval = Approval.objects.select_for_update().get(pk=approval.pk)
+    target = ApprovalState.APPROVED if approve else ApprovalState.REFUSED
+    if target not in Approval.ALLOWED[approval.state]:
+        raise _error(codes.APPROVAL_ALREADY_DECIDED)
+    if not approve and not note.strip():
+        raise _error(codes.NOTE_REQUIRED)
+    approval.state = target
+    approval.decision_note = note.strip()
+    approval.decided_by = by
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
+    return approval
+
+
+# --- Lists, team, notices ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_list(
+    *, election: VillageElection, body: str, nominations: Sequence[Nomination], by: User
+) -> tuple[list[Nomination], Nomination | None]:
+    """Put a body's chosen qualified nominees on its list; the others of the body come off it.
+
+    The Party's preliminary list has exactly seats + 1 names; the villagers' committee's formal list more
+    candidates than seats, and if no woman is chosen the qualified woman with the most nomination votes
+    is added, recorded as added by the rule. Returns the listed nominations and the one the rule added.
+    """
+    from .selectors import election_vetting
+
+    vetting = election_vetting(election=election)
+    chosen_ids = {n.pk for n in nominations}
+    body_rows = [r for r in vetting.rows if r.facts.body == body]
+    if not chosen_ids <= {r.nomination.pk for r in body_rows}:
+        raise _error(codes.WRONG_ELECTION)
+    chosen = [r for r in body_rows if r.nomination.pk in chosen_ids]
+    for row in chosen:
+        if row.status != VettingStatus.QUALIFIED:
+            raise _error(codes.NOT_QUALIFIED, name=row.facts.name)
+    added = None
+    if body == Body.COMMITTEE:
+        pick = rules.women_rule_pick(
+            [r.facts for r in chosen], [r.facts for r in body_rows], vetting.qualified_ids()
+        )
+        if pick is not None:
+            added = next(r for r in body_rows if r.nomination.pk == pick.id)
+            chosen.append(added)
+        elif not any(r.facts.sex == "F" for r in chosen):
+            raise _error(codes.NO_WOMAN_CANDIDATE)
+    seats = {Body.PARTY: election.party_seats, Body.COMMITTEE: election.committee_seats}.get(body)
+    if seats is not None:
+        errors = rules.list_size_errors(body, seats, [r.facts for r in chosen], vetting.thresholds)
+        if errors:
+            raise _error(errors[0].code, **errors[0].params)
+    listed_ids = {r.nomination.pk for r in chosen}
+    result = []
+    for row in body_rows:
+        nomination = row.nomination
+        if nomination.state == NominationState.WITHDRAWN:
+            continue
+        _move(
+            nomination, NominationState.LISTED if nomination.pk in listed_ids else NominationState.NOMINATED
+        )
+        nomination.listed_by_rule = added is not None and nomination.pk == added.nomination.pk
+        nomination.save(update_fields=["state", "listed_by_rule", "updated_at"])
+        if nomination.pk in listed_ids:
+            result.append(nomination)
+    return result, added.nomination if added else None
+
+
+@transaction.atomic
+def set_proposed(*, election: VillageElection, nominations: Iterable[Nomination], by: User) -> int:
+    """Mark the nominees the township proposes for the team (拟任人选); the slate check reads them."""
+    ids = {n.pk for n in nominations}
+    team = Nomination.objects.filter(election=election, body__in=TEAM_BODIES).exclude(
+        state=NominationState.WITHDRAWN
+    )
+    if ids - set(team.values_list("pk", flat=True)):
+        raise _error(codes.WRONG_ELECTION)
+    team.exclude(pk__in=ids).update(proposed=False)
+    return team.filter(pk__in=ids).update(proposed=True)
+
+
+@transaction.atomic
+def mark_elected(*, election: VillageElection, nominations: Iterable[Nomination], by: User | None) -> int:
+    """Record who was elected, for the structure check of the result (called by the results of the vote)."""
+    ids = {n.pk for n in nominations}
+    listed = Nomination.objects.filter(election=election).exclude(state=NominationState.WITHDRAWN)
+    if ids - set(listed.values_list("pk", flat=True)):
+        raise _error(codes.WRONG_ELECTION)
+    listed.exclude(pk__in=ids).update(elected=False)
+    return listed.filter(pk__in=ids).update(elected=True)
+
+
+@transaction.atomic
+def record_notice_publication(
+    *, election: VillageElection, kind: str, published_on: datetime.date, by: User
+) -> NoticePublication:
+    """The day a notice was put up; a formal list after its deadline stays flagged as late."""
+    publication = NoticePublication(election=election, kind=kind, published_on=published_on, published_by=by)
+    publication.full_clean()
+    publication.save()
+    return publication
+
+
+# --- Villagers' election committee and the outgoing team --------------------------------------------
+
+
+@transaction.atomic
+def record_election_committee_vote(
+    *, election: VillageElection, resident: Resident, votes: int, seated: bool, role: str, by: User
+) -> ElectionCommitteeMember:
+    """One person of the vote choosing the villagers' election committee, seated or not."""
+    if resident.division_code != election.division_code:
+        raise _error(codes.RESIDENT_OUTSIDE_VILLAGE)
+    member = ElectionCommitteeMember.objects.filter(election=election, resident=resident).first()
+    member = member or ElectionCommitteeMember(election=election, resident=resident)
+    member.votes = votes
+    member.seated = seated and member.withdrawn_at is None
+    member.role = role
+    member.recorded_by = by
+    member.save()
+    return member
+
+
+@transaction.atomic
+def withdraw_from_election_committee(
+    *, member: ElectionCommitteeMember, reason: str, by: User
+) -> ElectionCommitteeMember | None:
+    """A member withdraws (a member nominated for the villagers' committee must); the next person of the
+    original vote takes the seat ("按照原推选结果依次递补"). Returns the replacement, if anyone is left."""
+    member = ElectionCommitteeMember.objects.select_for_update().get(pk=member.pk)
+    if not member.seated:
+        raise _error(codes.NOT_SEATED)
+    member.seated = False
+    member.withdrawn_at = timezone.now()
+    member.withdrawal_reason = reason.strip()
+    member.save(update_fields=["seated", "withdrawn_at", "withdrawal_reason"])
+    everyone = list(ElectionCommitteeMember.objects.filter(election_id=member.election_id).order_by("id"))
+    next_id = rules.next_in_vote([(m.pk, m.votes, m.seated, m.withdrawn_at is not None) for m in everyone])
+    if next_id is None:
+        return None
+    replacement = next(m for m in everyone if m.pk == next_id)
+    replacement.seated = True
+    replacement.replaces = member
+    replacement.role = ElectionCommitteeMember.Role.MEMBER
+    replacement.save(update_fields=["seated", "replaces", "role"])
+    return replacement
+
+
+@transaction.atomic
+def import_previous_term(*, election: VillageElection, text: str, by: User) -> tuple[int, list[dict]]:
+    """Replace the village's outgoing team with the rows pasted from Excel; nothing is saved if any row is
+    wrong. Members are linked to the village's residents by ID number."""
+    rows, errors = parse_previous_term(text)
+    if errors:
+        return 0, errors
+    residents = dict(
+        Resident.objects.filter(
+            division_code=election.division_code, id_number__in=[r.id_number for r in rows]
+        ).values_list("id_number", "id")
+    )
+    PreviousTermMember.objects.filter(election=election).delete()
+    PreviousTermMember.objects.bulk_create(
+        [
+            PreviousTermMember(
+                election=election,
+                division_code=election.division_code,
+                resident_id=residents.get(r.id_number),
+                name=r.name,
+                sex=r.sex,
+                birth_date=r.birth_date,
+                education=r.education,
+                party_member=r.party_member,
+                party_position=r.party_position,
+                committee_position=r.committee_position,
+            )
+            for r in rows
+        ]
+    )
+    return len(rows), []
