@@ -17,6 +17,8 @@ SECTIONS = (
     ("candidates:approvals", _("Approvals"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
     ("candidates:inbox", _("Review requests"), {Role.DEPARTMENT}),
     ("audits:list", _("Outgoing audits"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.CLERK, Role.ADMIN}),
+    ("risk:dashboard", _("Risk map"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
+    ("risk:assessment", _("Weekly assessment"), {Role.TOWNSHIP}),
 )
 
 

@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "elections.tasks.refresh_all_reminders",
         "schedule": crontab(hour=5, minute=30),
     },
+    # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
+    "risk-weekly-recompute": {
+        "task": "risk.tasks.recompute_week",
+        "schedule": crontab(minute=0, hour=env.int("RISK_RECOMPUTE_HOUR", default=5), day_of_week="mon"),
+    },
 }
 
 # Production hardening: on by default whenever DEBUG is off; an office behind a TLS-terminating

@@ -4,8 +4,9 @@ A gate is a rule that refuses a stage move or a step until something recorded el
 - "audit done": no election-stage step or move in a village whose outgoing audit is not completed
   (`audits.selectors.audit_completed`, DOMAIN.md "Preparation", a hard gate);
 - "not red": the election does not start (preparation → Party election) in a village rated red until it
-  is closed out. For now the risk rating's verdict is the flag `VillageElection.risk_red_open`, which the
-  risk issue sets and clears; the county may approve a close-out (GateException RED_CLOSE_OUT) instead;
+  is closed out: the weekly rating (`risk.selectors.red_village_open`: red, or a rectification plan still
+  open) or the flag `VillageElection.risk_red_open` a township sets; the county's close-out of the plan
+  clears both, or the county approves a close-out exception (GateException RED_CLOSE_OUT);
 - "roll and candidates in time": no vote before the roll (voters.RollPublication, its first publication)
   was published ≥ roll_publication_days and the formal candidate list (the step record
   "candidates_published" with its date) ≥ candidate_list_days before election day;
@@ -86,7 +87,11 @@ def _audit(election: VillageElection) -> list[Blocked]:
 
 
 def _red(election: VillageElection) -> list[Blocked]:
-    if not election.risk_red_open or exception_approved(election, ExceptionKind.RED_CLOSE_OUT):
+    """Red and not closed out: the township's flag, or the weekly rating without a county close-out."""
+    from risk.selectors import red_village_open  # the gates module is where the ground floor looks upward
+
+    flagged = election.risk_red_open or red_village_open(election)
+    if not flagged or exception_approved(election, ExceptionKind.RED_CLOSE_OUT):
         return []
     return [_blocked(codes.GATE_RED, reverse("elections:workflow", args=[election.pk]) + "#exceptions")]
 

@@ -1,0 +1,53 @@
+"""The administrator's side of the risk rating: the cycle's weights (rules as data), and read views.
+
+Weights are edited here per cycle (DOMAIN.md: weights configurable); the admin action creates a cycle's
+rows from the default catalogue. Snapshots and runs are written only by the recompute, so they are
+read-only here; plans, petitions and reports are kept on the risk pages, where the services check the rules.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import IndicatorWeight, RecomputeRun, RiskSnapshot
+from .services import ensure_default_weights
+
+
+@admin.register(IndicatorWeight)
+class IndicatorWeightAdmin(admin.ModelAdmin):
+    list_display = ("code", "cycle", "weight", "cap")
+    list_editable = ("weight", "cap")
+    list_filter = ("cycle",)
+    list_select_related = ("cycle",)
+    actions = ["create_defaults"]
+
+    @admin.action(description=_("Add the default weights missing from these cycles"))
+    def create_defaults(self, request, queryset):
+        cycles = {weight.cycle for weight in queryset.select_related("cycle")}
+        created = sum(ensure_default_weights(cycle=cycle) for cycle in cycles)
+        self.message_user(request, _("%(n)s weights added.") % {"n": created})
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskSnapshot)
+class RiskSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("division_code", "week", "score", "colour", "stuck", "suspect")
+    list_filter = ("week", "colour", "stuck", "suspect")
+    search_fields = ("=division_code",)
+    list_per_page = 50
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(ReadOnlyAdmin):
+    list_display = ("county_code", "week", "villages", "red", "orange", "green", "seconds", "computed_at")
+    list_filter = ("week",)
+    exclude = ("townships",)

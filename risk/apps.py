@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RiskConfig(AppConfig):
+    name = "risk"
+    verbose_name = _("Three-colour risk rating")
+
+    def ready(self) -> None:
+        from trail.registry import register
+
+        from .models import (
+            DisciplineReport,
+            IndicatorWeight,
+            Interview,
+            Petition,
+            RectificationPlan,
+            RectificationTask,
+            WeeklyAssessment,
+        )
+
+        # Snapshots and runs are written in bulk by the recompute, which records itself (record_bulk).
+        register(IndicatorWeight)
+        register(WeeklyAssessment, exclude_fields=["recorded_at"])
+        register(Petition)
+        register(DisciplineReport)
+        register(RectificationPlan, exclude_fields=["created_at"])
+        register(RectificationTask)
+        register(Interview)
