@@ -205,4 +205,67 @@ RECONCILE_WRITE_IN_NOT_ON_ROLL = _register(
     _("Votes were written in for a person who is not on the voter roll"),
 )
 
+# --- Double entry, reconciliation gate and results (ballots.services) --------------------------------
+
+TALLY_ALREADY_ENTERED = _register(
+    "tally.already_entered",
+    E,
+    _("You have already entered this tally sheet: the second entry must be made by another person"),
+)
+TALLY_SHEET_FULL = _register(
+    "tally.sheet_full", E, _("This tally sheet already has two entries: correct one of them instead")
+)
+TALLY_STALE_VERSION = _register(
+    "tally.stale_version",
+    E,
+    _(
+        "This entry was changed by someone else since you opened it: reload it and enter your correction again"
+    ),
+)
+TALLY_NOT_YOUR_ENTRY = _register(
+    "tally.not_your_entry", E, _("Only the person who made an entry may correct it")
+)
+TALLY_SHEET_LOCKED = _register(
+    "tally.sheet_locked",
+    E,
+    _("The results of this vote are confirmed: its tally sheets can no longer change"),
+)
+TALLY_UNKNOWN_POSITION = _register(
+    "tally.unknown_position", E, _("Votes were entered for a position this body does not elect")
+)
+TALLY_BAD_VOTES = _register("tally.bad_votes", E, _("Votes must be whole numbers of zero or more"))
+TALLY_NO_FIRST_ROUND = _register(
+    "tally.no_first_round", E, _("A further round needs the agreed first-round sheet of the same box")
+)
+TALLY_NO_BOXES = _register("tally.no_boxes", E, _("No ballot boxes are set up for this election"))
+TALLY_SHEETS_NOT_AGREED = _register(
+    "tally.sheets_not_agreed", E, _("Not every ballot box has a tally sheet whose two entries agree")
+)
+TALLY_NO_ATTENDANCE = _register(
+    "tally.no_attendance", E, _("The attendance of the Party members' meeting has not been recorded")
+)
+TALLY_ISSUED_DIFFERS_FROM_BOX = _register(
+    "tally.issued_differs_from_box.W",
+    W,
+    _("Ballots issued on the tally sheet differ from the ballots issued into the box at set-up"),
+)
+TALLY_RECONCILIATION_ERRORS = _register(
+    "tally.reconciliation_errors",
+    E,
+    _("The ballot account does not reconcile: correct the tally sheets first"),
+)
+TALLY_WARNINGS_UNACKNOWLEDGED = _register(
+    "tally.warnings_unacknowledged",
+    E,
+    _("Every warning must be acknowledged by a named person before confirming"),
+)
+TALLY_NOT_A_WARNING = _register(
+    "tally.not_a_warning", E, _("Only a current warning of the reconciliation can be acknowledged")
+)
+TALLY_WRONG_STATE = _register(
+    "tally.wrong_state", E, _("The results are not in a state that allows this step")
+)
+TALLY_NOT_COUNTED = _register("tally.not_counted", E, _("The votes have not been counted yet"))
+TALLY_ROLE_REFUSED = _register("tally.role_refused", E, _("Your role may not take this step"))
+
 del E, W

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("elections.urls")),
     path("", include("voters.urls")),
     path("", include("candidates.urls")),
+    path("", include("ballots.urls")),
     path("", include("audits.urls")),
     path("", include("trail.urls")),
     path("", include("risk.urls")),

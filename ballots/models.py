@@ -1,0 +1,348 @@
+"""Polling stations, ballot boxes, double-entered tally sheets, attendance, acknowledgements, results.
+
+Every row carries the village's 12-digit `division_code` (copied on save) so that `.visible_to(user)` is
+one prefix match. Counts are entered as written on the paper tally sheet: the arithmetic between them
+(issued = returned + unreturned, returned = valid + invalid) is checked by the reconciliation, which
+reports it with a stable code, not refused by the database; the database refuses only what can never be
+true (negative counts, a third entry, one user entering a sheet twice, a further round without its first).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+from candidates.choices import Body
+
+COUNT_FIELDS = ("issued", "returned", "valid", "invalid", "unreturned")
+ENTRY_SLOTS = (1, 2)
+
+
+class _OfElection(models.Model):
+    """A record of one village election, scoped by its village."""
+
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.division_code = self.election.division_code
+        super().save(*args, **kwargs)
+
+
+class PollingStation(_OfElection):
+    """投票站: a place where villagers vote (the central meeting's hall or a station in a village group)."""
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="polling_stations"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("polling station")
+        verbose_name_plural = _("polling stations")
+        ordering = ["election", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "name"], name="station_name_unique_per_election")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoxKind(models.TextChoices):
+    CENTRAL = "central", _("Central voting meeting")
+    STATION = "station", _("Polling station")
+    MOBILE = "mobile", _("Mobile ballot box")
+
+
+class BallotBox(_OfElection):
+    """投票箱: one ballot box; `ballots_issued` is the number of ballots handed out into it (per body)."""
+
+    election = models.ForeignKey("elections.VillageElection", on_delete=models.CASCADE, related_name="boxes")
+    station = models.ForeignKey(
+        PollingStation,
+        verbose_name=_("polling station"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="boxes",
+    )
+    label = models.CharField(_("label"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=10, choices=BoxKind.choices)
+    ballots_issued = models.PositiveIntegerField(_("ballots issued"), default=0)
+
+    class Meta:
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+        ordering = ["election", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "label"], name="box_label_unique_per_election"),
+            models.CheckConstraint(condition=Q(ballots_issued__gte=0), name="box_issued_not_negative"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["division_code"], name="box_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SheetState(models.TextChoices):
+    ENTERING = "entering", _("Awaiting the second entry")
+    MISMATCH = "mismatch", _("Entries differ")
+    AGREED = "agreed", _("Entries agree")
+
+
+class TallySheet(_OfElection):
+    """计票单: the count of one box for one body in one round, entered twice by two different users.
+
+    It counts only when the two entries agree field by field (`state` AGREED); `differences` lists the
+    fields that differ while they do not. A further round's sheet links to the same box's first round.
+    """
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="tally_sheets"
+    )
+    box = models.ForeignKey(
+        BallotBox, verbose_name=_("ballot box"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    first_round = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="further_rounds"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=SheetState.choices, default=SheetState.ENTERING
+    )
+    differences = models.JSONField(_("fields that differ"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tally sheet")
+        verbose_name_plural = _("tally sheets")
+        ordering = ["election", "body", "round", "box__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["box", "body", "round"], name="one_sheet_per_box_body_round"),
+            models.CheckConstraint(condition=Q(round__in=[1, 2]), name="sheet_round_1_or_2"),
+            models.CheckConstraint(
+                condition=Q(round=1, first_round__isnull=True) | Q(round=2, first_round__isnull=False),
+                name="further_round_links_first",
+            ),
+            models.CheckConstraint(condition=~Q(body=Body.SUPERVISION), name="sheet_body_is_counted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.box} · {self.get_body_display()} · {self.round}"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.state == SheetState.AGREED
+
+
+class TallyEntry(_OfElection):
+    """One user's entry of a tally sheet (双人录入). `version` grows with each correction.
+
+    `votes`: position key -> person key -> votes, write-ins (另选他人) included ("w:<name>").
+    """
+
+    sheet = models.ForeignKey(TallySheet, on_delete=models.CASCADE, related_name="entries")
+    slot = models.PositiveSmallIntegerField(
+        _("entry"), choices=[(1, _("first entry")), (2, _("second entry"))]
+    )
+    issued = models.PositiveIntegerField(_("ballots issued"))
+    returned = models.PositiveIntegerField(_("ballots returned"))
+    valid = models.PositiveIntegerField(_("valid ballots"))
+    invalid = models.PositiveIntegerField(_("invalid ballots"))
+    unreturned = models.PositiveIntegerField(_("ballots not returned"))
+    votes = models.JSONField(_("votes"), default=dict, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tally entry")
+        verbose_name_plural = _("tally entries")
+        ordering = ["sheet", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "slot"], name="at_most_two_entries_per_sheet"),
+            models.UniqueConstraint(fields=["sheet", "entered_by"], name="entries_by_different_users"),
+            models.CheckConstraint(condition=Q(slot__in=ENTRY_SLOTS), name="entry_slot_1_or_2"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="entry_version_positive"),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"entry_{name}_not_negative")
+                for name in COUNT_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} #{self.slot}"
+
+    @property
+    def election(self):
+        return self.sheet.election
+
+    def values(self) -> dict:
+        """The entered fields, as compared between the two entries."""
+        return {**{name: getattr(self, name) for name in COUNT_FIELDS}, "votes": self.votes}
+
+
+class PartyAttendance(_OfElection):
+    """党员大会出席: members with the right to vote, those excused by category, those present."""
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="party_attendance"
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    members = models.PositiveIntegerField(_("members with the right to vote"))
+    seriously_ill = models.PositiveIntegerField(_("seriously ill"), default=0)
+    abroad_over_six_months = models.PositiveIntegerField(_("abroad over six months"), default=0)
+    detained = models.PositiveIntegerField(_("detained"), default=0)
+    bedridden = models.PositiveIntegerField(_("bedridden"), default=0)
+    away_over_six_months_without_transfer = models.PositiveIntegerField(
+        _("away over six months without transferring membership"), default=0
+    )
+    present = models.PositiveIntegerField(_("voting members present"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    EXCUSE_FIELDS = (
+        "seriously_ill",
+        "abroad_over_six_months",
+        "detained",
+        "bedridden",
+        "away_over_six_months_without_transfer",
+    )
+
+    class Meta:
+        verbose_name = _("Party meeting attendance")
+        verbose_name_plural = _("Party meeting attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "round"], name="one_attendance_per_round"),
+            models.CheckConstraint(condition=Q(present__lte=F("members")), name="present_at_most_members"),
+            models.CheckConstraint(
+                condition=Q(
+                    members__gte=F("seriously_ill")
+                    + F("abroad_over_six_months")
+                    + F("detained")
+                    + F("bedridden")
+                    + F("away_over_six_months_without_transfer")
+                ),
+                name="excused_at_most_members",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.present}/{self.members}"
+
+    @property
+    def excused(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.EXCUSE_FIELDS}
+
+
+class ResultState(models.TextChoices):
+    COUNTED = "counted", _("Counted")
+    CONFIRMED = "confirmed", _("Confirmed by the election committee")
+    APPROVED = "approved", _("Approved by the township")
+
+
+class WarningAcknowledgement(_OfElection):
+    """A reconciliation warning looked at and accepted by a named user; `key` identifies the finding.
+
+    The key includes the finding's figures: if the figures change, the warning must be acknowledged again.
+    """
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="tally_acknowledgements"
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    key = models.CharField(_("finding"), max_length=300)
+    code = models.CharField(_("rule"), max_length=60)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acknowledged warning")
+        verbose_name_plural = _("acknowledged warnings")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "body", "round", "key"], name="acknowledged_once"),
+            models.CheckConstraint(condition=Q(code__endswith=".W"), name="only_warnings_acknowledged"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ElectionResult(_OfElection):
+    """选举结果: the count of one body in one round, confirmed on the spot and approved by the township.
+
+    `data` keeps the outcome as computed by `ballots.counting.count` (validity, reasons, per position the
+    votes table, write-in totals and the elected persons) so the announcement and the certificates print
+    what was confirmed, even if a sheet were later touched (it cannot be after confirmation).
+    """
+
+    ALLOWED = {
+        ResultState.COUNTED: {ResultState.COUNTED, ResultState.CONFIRMED},
+        ResultState.CONFIRMED: {ResultState.APPROVED},
+        ResultState.APPROVED: set(),
+    }
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="results"
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ResultState.choices, default=ResultState.COUNTED
+    )
+    valid = models.BooleanField(_("valid vote"))
+    data = models.JSONField(_("outcome"), default=dict)
+    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    counted_at = models.DateTimeField(_("counted at"), auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("election result")
+        verbose_name_plural = _("election results")
+        ordering = ["election", "body", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "body", "round"], name="one_result_per_body_round"),
+            models.CheckConstraint(
+                condition=~Q(state=ResultState.CONFIRMED) | Q(confirmed_by__isnull=False),
+                name="confirmed_result_names_who",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ResultState.APPROVED)
+                | Q(approved_by__isnull=False, confirmed_by__isnull=False),
+                name="approved_result_names_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.get_body_display()} · {self.round}"

@@ -1,0 +1,639 @@
+"""Writes of the count: double entry, acknowledgements, counting, confirmation, approval.
+
+One verb, one function, one transaction (STYLE.md "Services"). Each service checks its rule and raises
+`ValidationError(message, code=...)` with a code of `ballots.codes`. The arithmetic of the statute lives
+in the pure `ballots.counting`; this module feeds it the agreed tally sheets and keeps what it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from candidates import services as candidate_services
+from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
+from candidates.choices import Position as PositionChoice
+from candidates.models import Nomination
+from elections.models import VillageElection
+from voters.models import Status, VoterRegistration
+
+from . import codes, counting
+from .codes import Finding, RuleCode, Severity
+from .models import (
+    COUNT_FIELDS,
+    ENTRY_SLOTS,
+    BallotBox,
+    ElectionResult,
+    PartyAttendance,
+    PollingStation,
+    ResultState,
+    SheetState,
+    TallyEntry,
+    TallySheet,
+    WarningAcknowledgement,
+)
+
+# Who enters tallies and confirms on the spot (the village election committee's clerk, helped by the
+# township office); who approves (the township office alone).
+TALLY_ROLES = frozenset({Role.CLERK, Role.TOWNSHIP})
+APPROVING_ROLES = frozenset({Role.TOWNSHIP})
+COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY)
+LOCKED_STATES = (ResultState.CONFIRMED, ResultState.APPROVED)
+WRITE_IN_PREFIX = "w:"
+
+
+def _error(entry: RuleCode, **params) -> ValidationError:
+    return ValidationError(entry.message, code=entry.code, params=params or None)
+
+
+def _require_role(user: User, roles: frozenset[str]) -> None:
+    if not (user.sees_everything or user.role in roles):
+        raise _error(codes.TALLY_ROLE_REFUSED)
+
+
+def counting_rules(*, election: VillageElection) -> counting.CountingRules:
+    """The cycle's counting rules: DOMAIN.md's defaults until the cycle carries its own settings."""
+    return counting.DEFAULT_RULES
+
+
+def counting_body(body: str) -> counting.Body:
+    return counting.Body.PARTY_COMMITTEE if body == Body.PARTY else counting.Body.VILLAGERS_COMMITTEE
+
+
+def person_key(nomination: Nomination) -> str:
+    return f"r{nomination.resident_id}"
+
+
+def write_in_key(name: str) -> str:
+    return WRITE_IN_PREFIX + " ".join(name.split())
+
+
+# --- Set-up --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_polling_station(*, election: VillageElection, name: str, place: str = "", by: User) -> PollingStation:
+    """Set up a polling station (投票站) of the village."""
+    _require_role(by, TALLY_ROLES)
+    station = PollingStation(election=election, name=name, place=place)
+    station.division_code = election.division_code
+    station.full_clean()
+    station.save()
+    return station
+
+
+@transaction.atomic
+def add_ballot_box(
+    *,
+    election: VillageElection,
+    label: str,
+    kind: str,
+    ballots_issued: int,
+    station: PollingStation | None = None,
+    by: User,
+) -> BallotBox:
+    """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱)."""
+    _require_role(by, TALLY_ROLES)
+    box = BallotBox(election=election, label=label, kind=kind, ballots_issued=ballots_issued, station=station)
+    box.division_code = election.division_code
+    box.full_clean()
+    box.save()
+    return box
+
+
+@transaction.atomic
+def record_party_attendance(
+    *,
+    election: VillageElection,
+    round: int = 1,
+    members: int,
+    excused: Mapping[str, int],
+    present: int,
+    by: User,
+) -> PartyAttendance:
+    """Record who is due at the Party members' meeting (DOMAIN.md: five categories may be excused)."""
+    _require_role(by, TALLY_ROLES)
+    unknown = set(excused) - set(PartyAttendance.EXCUSE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown excuse categories {sorted(unknown)}")
+    attendance, _created = PartyAttendance.objects.select_for_update().get_or_create(
+        election=election,
+        round=round,
+        defaults={"members": members, "present": present, "recorded_by": by},
+    )
+    attendance.members, attendance.present, attendance.recorded_by = members, present, by
+    for name in PartyAttendance.EXCUSE_FIELDS:
+        setattr(attendance, name, excused.get(name, 0))
+    attendance.division_code = election.division_code
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+# --- Double entry ---------------------------------------------------------------------------------------
+
+
+def _clean_values(values: Mapping, body: str) -> dict:
+    """The entered figures in one canonical form: zero votes dropped, write-in names squeezed."""
+    cleaned: dict = {}
+    for name in COUNT_FIELDS:
+        number = values.get(name)
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise _error(codes.TALLY_BAD_VOTES, field=name)
+        cleaned[name] = number
+    allowed = set(POSITIONS_OF_BODY[body])
+    votes: dict[str, dict[str, int]] = {}
+    for position, table in (values.get("votes") or {}).items():
+        if position not in allowed:
+            raise _error(codes.TALLY_UNKNOWN_POSITION, position=position)
+        clean_table: dict[str, int] = {}
+        for person, number in table.items():
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise _error(codes.TALLY_BAD_VOTES, field=f"{position}.{person}")
+            key = (
+                write_in_key(person[len(WRITE_IN_PREFIX) :]) if person.startswith(WRITE_IN_PREFIX) else person
+            )
+            if number:
+                clean_table[key] = clean_table.get(key, 0) + number
+        if clean_table:
+            votes[position] = dict(sorted(clean_table.items()))
+    cleaned["votes"] = votes
+    return cleaned
+
+
+def entry_differences(first: Mapping, second: Mapping) -> list[str]:
+    """Which fields of two entries differ: count fields by name, votes as ``votes.<position>.<person>``."""
+    differing = [name for name in COUNT_FIELDS if first[name] != second[name]]
+    first_votes, second_votes = first["votes"], second["votes"]
+    for position in sorted(set(first_votes) | set(second_votes)):
+        a, b = first_votes.get(position, {}), second_votes.get(position, {})
+        differing += [f"votes.{position}.{p}" for p in sorted(set(a) | set(b)) if a.get(p, 0) != b.get(p, 0)]
+    return differing
+
+
+def compare_entries(*, sheet: TallySheet) -> TallySheet:
+    """Set the sheet's state from its entries: it counts only when two entries agree field by field."""
+    entries = list(sheet.entries.order_by("slot"))
+    if len(entries) < len(ENTRY_SLOTS):
+        sheet.state, sheet.differences = SheetState.ENTERING, []
+    else:
+        differing = entry_differences(entries[0].values(), entries[1].values())
+        sheet.state = SheetState.MISMATCH if differing else SheetState.AGREED
+        sheet.differences = differing
+    sheet.save(update_fields=["state", "differences", "updated_at"])
+    return sheet
+
+
+def _refuse_if_locked(election: VillageElection, body: str, round: int) -> None:
+    if ElectionResult.objects.filter(
+        election=election, body=body, round=round, state__in=LOCKED_STATES
+    ).exists():
+        raise _error(codes.TALLY_SHEET_LOCKED)
+
+
+@transaction.atomic
+def record_tally_entry(
+    *, box: BallotBox, body: str, round: int = 1, values: Mapping, by: User, version: int | None = None
+) -> TallyEntry:
+    """Enter (or correct) one user's copy of a box's tally sheet (双人录入; Abacus-style double entry).
+
+    Two different users each enter the paper sheet; a user's second call is a correction and must quote the
+    `version` they corrected (optimistic check), so two tabs or two clerks never overwrite each other
+    unseen. The box row is locked (SELECT ... FOR UPDATE) for the whole transaction, so concurrent entries
+    of the same sheet are serialised: no third entry slips in and no comparison reads a half-written pair.
+    """
+    _require_role(by, TALLY_ROLES)
+    if body not in COUNTED_BODIES:
+        raise _error(codes.TALLY_UNKNOWN_POSITION, body=body)
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    election = VillageElection.objects.get(pk=box.election_id)
+    _refuse_if_locked(election, body, round)
+    cleaned = _clean_values(values, body)
+    first_round = None
+    if round != 1:
+        first_round = TallySheet.objects.filter(box=box, body=body, round=1, state=SheetState.AGREED).first()
+        if first_round is None:
+            raise _error(codes.TALLY_NO_FIRST_ROUND)
+    sheet, _created = TallySheet.objects.get_or_create(
+        box=box,
+        body=body,
+        round=round,
+        defaults={"election": election, "first_round": first_round, "division_code": election.division_code},
+    )
+    entry = sheet.entries.filter(entered_by=by).first()
+    if entry is not None:
+        if version is None:
+            raise _error(codes.TALLY_ALREADY_ENTERED)
+        if version != entry.version:
+            raise _error(codes.TALLY_STALE_VERSION, version=version, current=entry.version)
+        entry.version += 1
+    else:
+        if version is not None:
+            raise _error(codes.TALLY_NOT_YOUR_ENTRY)
+        taken = set(sheet.entries.values_list("slot", flat=True))
+        free = [slot for slot in ENTRY_SLOTS if slot not in taken]
+        if not free:
+            raise _error(codes.TALLY_SHEET_FULL)
+        entry = TallyEntry(sheet=sheet, slot=free[0], entered_by=by)
+    for name, value in cleaned.items():
+        setattr(entry, name, value)
+    entry.division_code = election.division_code
+    entry.full_clean()
+    entry.save()
+    compare_entries(sheet=sheet)
+    return entry
+
+
+# --- Reconciliation -------------------------------------------------------------------------------------
+
+
+def finding_key(finding: Finding) -> str:
+    """A stable identity of a finding, figures included (changed figures need a new acknowledgement)."""
+    params = ",".join(f"{name}={value}" for name, value in finding.params)
+    return f"{finding.code}|{finding.box or ''}|{finding.position or ''}|{params}"
+
+
+@dataclass(frozen=True)
+class ReconciliationReport:
+    """The ballot account of one body's vote in one round, with who acknowledged which warning."""
+
+    reconciliation: counting.Reconciliation
+    findings: tuple[Finding, ...]
+    acknowledged: Mapping[str, WarningAcknowledgement]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def unacknowledged(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.warnings if finding_key(f) not in self.acknowledged)
+
+    @property
+    def ok(self) -> bool:
+        """Confirmation may proceed: no errors and every warning acknowledged."""
+        return not self.errors and not self.unacknowledged
+
+
+def agreed_sheets(*, election: VillageElection, body: str, round: int) -> list[TallySheet]:
+    """The agreed sheet of every box, or `tally.sheets_not_agreed` (`tally.no_boxes`)."""
+    boxes = list(BallotBox.objects.filter(election=election).order_by("label"))
+    if not boxes:
+        raise _error(codes.TALLY_NO_BOXES)
+    sheets = {
+        s.box_id: s
+        for s in TallySheet.objects.filter(election=election, body=body, round=round, state=SheetState.AGREED)
+        .select_related("box")
+        .prefetch_related("entries")
+    }
+    missing = [box.label for box in boxes if box.pk not in sheets]
+    if missing:
+        raise _error(codes.TALLY_SHEETS_NOT_AGREED, boxes="、".join(missing))
+    return [sheets[box.pk] for box in boxes]
+
+
+def _box_tally(sheet: TallySheet) -> counting.BoxTally:
+    entry = sheet.entries.all()[0]
+    return counting.BoxTally(
+        box_id=sheet.box.label,
+        issued=entry.issued,
+        returned=entry.returned,
+        valid=entry.valid,
+        invalid=entry.invalid,
+        unreturned=entry.unreturned,
+        votes=entry.votes,
+    )
+
+
+def _candidates(
+    election: VillageElection, body: str
+) -> tuple[list[counting.Candidate], dict[str, Nomination]]:
+    """The body's formal candidates (the listed nominations) as counting persons, keyed by resident."""
+    nominations = {
+        person_key(n): n
+        for n in Nomination.objects.filter(election=election, body=body, state=NominationState.LISTED)
+        .select_related("resident")
+        .order_by("position", "resident__name")
+    }
+    persons = [
+        counting.Candidate(
+            key=key,
+            sex=counting.Sex.FEMALE if n.resident.sex == "F" else counting.Sex.MALE,
+            listed_for=frozenset({n.position}),
+            name=n.resident.name,
+        )
+        for key, n in nominations.items()
+    ]
+    return persons, nominations
+
+
+def positions_of(*, election: VillageElection, body: str) -> list[counting.Position]:
+    """The posts a body fills: one head, one deputy when the list has a deputy candidate, the rest members.
+
+    DOMAIN.md gives the body's size (3–7, the election's seats) but not how many deputies; the formal list
+    shows whether a deputy post is contested, and one deputy is the common case.
+    """
+    head, deputy, member = POSITIONS_OF_BODY[body]
+    total = election.party_seats if body == Body.PARTY else election.committee_seats
+    has_deputy = Nomination.objects.filter(
+        election=election, body=body, position=deputy, state=NominationState.LISTED
+    ).exists()
+    posts = [counting.Position(key=head, rank=0, seats=1)]
+    if has_deputy:
+        posts.append(counting.Position(key=deputy, rank=1, seats=1))
+    posts.append(counting.Position(key=member, rank=2, seats=total - len(posts), is_member_position=True))
+    return posts
+
+
+def _roll_keys(election: VillageElection) -> set[str]:
+    """Person keys of everyone on the roll: by resident, and write-ins by name (a name on the roll)."""
+    registered = VoterRegistration.objects.filter(election=election, status=Status.REGISTERED)
+    keys = set()
+    for resident_id, name in registered.values_list("resident_id", "resident__name"):
+        keys |= {f"r{resident_id}", write_in_key(name)}
+    return keys
+
+
+def reconcile_election(*, election: VillageElection, body: str, round: int = 1) -> ReconciliationReport:
+    """Reconcile the ballot account (DOMAIN.md "Counting and results", `counting.reconcile`).
+
+    Adds one check of its own: a sheet whose ballots issued differ from the number issued into the box at
+    set-up is a warning to acknowledge. Read-only; raises `tally.sheets_not_agreed` while any box lacks
+    an agreed sheet.
+    """
+    sheets = agreed_sheets(election=election, body=body, round=round)
+    tallies = [_box_tally(s) for s in sheets]
+    persons, _nominations = _candidates(election, body)
+    seats = {p.key: p.seats for p in positions_of(election=election, body=body)}
+    for tally in tallies:  # votes entered for a position this list does not fill (e.g. no deputy)
+        for position in tally.votes:
+            seats.setdefault(position, 1)
+    registered = VoterRegistration.objects.filter(election=election, status=Status.REGISTERED).count()
+    result = counting.reconcile(
+        tallies,
+        registered=registered,
+        seats_by_position=seats,
+        rules=counting_rules(election=election),
+        roll=_roll_keys(election),
+        candidates=persons,
+    )
+    extra = [
+        Finding.of(
+            codes.TALLY_ISSUED_DIFFERS_FROM_BOX,
+            box=sheet.box.label,
+            sheet=tally.issued,
+            box_issued=sheet.box.ballots_issued,
+        )
+        for sheet, tally in zip(sheets, tallies, strict=True)
+        if tally.issued != sheet.box.ballots_issued
+    ]
+    acknowledged = {
+        a.key: a
+        for a in WarningAcknowledgement.objects.filter(
+            election=election, body=body, round=round
+        ).select_related("acknowledged_by")
+    }
+    return ReconciliationReport(
+        reconciliation=result, findings=(*result.findings, *extra), acknowledged=acknowledged
+    )
+
+
+@transaction.atomic
+def acknowledge_warning(
+    *, election: VillageElection, body: str, round: int = 1, key: str, by: User, note: str = ""
+) -> WarningAcknowledgement:
+    """Record that a named user looked at a current reconciliation warning and accepts it (STYLE.md)."""
+    _require_role(by, TALLY_ROLES)
+    _refuse_if_locked(election, body, round)
+    report = reconcile_election(election=election, body=body, round=round)
+    finding = next((f for f in report.warnings if finding_key(f) == key), None)
+    if finding is None:
+        raise _error(codes.TALLY_NOT_A_WARNING)
+    ack, _created = WarningAcknowledgement.objects.get_or_create(
+        election=election,
+        body=body,
+        round=round,
+        key=key,
+        defaults={
+            "code": finding.code,
+            "note": note,
+            "acknowledged_by": by,
+            "division_code": election.division_code,
+        },
+    )
+    return ack
+
+
+# --- Counting and results -------------------------------------------------------------------------------
+
+
+def _finding_data(finding: Finding) -> dict:
+    return {
+        "code": finding.code,
+        "severity": str(finding.severity),
+        "box": finding.box,
+        "position": finding.position,
+        "params": dict(finding.params),
+    }
+
+
+def _elected_before(election: VillageElection, body: str, round: int) -> tuple[list[str], dict[str, int]]:
+    """For a further round: who the first round elected, and the seats per position still to fill."""
+    first = ElectionResult.objects.filter(election=election, body=body, round=1).first()
+    if round == 1:
+        return [], {}
+    if first is None:
+        raise _error(codes.TALLY_NOT_COUNTED)
+    elected = [key for p in first.data["positions"] for key in p["elected"]]
+    open_seats = {p["position"]: p["further_round_seats"] for p in first.data["positions"]}
+    return elected, open_seats
+
+
+def _count(election: VillageElection, body: str, round: int) -> counting.CountResult:
+    sheets = agreed_sheets(election=election, body=body, round=round)
+    persons, _nominations = _candidates(election, body)
+    elected_before, open_seats = _elected_before(election, body, round)
+    positions = positions_of(election=election, body=body)
+    if round != 1:
+        positions = [
+            counting.Position(
+                key=p.key, rank=p.rank, seats=open_seats[p.key], is_member_position=p.is_member_position
+            )
+            for p in positions
+            if open_seats.get(p.key)
+        ]
+    if body == Body.PARTY:
+        attendance = PartyAttendance.objects.filter(election=election, round=round).first()
+        if attendance is None:
+            raise _error(codes.TALLY_NO_ATTENDANCE)
+        electorate = counting.Electorate(
+            members=attendance.members,
+            excused={counting.ExcuseCategory(k): v for k, v in attendance.excused.items()},
+            present=attendance.present,
+        )
+    else:
+        electorate = counting.Electorate(
+            registered=VoterRegistration.objects.filter(election=election, status=Status.REGISTERED).count()
+        )
+    return counting.count(
+        body=counting_body(body),
+        rules=counting_rules(election=election),
+        electorate=electorate,
+        boxes=[_box_tally(s) for s in sheets],
+        positions=positions,
+        candidates=persons,
+        round=round,
+        elected_before=elected_before,
+    )
+
+
+def _names(election: VillageElection, body: str, outcome: counting.CountResult) -> dict[str, str]:
+    _persons, nominations = _candidates(election, body)
+    names = {key: n.resident.name for key, n in nominations.items()}
+    residents = {
+        f"r{pk}": name
+        for pk, name in VoterRegistration.objects.filter(election=election).values_list(
+            "resident_id", "resident__name"
+        )
+    }
+    for position in outcome.positions:
+        for key in position.votes:
+            if key not in names:
+                names[key] = (
+                    key[len(WRITE_IN_PREFIX) :]
+                    if key.startswith(WRITE_IN_PREFIX)
+                    else residents.get(key, key)
+                )
+    return names
+
+
+def _outcome_data(election: VillageElection, body: str, outcome: counting.CountResult) -> dict:
+    return {
+        "valid": outcome.valid,
+        "reasons": [_finding_data(f) for f in outcome.reasons],
+        "ballots": {
+            "issued": outcome.ballots_issued,
+            "returned": outcome.ballots_returned,
+            "valid": outcome.ballots_valid,
+            "invalid": outcome.ballots_invalid,
+        },
+        "denominator": outcome.denominator,
+        "names": _names(election, body, outcome),
+        "positions": [
+            {
+                "position": p.position,
+                "seats": p.seats,
+                "votes": [[key, votes] for key, votes in p.votes.items()],
+                "write_ins": [[key, votes] for key, votes in p.write_in_totals.items()],
+                "elected": list(p.elected),
+                "seats_unfilled": p.seats_unfilled,
+                "further_round_seats": p.further_round_seats,
+                "further_round_candidates": list(p.further_round_candidates),
+                "women_round_seats": p.women_round_seats,
+                "ties": [{"persons": list(t.persons), "votes": t.votes, "seats": t.seats} for t in p.ties],
+            }
+            for p in outcome.positions
+        ],
+    }
+
+
+@transaction.atomic
+def count_election(*, election: VillageElection, body: str, round: int = 1, by: User) -> ElectionResult:
+    """Count one body's vote from the agreed sheets with the cycle's rules (`counting.count`).
+
+    Recounting replaces the outcome until the results are confirmed; after that the count stands.
+    """
+    _require_role(by, TALLY_ROLES)
+    election = VillageElection.objects.select_for_update().get(pk=election.pk)
+    _refuse_if_locked(election, body, round)
+    outcome = _count(election, body, round)
+    result, _created = ElectionResult.objects.update_or_create(
+        election=election,
+        body=body,
+        round=round,
+        defaults={
+            "valid": outcome.valid,
+            "data": _outcome_data(election, body, outcome),
+            "counted_by": by,
+            "state": ResultState.COUNTED,
+            "division_code": election.division_code,
+        },
+    )
+    result.full_clean()
+    return result
+
+
+def _move(result: ElectionResult, to: str) -> None:
+    if to not in ElectionResult.ALLOWED[result.state]:
+        raise _error(codes.TALLY_WRONG_STATE, state=result.state, to=to)
+    result.state = to
+
+
+@transaction.atomic
+def confirm_results(*, election: VillageElection, body: str, round: int = 1, by: User) -> ElectionResult:
+    """The election committee confirms the count for the on-the-spot announcement (当场公布).
+
+    Blocked by any reconciliation error and by any warning no named user has acknowledged. The count is
+    taken again from the sheets, so what is confirmed is what the agreed sheets say now.
+    """
+    _require_role(by, TALLY_ROLES)
+    result = (
+        ElectionResult.objects.select_for_update().filter(election=election, body=body, round=round).first()
+    )
+    if result is None:
+        raise _error(codes.TALLY_NOT_COUNTED)
+    _move(result, ResultState.CONFIRMED)
+    report = reconcile_election(election=election, body=body, round=round)
+    if report.errors:
+        raise _error(codes.TALLY_RECONCILIATION_ERRORS, errors=len(report.errors))
+    if report.unacknowledged:
+        raise _error(codes.TALLY_WARNINGS_UNACKNOWLEDGED, warnings=len(report.unacknowledged))
+    outcome = _count(election, body, round)
+    result.valid = outcome.valid
+    result.data = _outcome_data(election, body, outcome)
+    result.confirmed_by, result.confirmed_at = by, timezone.now()
+    result.full_clean()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
+    """The township approves a confirmed result; the winners on the list are marked elected.
+
+    `candidates.services.mark_elected` keeps one set per village election, so the winners of the other
+    approved votes (the other body, the other round) are passed along with this one's.
+    """
+    _require_role(by, APPROVING_ROLES)
+    result = ElectionResult.objects.select_for_update().get(pk=result.pk)
+    _move(result, ResultState.APPROVED)
+    result.approved_by, result.approved_at = by, timezone.now()
+    result.full_clean()
+    result.save()
+    election = result.election
+    winners: set[str] = set()
+    approved = ElectionResult.objects.filter(election=election, state=ResultState.APPROVED, valid=True)
+    for approved_result in approved:
+        for position in approved_result.data["positions"]:
+            winners |= {(approved_result.body, key) for key in position["elected"]}
+    nominations = [
+        n
+        for n in Nomination.objects.filter(election=election).exclude(state=NominationState.WITHDRAWN)
+        if (n.body, person_key(n)) in winners
+    ]
+    candidate_services.mark_elected(election=election, nominations=nominations, by=by)
+    return result
+
+
+def position_label(key: str) -> str:
+    return str(PositionChoice(key).label) if key in PositionChoice.values else key

@@ -1,0 +1,362 @@
+"""Pages of election night: boxes, double entry, mismatches, reconciliation, results, certificates.
+
+Views parse input and call `ballots.services`; rows come only through `.visible_to(user)`. The body and
+round are query parameters (`?body=committee&round=1`) so that every URL names only the village election.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import get_visible_or_404
+from candidates.choices import Body
+from elections.models import VillageElection
+
+from . import selectors, services
+from .codes import Severity
+from .forms import COUNT_LABELS, AttendanceForm, BoxForm, TallyEntryForm
+from .models import PartyAttendance, ResultState, TallyEntry, TallySheet
+
+
+def _election(request, pk) -> VillageElection:
+    return get_visible_or_404(
+        VillageElection.objects.select_related("village__parent", "cycle"), request.user, pk=pk
+    )
+
+
+def _vote(request) -> tuple[str, int]:
+    source = request.POST if request.method == "POST" else request.GET
+    body = source.get("body", Body.COMMITTEE)
+    body = body if body in services.COUNTED_BODIES else Body.COMMITTEE
+    round = 2 if source.get("round") == "2" else 1
+    return body, round
+
+
+def _back(name: str, election: VillageElection, body: str, round: int, **extra) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"body": body, "round": round, **extra}.items())
+    return f"{reverse(name, args=[election.pk])}?{query}"
+
+
+def _can_enter(user) -> bool:
+    return user.sees_everything or user.role in services.TALLY_ROLES
+
+
+def _can_approve(user) -> bool:
+    return user.sees_everything or user.role in services.APPROVING_ROLES
+
+
+def _refuse(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _common(request, election, body, round) -> dict:
+    return {
+        "election": election,
+        "village": election.village,
+        "body": body,
+        "round": round,
+        "body_label": Body(body).label,
+        "bodies": [(b, Body(b).label) for b in services.COUNTED_BODIES],
+        "can_enter": _can_enter(request.user),
+        "can_approve": _can_approve(request.user),
+    }
+
+
+def overview(request, pk):
+    """The count of one body: boxes and their sheets, attendance, and the way to the results."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    attendance = (
+        PartyAttendance.objects.visible_to(request.user).filter(election=election, round=round).first()
+    )
+    context = _common(request, election, body, round) | {
+        "rows": selectors.box_rows(user=request.user, election=election, body=body, round=round),
+        "box_form": BoxForm(),
+        "attendance": attendance,
+        "attendance_form": AttendanceForm(
+            initial={"members": election.village.party_members, **(attendance.excused if attendance else {})}
+            | ({"members": attendance.members, "present": attendance.present} if attendance else {})
+        ),
+        "result": selectors.result(user=request.user, election=election, body=body, round=round),
+    }
+    return render(request, "ballots/overview.html", context)
+
+
+@require_POST
+def add_box(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    form = BoxForm(request.POST)
+    if not _can_enter(request.user):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.add_ballot_box(
+                election=election,
+                label=form.cleaned_data["label"],
+                kind=form.cleaned_data["kind"],
+                ballots_issued=form.cleaned_data["ballots_issued"],
+                by=request.user,
+            )
+            messages.success(request, _("Ballot box set up."))
+        except ValidationError as error:
+            _refuse(request, error)
+    else:
+        messages.error(request, _("Check the ballot box: label, kind and ballots issued are required."))
+    return redirect(_back("ballots:overview", election, body, round))
+
+
+@require_POST
+def attendance(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    if not _can_enter(request.user):
+        raise PermissionDenied
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_party_attendance(
+                election=election,
+                round=round,
+                members=data["members"],
+                excused={name: data[name] for name in PartyAttendance.EXCUSE_FIELDS},
+                present=data["present"],
+                by=request.user,
+            )
+            messages.success(request, _("Attendance recorded."))
+        except ValidationError as error:
+            _refuse(request, error)
+    else:
+        messages.error(request, _("Enter every attendance figure as a whole number."))
+    return redirect(_back("ballots:overview", election, Body.PARTY, round))
+
+
+def _box(request, election):
+    try:
+        box_pk = int(request.POST.get("box") or request.GET.get("box") or "")
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_visible_or_404(selectors.boxes(user=request.user, election=election), request.user, pk=box_pk)
+
+
+def enter(request, pk):
+    """Enter (or correct) one's own copy of a box's tally sheet; the other entry is never shown here."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    box = _box(request, election)
+    if not _can_enter(request.user):
+        raise PermissionDenied
+    posts = selectors.posts(election=election, body=body)
+    mine = (
+        TallyEntry.objects.visible_to(request.user)
+        .filter(sheet__box=box, sheet__body=body, sheet__round=round, entered_by=request.user)
+        .first()
+    )
+    if request.method == "POST":
+        form = TallyEntryForm(request.POST, posts=posts)
+        if form.is_valid():
+            try:
+                services.record_tally_entry(
+                    box=box,
+                    body=body,
+                    round=round,
+                    values=form.values(),
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                )
+            except ValidationError as error:
+                _refuse(request, error)
+            else:
+                messages.success(request, _("Tally sheet entry saved."))
+                return redirect(_back("ballots:sheet", election, body, round, box=box.pk))
+    else:
+        initial = TallyEntryForm.initial_from(mine, posts) if mine else {"issued": box.ballots_issued}
+        form = TallyEntryForm(initial=initial, posts=posts)
+    context = _common(request, election, body, round) | {"box": box, "form": form, "mine": mine}
+    return render(request, "ballots/enter.html", context)
+
+
+def _field_label(field: str, names: dict[str, str]) -> str:
+    if field in COUNT_LABELS:
+        return str(COUNT_LABELS[field])
+    _votes, position, person = field.split(".", 2)
+    return f"{services.position_label(position)} · {names.get(person, person.removeprefix('w:'))}"
+
+
+def sheet(request, pk):
+    """The state of one box's sheet: waiting, agreed, or which fields the two entries differ in."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    box = _box(request, election)
+    tally = (
+        TallySheet.objects.visible_to(request.user)
+        .filter(box=box, body=body, round=round)
+        .prefetch_related("entries__entered_by")
+        .first()
+    )
+    entries = list(tally.entries.all()) if tally else []
+    names = {
+        key: name
+        for _p, _l, persons in selectors.posts(election=election, body=body)
+        for key, name in persons
+    }
+    differences = []
+    if tally and len(entries) == 2:
+        first, second = (e.values() for e in entries)
+        for field in tally.differences:
+            if field in COUNT_LABELS:
+                values = (first[field], second[field])
+            else:
+                _votes, position, person = field.split(".", 2)
+                values = tuple(v["votes"].get(position, {}).get(person, 0) for v in (first, second))
+            differences.append({"label": _field_label(field, names), "values": values})
+    context = _common(request, election, body, round) | {
+        "box": box,
+        "sheet": tally,
+        "entries": entries,
+        "differences": differences,
+        "mine": next((e for e in entries if e.entered_by_id == request.user.pk), None),
+    }
+    return render(request, "ballots/sheet.html", context)
+
+
+def _finding_rows(report) -> list[dict]:
+    rows = []
+    for finding in report.findings:
+        key = services.finding_key(finding)
+        ack = report.acknowledged.get(key)
+        rows.append(
+            {
+                "finding": finding,
+                "key": key,
+                "is_error": finding.severity is Severity.ERROR,
+                "position": services.position_label(finding.position) if finding.position else "",
+                "params": ", ".join(f"{k}={v}" for k, v in finding.params),
+                "acknowledgement": ack,
+            }
+        )
+    return rows
+
+
+def reconcile(request, pk):
+    """The ballot account, per box and in total: errors to correct, warnings to acknowledge by name."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    if request.method == "POST":
+        if not _can_enter(request.user):
+            raise PermissionDenied
+        try:
+            services.acknowledge_warning(
+                election=election,
+                body=body,
+                round=round,
+                key=request.POST.get("key", ""),
+                note=request.POST.get("note", "")[:300],
+                by=request.user,
+            )
+            messages.success(request, _("Warning acknowledged."))
+        except ValidationError as error:
+            _refuse(request, error)
+        return redirect(_back("ballots:reconcile", election, body, round))
+    report, blocked = None, None
+    try:
+        report = services.reconcile_election(election=election, body=body, round=round)
+    except ValidationError as error:
+        blocked = " ".join(error.messages)
+    context = _common(request, election, body, round) | {
+        "report": report,
+        "blocked": blocked,
+        "rows": _finding_rows(report) if report else [],
+        "result": selectors.result(user=request.user, election=election, body=body, round=round),
+    }
+    return render(request, "ballots/reconcile.html", context)
+
+
+@require_POST
+def count(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    try:
+        services.count_election(election=election, body=body, round=round, by=request.user)
+        messages.success(request, _("Votes counted."))
+    except ValidationError as error:
+        _refuse(request, error)
+        return redirect(_back("ballots:reconcile", election, body, round))
+    return redirect(_back("ballots:results", election, body, round))
+
+
+@require_POST
+def confirm(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    try:
+        services.confirm_results(election=election, body=body, round=round, by=request.user)
+        messages.success(request, _("Results confirmed for the announcement."))
+    except ValidationError as error:
+        _refuse(request, error)
+    return redirect(_back("ballots:results", election, body, round))
+
+
+@require_POST
+def approve(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    result = selectors.result(user=request.user, election=election, body=body, round=round)
+    if result is None:
+        raise Http404
+    try:
+        services.approve_results(result=result, by=request.user)
+        messages.success(request, _("Results approved; the winners are marked elected."))
+    except ValidationError as error:
+        _refuse(request, error)
+    return redirect(_back("ballots:results", election, body, round))
+
+
+def results(request, pk):
+    election = _election(request, pk)
+    body, round = _vote(request)
+    result = selectors.result(user=request.user, election=election, body=body, round=round)
+    context = _common(request, election, body, round) | {
+        "result": result,
+        "rows": selectors.result_rows(result) if result else [],
+        "reasons": result.data.get("reasons", []) if result else [],
+        "ResultState": ResultState,
+    }
+    return render(request, "ballots/results.html", context)
+
+
+def announcement(request, pk):
+    """The on-the-spot announcement (当场公布), for printing: votes of everyone, write-in totals, winners."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    result = selectors.result(user=request.user, election=election, body=body, round=round)
+    if result is None or result.state == ResultState.COUNTED:
+        raise Http404
+    context = _common(request, election, body, round) | {
+        "result": result,
+        "rows": selectors.result_rows(result),
+    }
+    return render(request, "ballots/announcement.html", context)
+
+
+def certificates(request, pk):
+    """当选证书: one certificate per person elected in an approved result, for printing."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    result = selectors.result(user=request.user, election=election, body=body, round=round)
+    if result is None or result.state != ResultState.APPROVED:
+        raise Http404
+    people = [
+        {"name": name, "position": row["label"]}
+        for row in selectors.result_rows(result)
+        for name in row["elected"]
+    ]
+    context = _common(request, election, body, round) | {"result": result, "people": people}
+    return render(request, "ballots/certificates.html", context)
