@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from io import BytesIO
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -15,11 +16,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+T = TypeVar("T")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def neutralise_formula(value):
-    """Make a text cell that Excel would read as a formula (= + - @, tab, CR) show as text (OWASP)."""
+def neutralise_formula(value: T) -> T | str:
+    """A text cell starting like a formula (= + - @, tab, carriage return) gets a leading apostrophe, so
+    that Excel shows it as text instead of running it (OWASP, CSV injection). Other values are unchanged.
+    The one definition for every export of the project."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Literal
 
 from django.utils.functional import Promise
 from stdnum import numdb
@@ -29,7 +29,6 @@ EXCEL_SIGNIFICANT_DIGITS = 15
 EARLIEST_BIRTH_YEAR = 1900
 
 Sex = Literal["M", "F"]
-T = TypeVar("T")
 
 
 def _stdnum_province_codes() -> frozenset[str]:
@@ -62,9 +61,6 @@ _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u221
 _AREA_CODE_IN_BRACKETS = re.compile(r"\((0[0-9]{2,3})\)")
 _MOBILE = re.compile(r"(?:\+?86|0086)?(1[3-9][0-9]{9})")
 _LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?")
-
-# OWASP "CSV injection": a cell starting with one of these is run by Excel as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,11 +284,3 @@ def mask_id_number(id_number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def neutralise_formula(value: T) -> T | str:
-    """A text cell starting like a formula (= + - @, tab, carriage return) gets a leading apostrophe, so
-    that Excel shows it as text instead of running it (OWASP, CSV injection). Other values are unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value

@@ -7,6 +7,7 @@ from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
+from elections.spreadsheets import neutralise_formula
 from voters import codes
 from voters.rules import (
     PROVINCE_CODES,
@@ -16,7 +17,6 @@ from voters.rules import (
     birth_date_from_id,
     check_person,
     mask_id_number,
-    neutralise_formula,
     normalise_id_number,
     normalise_name,
     normalise_phone,
