@@ -380,11 +380,12 @@ def _withdraw(request, election, nomination):
     return form
 
 
-def _committee_withdraw(request, election, nomination):
+def _withdraw_committee_member(request, election) -> None:
+    """A member of the villagers' election committee withdraws (both pages that offer it post here)."""
     form = forms.CommitteeWithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the withdrawal."))
-        return redirect(_nominee_url(election, nomination))
+        return
     member = (
         ElectionCommitteeMember.objects.visible_to(request.user)
         .filter(election=election, pk=form.cleaned_data["member"])
@@ -400,6 +401,10 @@ def _committee_withdraw(request, election, nomination):
         _fail(request, error)
     else:
         _replacement_message(request, member, replacement)
+
+
+def _committee_withdraw(request, election, nomination):
+    _withdraw_committee_member(request, election)
     return redirect(_nominee_url(election, nomination))
 
 
@@ -601,25 +606,7 @@ def election_committee(request, pk):
         if not can(request.user, "village"):
             raise Http404
         if request.POST.get("action") == "withdraw":
-            withdraw = forms.CommitteeWithdrawForm(request.POST)
-            if withdraw.is_valid():
-                member = (
-                    ElectionCommitteeMember.objects.visible_to(request.user)
-                    .filter(election=election, pk=withdraw.cleaned_data["member"])
-                    .first()
-                )
-                if member is None:
-                    raise Http404
-                try:
-                    replacement = services.withdraw_from_election_committee(
-                        member=member, reason=withdraw.cleaned_data["reason"], by=request.user
-                    )
-                except ValidationError as error:
-                    _fail(request, error)
-                else:
-                    _replacement_message(request, member, replacement)
-            else:
-                messages.error(request, _("Give the reason for the withdrawal."))
+            _withdraw_committee_member(request, election)
             return redirect("candidates:election_committee", pk=election.pk)
         form = forms.CommitteeVoteForm(request.POST, election=election)
         if form.is_valid():
