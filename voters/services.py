@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ def import_roll(
     if published and not dry_run and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     try:
-        sheet = read_roll(_BytesFile(data))
+        sheet = read_roll(io.BytesIO(data))
     except RollFileError as error:
         report.file_error = {"code": error.code, "message": str(error.message)}
         return report
@@ -226,24 +227,6 @@ def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, b
             },
         )
     return registration
-
-
-class _BytesFile:
-    """The uploaded bytes as the file object read_roll expects (read once, never written to disk)."""
-
-    def __init__(self, data: bytes) -> None:
-        import io
-
-        self._buffer = io.BytesIO(data)
-
-    def read(self, *args):
-        return self._buffer.read(*args)
-
-    def seek(self, *args):
-        return self._buffer.seek(*args)
-
-    def tell(self):
-        return self._buffer.tell()
 
 
 @dataclass
