@@ -2,35 +2,21 @@
 
 Django's bulk_create builds a model instance and prepares every value through its field for each row,
 which costs more than the database write itself at 100,000 rows. Here rows arrive as plain tuples already
-in database form; on PostgreSQL they are streamed with COPY (ids drawn from the table's sequence first,
-so the caller can link rows), elsewhere inserted with executemany. No library offers this for Django
+in database form (str, int, bool, date, datetime, None; JSON as text); on PostgreSQL they are streamed
+with COPY (ids drawn from the table's sequence first, so the caller can link rows), elsewhere inserted
+with executemany. No library offers this for Django
 without pulling in a second ORM layer, hence the few lines by hand.
 """
 
 from __future__ import annotations
 
-import datetime
+import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import Model
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def allocate_ids(model: type[Model], count: int) -> list[int]:
@@ -41,11 +27,12 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One array rather than `count` rows: fetching rows one tuple each cost more than the sequence.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
                 [table, pk, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchone()[0]
         cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + count))
@@ -60,16 +47,32 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # CSV written by the csv module's C writer: a quarter of the time of formatting the text format
+            # value by value. An unquoted empty field is NULL in CSV, so non-null columns are forced to ''.
             buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
             count = 0
-            for row in rows:
-                buffer.write("\t".join(map(_text_value, row)))
-                buffer.write("\n")
-                count += 1
+            for batch in _batches(rows, 10_000):
+                writer.writerows(batch)
+                count += len(batch)
+            size = buffer.tell()
             buffer.seek(0)
-            cursor.cursor.copy_expert(f'COPY "{table}" ({quoted}) FROM STDIN', buffer)
+            fields = {f.column: f for f in model._meta.concrete_fields}
+            not_null = ", ".join(f'"{c}"' for c in columns if not fields[c].null)
+            options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
+            # Handed over in one read: psycopg2 reads 8 KB at a time by default, and each read must win
+            # the interpreter lock back from a thread that is busy checking the next chunk of rows.
+            cursor.cursor.copy_expert(
+                f'COPY "{table}" ({quoted}) FROM STDIN WITH ({options})', buffer, size=size + 1
+            )
             return count
         rows = list(rows)
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
         return len(rows)
+
+
+def _batches(rows: Iterable[Sequence], size: int) -> Iterable[list]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch

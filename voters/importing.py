@@ -171,61 +171,87 @@ def check_rows(rows, *, election_day: datetime.date) -> CheckResult:
     same ID number but different details are both rejected, each naming the other, because the clerk
     must decide which is right (DOMAIN.md: no wrong entries, no duplicates).
     """
-    result = CheckResult()
-    first_row_of: dict[str, tuple[int, tuple]] = {}
-    conflicting: set[str] = set()
-    candidates: list[CheckedRow] = []
-    for roll_row in rows:
-        result.rows_read += 1
-        number, values = roll_row.row, roll_row.values
-        rejected_before = len(result.rejected_rows)
-        for issue in roll_row.issues:
-            _error(result, number, issue.column, issue.code, issue.message)
-        name, id_number = values.get("name"), values.get("id_number")
-        if not name and not any(i.column == "name" for i in roll_row.issues):
-            _error(result, number, "name", codes.NAME_REQUIRED)
-        if not id_number and not any(i.column == "id_number" for i in roll_row.issues):
-            _error(result, number, "id_number", codes.REQUIRED)
-        category = _choice(values.get("category"), CATEGORY)
-        relation = _choice(values.get("relation_to_head"), RELATION)
-        education = _choice(values.get("education"), EDUCATION)
-        for column, choice in (
-            ("category", category),
-            ("relation_to_head", relation),
-            ("education", education),
-        ):
-            if choice is None:
-                _error(result, number, column, codes.CHOICE_INVALID)
-        phone = values.get("phone") or ""
-        if phone:
-            phone, phone_issues = validate_phone(phone)
-            for issue in phone_issues:
-                _error(result, number, "phone", issue.code, issue.message)
-        if name and id_number:
-            for issue in check_person(
-                name=name,
-                id_number=id_number,
-                birth_date=values.get("birth_date"),
-                sex=values.get("sex"),
-                election_day=election_day,
-            ):
+    checker = RowChecker(election_day=election_day)
+    checker.result.accepted = checker.feed(rows) + checker.finish()
+    return checker.result
+
+
+class RowChecker:
+    """`check_rows` a chunk at a time, so an import can write one chunk while the next is checked.
+
+    `feed` returns the rows of the chunk that are ready to write. A row is ready at once unless its ID
+    number is among `repeated` (the numbers found more than once in the file, see
+    `reading.RollSheet.repeated_ids`): those are held until `finish`, when every repeat has been seen
+    and an identical repeat can be told from a conflicting one. Without `repeated`, every row is held.
+    """
+
+    def __init__(self, *, election_day: datetime.date, repeated: frozenset[str] | None = None) -> None:
+        self.result = CheckResult()
+        self._election_day = election_day
+        self._repeated = repeated
+        self._first_row_of: dict[str, tuple[int, tuple]] = {}
+        self._conflicting: set[str] = set()
+        self._held: list[CheckedRow] = []
+
+    def feed(self, rows) -> list[CheckedRow]:
+        result, election_day = self.result, self._election_day
+        first_row_of, repeated = self._first_row_of, self._repeated
+        ready: list[CheckedRow] = []
+        for roll_row in rows:
+            result.rows_read += 1
+            number, values = roll_row.row, roll_row.values
+            rejected_before = len(result.rejected_rows)
+            for issue in roll_row.issues:
                 _error(result, number, issue.column, issue.code, issue.message)
-        if len(result.rejected_rows) > rejected_before:
-            continue
-        key = tuple(values.get(f) for f in ROW_FIELDS)
-        seen = first_row_of.get(id_number)
-        if seen is not None:
-            if seen[1] == key:
-                result.duplicates.append({"row": number, "kind": "file", "other": seen[0], "identical": True})
-            else:
-                conflicting.add(id_number)
-                result.duplicates.append(
-                    {"row": number, "kind": "file", "other": seen[0], "identical": False}
-                )
-            continue
-        first_row_of[id_number] = (number, key)
-        candidates.append(
-            CheckedRow(
+            name, id_number = values.get("name"), values.get("id_number")
+            if not name and not any(i.column == "name" for i in roll_row.issues):
+                _error(result, number, "name", codes.NAME_REQUIRED)
+            if not id_number and not any(i.column == "id_number" for i in roll_row.issues):
+                _error(result, number, "id_number", codes.REQUIRED)
+            category = _choice(values.get("category"), CATEGORY)
+            relation = _choice(values.get("relation_to_head"), RELATION)
+            education = _choice(values.get("education"), EDUCATION)
+            if category is None:
+                _error(result, number, "category", codes.CHOICE_INVALID)
+            if relation is None:
+                _error(result, number, "relation_to_head", codes.CHOICE_INVALID)
+            if education is None:
+                _error(result, number, "education", codes.CHOICE_INVALID)
+            phone = values.get("phone") or ""
+            if phone:
+                phone, phone_issues = validate_phone(phone)
+                for issue in phone_issues:
+                    _error(result, number, "phone", issue.code, issue.message)
+            if name and id_number:
+                for issue in check_person(
+                    name=name,
+                    id_number=id_number,
+                    birth_date=values.get("birth_date"),
+                    sex=values.get("sex"),
+                    election_day=election_day,
+                ):
+                    _error(result, number, issue.column, issue.code, issue.message)
+            if len(result.rejected_rows) > rejected_before:
+                continue
+            key = tuple(map(values.get, ROW_FIELDS))
+            seen = first_row_of.get(id_number)
+            if seen is not None:
+                if seen[1] == key:
+                    result.duplicates.append(
+                        {"row": number, "kind": "file", "other": seen[0], "identical": True}
+                    )
+                else:
+                    if repeated is not None and id_number not in repeated:  # already handed out to write
+                        raise RuntimeError(
+                            f"ID number of row {number} repeats but was not announced as repeated"
+                        )
+                    self._conflicting.add(id_number)
+                    result.duplicates.append(
+                        {"row": number, "kind": "file", "other": seen[0], "identical": False}
+                    )
+                continue
+            first_row_of[id_number] = (number, key)
+            checked = CheckedRow(
                 row=number,
                 name=name,
                 id_number=id_number,
@@ -241,16 +267,25 @@ def check_rows(rows, *, election_day: datetime.date) -> CheckResult:
                 education=education or "",
                 note=str(values.get("note") or ""),
             )
-        )
-    for checked in candidates:
-        if checked.id_number in conflicting:
-            _error(result, checked.row, "id_number", codes.DUPLICATE_IN_FILE)
-        else:
-            result.accepted.append(checked)
-    for dup in result.duplicates:
-        if not dup["identical"]:
-            _error(result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE)
-    return result
+            if repeated is None or id_number in repeated:
+                self._held.append(checked)
+            else:
+                ready.append(checked)
+        return ready
+
+    def finish(self) -> list[CheckedRow]:
+        """The held rows that are ready after all; both rows of every conflicting pair are rejected."""
+        result, conflicting = self.result, self._conflicting
+        ready = []
+        for checked in self._held:
+            if checked.id_number in conflicting:
+                _error(result, checked.row, "id_number", codes.DUPLICATE_IN_FILE)
+            else:
+                ready.append(checked)
+        for dup in result.duplicates:
+            if not dup["identical"]:
+                _error(result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE)
+        return ready
 
 
 TEMPLATE_COLUMNS = (

@@ -44,7 +44,10 @@ class Education(models.TextChoices):
 class Household(models.Model):
     """户: a household of a village, with its village group (村民小组)."""
 
-    village = models.ForeignKey("elections.Region", verbose_name=_("village"), on_delete=models.PROTECT)
+    # Not indexed alone: the (village, number) constraint's index serves lookups by village.
+    village = models.ForeignKey(
+        "elections.Region", verbose_name=_("village"), on_delete=models.PROTECT, db_index=False
+    )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     number = models.CharField(_("household number"), max_length=30)
     group = models.CharField(_("village group"), max_length=30, blank=True)
@@ -65,12 +68,20 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
-    """村民: a person known to a village (household register, roll, nominee), identified by the ID number."""
+    """村民: a person known to a village (household register, roll, nominee), identified by the ID number.
 
-    village = models.ForeignKey("elections.Region", verbose_name=_("village"), on_delete=models.PROTECT)
+    Indexes are few on purpose — every one is paid by each row of a 100,000-row roll import: a village's
+    residents are found by `division_code` (the village's code), so `village` has no index of its own, and
+    the ID number's uniqueness is a constraint without the extra LIKE index Django adds to `unique=True`
+    (ID numbers are searched whole or by their last digits, which no index serves).
+    """
+
+    village = models.ForeignKey(
+        "elections.Region", verbose_name=_("village"), on_delete=models.PROTECT, db_index=False
+    )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     name = models.CharField(_("name"), max_length=30)
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    id_number = models.CharField(_("ID number"), max_length=18)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -96,6 +107,7 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
+        constraints = [models.UniqueConstraint(fields=["id_number"], name="resident_id_number_unique")]
         indexes = [
             models.Index(
                 fields=["division_code"], name="resident_code_prefix_idx", opclasses=["varchar_pattern_ops"]
@@ -174,13 +186,17 @@ class VoterRegistration(models.Model):
     most one village per cycle; a left-off record elsewhere does not count.
     """
 
+    # Neither foreign key is indexed alone: (election, resident) and (cycle, division_code) lead with them.
     election = models.ForeignKey(
         "elections.VillageElection",
         verbose_name=_("village election"),
         on_delete=models.CASCADE,
         related_name="registrations",
+        db_index=False,
     )
-    cycle = models.ForeignKey("elections.ElectionCycle", on_delete=models.PROTECT, editable=False)
+    cycle = models.ForeignKey(
+        "elections.ElectionCycle", on_delete=models.PROTECT, editable=False, db_index=False
+    )
     resident = models.ForeignKey(
         Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="registrations"
     )

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, NamedTuple
 from xml.etree import ElementTree
 
@@ -118,6 +118,10 @@ class RollSheet:
     unknown_headers: list[str]
     duplicate_headers: list[str]
     rows: Iterator[RollRow]
+    # The cleaned ID numbers found in more than one row: an import may write every other row at once.
+    repeated_ids: frozenset[str] = frozenset()
+    id_numbers: list[str] = field(default_factory=list)  # every cleaned ID number, in order
+    row_count: int = 0  # rows below the header, blank ones included (for progress)
 
 
 class _CellError(Exception):
@@ -160,6 +164,7 @@ def read_roll(
     except python_calamine.CalamineError as error:
         raise RollFileError(codes.FILE_NOT_EXCEL) from error
     _fill_merged_cells(table, merged_ranges, below=header_index)
+    id_numbers, repeated = _id_numbers(table, header_index + 1, columns["id_number"])
     rows = _read_rows(table, header_index + 1, columns)
     first = next(rows, None)
     if first is None:
@@ -171,7 +176,33 @@ def read_roll(
         unknown_headers=unknown,
         duplicate_headers=duplicates,
         rows=itertools.chain((first,), rows),
+        repeated_ids=frozenset(repeated),
+        id_numbers=id_numbers,
+        row_count=len(table) - header_index - 1,
     )
+
+
+def _id_numbers(table: list[list[object]], start: int, column: int) -> tuple[list[str], set[str]]:
+    """The ID numbers of the rows (cleaned exactly as the rows' cells are) and those found more than once."""
+    numbers: list[str] = []
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for index in range(start, len(table)):
+        raw = table[index][column]
+        if raw == "":
+            continue
+        try:
+            number = _id_number(raw)
+        except _CellError:
+            continue
+        if number is None:
+            continue
+        numbers.append(number)
+        if number in seen:
+            repeated.add(number)
+        else:
+            seen.add(number)
+    return numbers, repeated
 
 
 def _read_bytes(file_or_path: str | os.PathLike[str] | IO[bytes], max_bytes: int) -> bytes:
@@ -302,7 +333,10 @@ def _fill_merged_cells(
 def _read_rows(table: list[list[object]], start: int, columns: dict[str, int]) -> Iterator[RollRow]:
     """The non-blank rows from ``start``; rows whose cells all clean without a problem take the fast path."""
     fields = tuple(columns)
-    plan = [(columns[field], _CLEANERS[field]) for field in fields]
+    plan = [
+        (columns[field], _CLEANERS[field] if field in _UNIQUE_FIELDS else _memoised(_CLEANERS[field]))
+        for field in fields
+    ]
     for index in range(start, len(table)):
         cells = table[index]
         issues: tuple[Issue, ...] = ()
@@ -312,6 +346,33 @@ def _read_rows(table: list[list[object]], start: int, columns: dict[str, int]) -
             values, issues = _clean_reporting(cells, plan, fields)
         if issues or values.count(None) < len(fields):
             yield RollRow(index + 1, dict(zip(fields, values, strict=True)), issues)
+
+
+# Columns whose values are (nearly) all different; every other column repeats a few values down the
+# sheet (sex, group, relationship, category …, and names and addresses more often than not).
+_UNIQUE_FIELDS = frozenset({"id_number", "phone"})
+
+
+def _memoised(clean: Callable[[object], object]) -> Callable[[object], object]:
+    """`clean` remembering its result for each text or date cell seen (one file's read long).
+
+    Only str and datetime cells are remembered: numbers and booleans compare equal across types
+    (1 == 1.0 == True) but do not clean alike. A cell that fails is not remembered, so the slow path
+    reporting the problem cleans it again.
+    """
+    memo: dict[object, object] = {}
+
+    def cached(raw: object) -> object:
+        kind = type(raw)
+        if kind is str or kind is datetime.datetime:
+            try:
+                return memo[raw]
+            except KeyError:
+                value = memo[raw] = clean(raw)
+                return value
+        return clean(raw)
+
+    return cached
 
 
 def normalise_cells(values: dict[str, object]) -> tuple[dict[str, object], tuple[Issue, ...]]:
@@ -328,13 +389,13 @@ def _clean_reporting(
 ) -> tuple[list[object], tuple[Issue, ...]]:
     values: list[object] = []
     issues: list[Issue] = []
-    for field, (column, clean) in zip(fields, plan, strict=True):
+    for name, (column, clean) in zip(fields, plan, strict=True):
         raw = cells[column]
         try:
             values.append(None if raw == "" else clean(raw))
         except _CellError as error:
             values.append(error.value)
-            issues.append(Issue.of(error.code, field))
+            issues.append(Issue.of(error.code, name))
     return values, tuple(issues)
 
 

@@ -75,7 +75,7 @@ def omissions(*, election: VillageElection, limit: int = 500) -> dict:
     latest_birth = datetime.date(day.year - VOTING_AGE, day.month, min(day.day, 28))
     household = (
         Resident.objects.filter(
-            village=election.village, household__isnull=False, birth_date__lte=latest_birth
+            division_code=election.division_code, household__isnull=False, birth_date__lte=latest_birth
         )
         .exclude(id__in=on_roll)
         .order_by("name")

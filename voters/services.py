@@ -5,20 +5,24 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
+import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elections.bulk import allocate_ids, insert_rows
-from elections.models import VillageElection
+from elections.models import Region, VillageElection
 from trail.services import record_bulk
 from voters import codes
-from voters.importing import COLUMN_TITLES, CheckedRow, check_rows
+from voters.importing import COLUMN_TITLES, CheckedRow, RowChecker
 from voters.kinship import household_links
 from voters.models import (
     Household,
@@ -36,6 +40,9 @@ from voters.rules import mask_id_number
 
 LOOKUP_CHUNK = 10_000
 WRITE_BATCH = 5_000
+# Rows checked, compared and written at a time (the unit of overlap between Python and the database).
+CHUNK_ROWS = 5_000
+WRITER_SWITCH_INTERVAL = 0.0005  # seconds (see _ChunkWriter)
 Progress = Callable[[float], None]
 
 
@@ -123,6 +130,9 @@ def import_roll(
     _register_rows(
         election=election,
         rows=sheet.rows,
+        id_numbers=sheet.id_numbers,
+        repeated_ids=sheet.repeated_ids,
+        total_rows=sheet.row_count,
         by=by,
         dry_run=dry_run,
         reason=reason if published else "",
@@ -133,24 +143,56 @@ def import_roll(
     return report
 
 
-def _register_rows(*, election, rows, by, dry_run, reason, report, tick, summary) -> None:
-    """The one path from rows to the roll: check, compare with the database, write, trail (one transaction)."""
-    checked = check_rows(rows, election_day=_registration_day(election))
-    tick(0.3)
-    report.rows_read = checked.rows_read
-    report.errors = checked.errors
-    report.warnings = checked.warnings
-    report.duplicates = checked.duplicates
-    plan = _plan(election=election, rows=checked.accepted, report=report)
-    report.rejected = len(checked.rejected_rows | plan.rejected_rows)
-    tick(0.5)
-    if dry_run or not (
-        plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
-    ):
-        return
+def _register_rows(
+    *,
+    election,
+    rows,
+    by,
+    dry_run,
+    reason,
+    report,
+    tick,
+    summary,
+    id_numbers=(),
+    repeated_ids=None,
+    total_rows=0,
+) -> None:
+    """The one path from rows to the roll: check, compare with the database, write, trail (one transaction).
+
+    The rows are checked a chunk at a time and each chunk's database half (compare, write) runs on the
+    writer while the next chunk is checked: on PostgreSQL that is a second thread sharing this
+    connection and its transaction, so the database works while Python checks (see `_ChunkWriter`).
+    Rows whose ID number repeats in the file wait until the end (`importing.RowChecker`).
+    """
+    checker = RowChecker(election_day=_registration_day(election), repeated=repeated_ids)
+    state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
     try:
-        with transaction.atomic():
-            _write(election=election, plan=plan, by=by, reason=reason, tick=tick)
+        with transaction.atomic() if not dry_run else nullcontext():
+            writer = _ChunkWriter(threaded=connection.vendor == "postgresql" and total_rows > CHUNK_ROWS)
+            with writer:
+                if not dry_run:
+                    writer.submit(_defer_nothing)
+                if id_numbers:
+                    writer.submit(_prefetch, state, id_numbers)
+                done = 0
+                for chunk in _batched(rows, CHUNK_ROWS):
+                    ready = checker.feed(chunk)
+                    done += len(chunk)
+                    if ready:
+                        writer.submit(_apply_chunk, state, ready)
+                    if total_rows:
+                        writer.submit(tick, 0.9 * min(done / total_rows, 1.0))
+                final = checker.finish()
+                if final:
+                    writer.submit(_apply_chunk, state, final)
+            checked = checker.result
+            report.rows_read = checked.rows_read
+            report.errors = sorted(checked.errors + report.errors, key=_by_row)
+            report.warnings = checked.warnings
+            report.duplicates = sorted(checked.duplicates + report.duplicates, key=_by_row)
+            report.rejected = len(checked.rejected_rows | state.rejected_rows)
+            if dry_run or not state.wrote:
+                return
             # Bulk writes bypass the per-object capture: the import records its own trail entry.
             record_bulk(
                 actor=by,
@@ -169,6 +211,115 @@ def _register_rows(*, election, rows, by, dry_run, reason, report, tick, summary
     except IntegrityError as error:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)
+
+
+def _by_row(entry: dict) -> int:
+    return entry["row"]
+
+
+def _batched(rows: Iterable, size: int) -> Iterable[list]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _defer_nothing() -> None:
+    """Check foreign keys as each row is written rather than all at the commit: on PostgreSQL the checks
+    then run while the next chunk is being checked, instead of after everything."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@dataclass
+class _ImportState:
+    election: VillageElection
+    report: ImportReport
+    dry_run: bool
+    reason: str
+    by: object
+    rejected_rows: set[int] = field(default_factory=set)
+    wrote: bool = False
+    known: _Known | None = None
+
+
+def _prefetch(state: _ImportState, id_numbers: list[str]) -> None:
+    """Ask once, for the whole file, what the database knows of its people and the village's households
+    (run by the writer while the first chunk is being checked)."""
+    state.known = _known(state.election.cycle_id, list(dict.fromkeys(id_numbers)))
+    if not state.dry_run:
+        state.known.households = dict(
+            Household.objects.filter(village_id=state.election.village_id).values_list("number", "id")
+        )
+
+
+def _apply_chunk(state: _ImportState, rows: list[CheckedRow]) -> None:
+    """The database half of one chunk: compare with the roll and the cycle, then write what is new."""
+    plan = _plan(election=state.election, rows=rows, report=state.report, known=state.known)
+    state.rejected_rows |= plan.rejected_rows
+    if state.dry_run or not (
+        plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
+    ):
+        return
+    households = state.known.households if state.known else None
+    _write(election=state.election, plan=plan, by=state.by, reason=state.reason, households=households)
+    state.wrote = True
+
+
+class _ChunkWriter:
+    """Runs submitted database work in order: inline, or on one worker thread sharing this connection.
+
+    Django lets a second thread use a connection once it is marked as shared (as its live test server
+    does); the calling thread must then leave the database alone until the writer is closed, which
+    `_register_rows` does (it only checks rows meanwhile). After a failure the remaining work is skipped
+    and the error is raised by `__exit__`, inside the caller's transaction, which then rolls back.
+    """
+
+    def __init__(self, *, threaded: bool) -> None:
+        self._threaded = threaded
+        self._executor: ThreadPoolExecutor | None = None
+        self._futures: list = []
+        self._failed = False
+
+    def __enter__(self) -> _ChunkWriter:
+        if self._threaded:
+            shared = connections[DEFAULT_DB_ALIAS]
+            shared.ensure_connection()
+            shared.inc_thread_sharing()
+            self._shared = shared
+            self._executor = ThreadPoolExecutor(
+                max_workers=1, initializer=connections.__setitem__, initargs=(DEFAULT_DB_ALIAS, shared)
+            )
+            # The writer holds the interpreter lock only briefly between database calls, but waits for it
+            # after each one: by default up to 5 ms while the checking thread runs, a hundred times an import.
+            self._interval = sys.getswitchinterval()
+            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
+        return self
+
+    def submit(self, fn, *args) -> None:
+        if self._executor is None:
+            fn(*args)
+        else:
+            self._futures.append(self._executor.submit(self._run, fn, *args))
+
+    def _run(self, fn, *args) -> None:
+        if self._failed:
+            return
+        try:
+            fn(*args)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def __exit__(self, *exc_info) -> None:
+        if self._executor is None:
+            return
+        self._executor.shutdown(wait=True)
+        sys.setswitchinterval(self._interval)
+        self._shared.dec_thread_sharing()
+        for future in self._futures:
+            if future.exception() is not None and exc_info[0] is None:
+                raise future.exception()
 
 
 def register_person(*, election: VillageElection, values: dict, by, reason: str = "") -> ImportReport:
@@ -272,15 +423,22 @@ def _existing(cycle_id: int, id_numbers: list[str]) -> list[tuple]:
     return found
 
 
-def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportReport) -> _Plan:
-    """Compare the accepted rows with the database, set-based (see `_existing`)."""
-    plan = _Plan()
-    residents: dict[str, tuple] = {}
-    registrations: dict[int, tuple] = {}
-    for values in _existing(election.cycle_id, [r.id_number for r in rows]):
+@dataclass
+class _Known:
+    """What the database holds for some ID numbers: residents by number, their registration in the cycle
+    by resident id, and (once asked) the village's households by number."""
+
+    residents: dict[str, tuple] = field(default_factory=dict)
+    registrations: dict[int, tuple] = field(default_factory=dict)
+    households: dict[str, int] | None = None
+
+
+def _known(cycle_id: int, id_numbers: list[str]) -> _Known:
+    known = _Known()
+    for values in _existing(cycle_id, id_numbers):
         born = values[5] if isinstance(values[5], datetime.date) else datetime.date.fromisoformat(values[5])
         # SQLite hands back dates as text and booleans as 0/1: compare like with like.
-        residents[values[1]] = (
+        known.residents[values[1]] = (
             *values[:5],
             born,
             *values[6:9],
@@ -289,7 +447,19 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
             values[11],
         )
         if values[12] is not None:
-            registrations[values[0]] = (values[0], *values[12:])
+            known.registrations[values[0]] = (values[0], *values[12:])
+    return known
+
+
+def _plan(
+    *, election: VillageElection, rows: list[CheckedRow], report: ImportReport, known: _Known | None = None
+) -> _Plan:
+    """Compare the accepted rows with the database, set-based (see `_existing`); `known` may hold the
+    answer already, asked for the whole file at once."""
+    plan = _Plan()
+    if known is None:
+        known = _known(election.cycle_id, [r.id_number for r in rows])
+    residents, registrations = known.residents, known.registrations
     for row in rows:
         existing = residents.get(row.id_number)
         if existing is None:
@@ -339,15 +509,19 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
     return plan
 
 
-def _households(election: VillageElection, rows: list[CheckedRow]) -> dict[str, int]:
-    """Household ids by number for the rows' households, creating the missing ones."""
+def _households(
+    election: VillageElection, rows: list[CheckedRow], known: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Household ids by number for the rows' households, creating the missing ones; `known` may hold the
+    village's households already (and then learns the new ones)."""
     numbers = {r.household_no: r for r in rows if r.household_no}
-    existing = dict(
-        Household.objects.filter(village_id=election.village_id, number__in=list(numbers)).values_list(
-            "number", "id"
+    if known is None:
+        known = dict(
+            Household.objects.filter(village_id=election.village_id, number__in=list(numbers)).values_list(
+                "number", "id"
+            )
         )
-    )
-    missing = [(n, r) for n, r in numbers.items() if n not in existing]
+    missing = [(n, r) for n, r in numbers.items() if n not in known]
     ids = allocate_ids(Household, len(missing))
     insert_rows(
         Household,
@@ -357,8 +531,8 @@ def _households(election: VillageElection, rows: list[CheckedRow]) -> dict[str, 
             for i, (n, r) in zip(ids, missing, strict=True)
         ),
     )
-    existing.update((n, i) for i, (n, _) in zip(ids, missing, strict=True))
-    return existing
+    known.update((n, i) for i, (n, _) in zip(ids, missing, strict=True))
+    return known
 
 
 RESIDENT_COLUMNS = (
@@ -405,10 +579,12 @@ REGISTRATION_COLUMNS = (
 )
 
 
-def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Progress) -> None:
+def _write(
+    *, election: VillageElection, plan: _Plan, by, reason: str, households: dict | None = None
+) -> None:
     """Write the plan: households, residents and registrations streamed in (COPY on PostgreSQL)."""
     all_rows = plan.new + [r for r, _ in plan.new_for_existing] + [r for r, _ in plan.changed_residents]
-    households = _households(election, all_rows)
+    households = _households(election, all_rows, households)
     resident_ids = allocate_ids(Resident, len(plan.new))
     insert_rows(
         Resident,
@@ -433,7 +609,6 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
             for rid, r in zip(resident_ids, plan.new, strict=True)
         ),
     )
-    tick(0.7)
     if plan.changed_residents:
         Resident.objects.bulk_update(
             [
@@ -456,30 +631,21 @@ def _write(*, election: VillageElection, plan: _Plan, by, reason: str, tick: Pro
             batch_size=WRITE_BATCH,
         )
     to_register = list(zip(plan.new, resident_ids, strict=True)) + plan.new_for_existing
-    registration_ids = allocate_ids(VoterRegistration, len(to_register))
     now = timezone.now()
-    insert_rows(
-        VoterRegistration,
-        REGISTRATION_COLUMNS,
-        (
-            (
-                reg_id,
-                election.id,
-                election.cycle_id,
-                rid,
-                election.division_code,
-                r.group,
-                r.category,
-                Status.REGISTERED,
-                "",
-                r.note,
-                now,
-                now,
-            )
-            for reg_id, (r, rid) in zip(registration_ids, to_register, strict=True)
-        ),
+    # The same timestamp on every row: turned into text once rather than by COPY's writer for each row.
+    stamp = str(now) if connection.vendor == "postgresql" else now
+    code, registered = election.division_code, Status.REGISTERED
+    rows = (
+        (election.id, election.cycle_id, rid, code, r.group, r.category, registered, "", r.note, stamp, stamp)
+        for r, rid in to_register
     )
-    tick(0.9)
+    columns = REGISTRATION_COLUMNS[1:]  # ids from the table's own default, unless roll changes need them
+    registration_ids: list[int] = []
+    if reason:
+        registration_ids = allocate_ids(VoterRegistration, len(to_register))
+        rows = ((i, *row) for i, row in zip(registration_ids, rows, strict=True))
+        columns = REGISTRATION_COLUMNS
+    insert_rows(VoterRegistration, columns, rows)
     if plan.changed_registrations:
         ids = dict(
             VoterRegistration.objects.filter(
@@ -637,12 +803,11 @@ def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
 def derive_household_kinship(*, village_id: int) -> int:
     """Store the close-relative links of every household of a village (idempotent); returns links added."""
     members: dict[int, list[tuple[int, str]]] = {}
-    division_code = ""
-    for resident_id, household_id, relation, code in Resident.objects.filter(
-        village_id=village_id, household__isnull=False
-    ).values_list("id", "household_id", "relation_to_head", "division_code"):
+    division_code = Region.objects.values_list("code", flat=True).get(pk=village_id)
+    for resident_id, household_id, relation in Resident.objects.filter(
+        division_code=division_code, household__isnull=False
+    ).values_list("id", "household_id", "relation_to_head"):
         members.setdefault(household_id, []).append((resident_id, relation))
-        division_code = code
     links: set = set()
     for household in members.values():
         links |= household_links(household)
