@@ -14,28 +14,114 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Model
 
 
-def allocate_ids(model: type[Model], count: int) -> list[int]:
-    """`count` fresh primary keys for `model` (PostgreSQL: from its sequence; elsewhere: after the max)."""
+def allocate_ids(model: type[Model], count: int, *, cursor=None) -> list[int]:
+    """`count` fresh primary keys for `model` (PostgreSQL: from its sequence; elsewhere: after the max).
+
+    `cursor` may be one of a separate connection (see `SequenceConnection`): sequences are outside
+    transactions, so the numbers are the same wherever they are drawn.
+    """
     if count == 0:
         return []
     table = model._meta.db_table
     pk = model._meta.pk.column
+    if cursor is not None:
+        return _next_values(cursor, table, pk, count)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array rather than `count` rows: fetching rows one tuple each cost more than the sequence.
-            cursor.execute(
-                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-                [table, pk, count],
-            )
-            return cursor.fetchone()[0]
+            return _next_values(cursor, table, pk, count)
         cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + count))
+
+
+def _next_values(cursor, table: str, pk: str, count: int) -> list[int]:
+    # One array rather than `count` rows: fetching rows one tuple each cost more than the sequence.
+    cursor.execute(
+        "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+        [table, pk, count],
+    )
+    return cursor.fetchone()[0]
+
+
+class SequenceConnection:
+    """A second, autocommit PostgreSQL connection to draw ids from, for a thread that must leave the
+    default connection to another (the roll import's writer). Use as a context manager; `cursor` is None
+    when the database is not PostgreSQL, and `allocate_ids` then uses the default connection."""
+
+    def __init__(self, *, open_it: bool) -> None:
+        self._raw = None
+        self.cursor = None
+        if open_it and connection.vendor == "postgresql":
+            self._raw = connection.get_new_connection(connection.get_connection_params())
+            self._raw.autocommit = True
+            self.cursor = self._raw.cursor()
+
+    def __enter__(self) -> SequenceConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._raw is not None:
+            self._raw.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Rows made ready for `send_rows`: CSV text for PostgreSQL's COPY, else the rows themselves."""
+
+    model: type[Model]
+    columns: tuple[str, ...]
+    payload: object
+    count: int
+
+
+def encode_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> Encoded:
+    """The Python half of `insert_rows`, which may run in another thread than the sending."""
+    if connection.vendor != "postgresql":
+        rows = list(rows)
+        return Encoded(model, tuple(columns), rows, len(rows))
+    # CSV written by the csv module's C writer: a quarter of the time of formatting the text format
+    # value by value. An unquoted empty field is NULL in CSV, so non-null columns are forced to ''.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    count = 0
+    for batch in _batches(rows, 10_000):
+        writer.writerows(batch)
+        count += len(batch)
+    return Encoded(model, tuple(columns), buffer, count)
+
+
+def send_rows(encoded: Encoded) -> int:
+    """Insert encoded rows on the default connection, inside the caller's transaction; returns the count.
+
+    Constraints are checked by the database as usual.
+    """
+    if not encoded.count:
+        return 0
+    table = encoded.model._meta.db_table
+    quoted = ", ".join(f'"{c}"' for c in encoded.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = encoded.payload
+            size = buffer.tell()
+            buffer.seek(0)
+            fields = {f.column: f for f in encoded.model._meta.concrete_fields}
+            not_null = ", ".join(f'"{c}"' for c in encoded.columns if not fields[c].null)
+            options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
+            # Handed over in one read: psycopg2 reads 8 KB at a time by default, and each read must win
+            # the interpreter lock back from a thread that is busy checking the next chunk of rows.
+            cursor.cursor.copy_expert(
+                f'COPY "{table}" ({quoted}) FROM STDIN WITH ({options})', buffer, size=size + 1
+            )
+            return encoded.count
+        marks = ", ".join(["%s"] * len(encoded.columns))
+        cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', encoded.payload)
+        return encoded.count
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -43,33 +129,7 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
 
     Must run inside the caller's transaction; constraints are checked by the database as usual.
     """
-    table = model._meta.db_table
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # CSV written by the csv module's C writer: a quarter of the time of formatting the text format
-            # value by value. An unquoted empty field is NULL in CSV, so non-null columns are forced to ''.
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            count = 0
-            for batch in _batches(rows, 10_000):
-                writer.writerows(batch)
-                count += len(batch)
-            size = buffer.tell()
-            buffer.seek(0)
-            fields = {f.column: f for f in model._meta.concrete_fields}
-            not_null = ", ".join(f'"{c}"' for c in columns if not fields[c].null)
-            options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
-            # Handed over in one read: psycopg2 reads 8 KB at a time by default, and each read must win
-            # the interpreter lock back from a thread that is busy checking the next chunk of rows.
-            cursor.cursor.copy_expert(
-                f'COPY "{table}" ({quoted}) FROM STDIN WITH ({options})', buffer, size=size + 1
-            )
-            return count
-        rows = list(rows)
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
-        return len(rows)
+    return send_rows(encode_rows(model, columns, rows))
 
 
 def _batches(rows: Iterable[Sequence], size: int) -> Iterable[list]:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, NamedTuple
 from xml.etree import ElementTree
 
@@ -120,7 +120,6 @@ class RollSheet:
     rows: Iterator[RollRow]
     # The cleaned ID numbers found in more than one row: an import may write every other row at once.
     repeated_ids: frozenset[str] = frozenset()
-    id_numbers: list[str] = field(default_factory=list)  # every cleaned ID number, in order
     row_count: int = 0  # rows below the header, blank ones included (for progress)
 
 
@@ -164,7 +163,6 @@ def read_roll(
     except python_calamine.CalamineError as error:
         raise RollFileError(codes.FILE_NOT_EXCEL) from error
     _fill_merged_cells(table, merged_ranges, below=header_index)
-    id_numbers, repeated = _id_numbers(table, header_index + 1, columns["id_number"])
     rows = _read_rows(table, header_index + 1, columns)
     first = next(rows, None)
     if first is None:
@@ -176,15 +174,13 @@ def read_roll(
         unknown_headers=unknown,
         duplicate_headers=duplicates,
         rows=itertools.chain((first,), rows),
-        repeated_ids=frozenset(repeated),
-        id_numbers=id_numbers,
+        repeated_ids=_repeated_ids(table, header_index + 1, columns["id_number"]),
         row_count=len(table) - header_index - 1,
     )
 
 
-def _id_numbers(table: list[list[object]], start: int, column: int) -> tuple[list[str], set[str]]:
-    """The ID numbers of the rows (cleaned exactly as the rows' cells are) and those found more than once."""
-    numbers: list[str] = []
+def _repeated_ids(table: list[list[object]], start: int, column: int) -> frozenset[str]:
+    """The ID numbers (cleaned exactly as the rows' cells are) found in more than one row."""
     seen: set[str] = set()
     repeated: set[str] = set()
     for index in range(start, len(table)):
@@ -195,14 +191,11 @@ def _id_numbers(table: list[list[object]], start: int, column: int) -> tuple[lis
             number = _id_number(raw)
         except _CellError:
             continue
-        if number is None:
-            continue
-        numbers.append(number)
         if number in seen:
             repeated.add(number)
-        else:
+        elif number is not None:
             seen.add(number)
-    return numbers, repeated
+    return frozenset(repeated)
 
 
 def _read_bytes(file_or_path: str | os.PathLike[str] | IO[bytes], max_bytes: int) -> bytes:

@@ -7,8 +7,9 @@ import hashlib
 import io
 import itertools
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elections.bulk import allocate_ids, insert_rows
+from elections.bulk import Encoded, SequenceConnection, allocate_ids, encode_rows, send_rows
 from elections.models import Region, VillageElection
 from trail.services import record_bulk
 from voters import codes
@@ -43,6 +44,7 @@ WRITE_BATCH = 5_000
 # Rows checked, compared and written at a time (the unit of overlap between Python and the database).
 CHUNK_ROWS = 5_000
 WRITER_SWITCH_INTERVAL = 0.0005  # seconds (see _ChunkWriter)
+LOOKAHEAD = 3  # chunks checked and looked up ahead of the one being handed to the writer
 Progress = Callable[[float], None]
 
 
@@ -130,7 +132,6 @@ def import_roll(
     _register_rows(
         election=election,
         rows=sheet.rows,
-        id_numbers=sheet.id_numbers,
         repeated_ids=sheet.repeated_ids,
         total_rows=sheet.row_count,
         by=by,
@@ -153,7 +154,6 @@ def _register_rows(
     report,
     tick,
     summary,
-    id_numbers=(),
     repeated_ids=None,
     total_rows=0,
 ) -> None:
@@ -166,25 +166,43 @@ def _register_rows(
     """
     checker = RowChecker(election_day=_registration_day(election), repeated=repeated_ids)
     state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
+    threaded = connection.vendor == "postgresql" and total_rows > CHUNK_ROWS
     try:
-        with transaction.atomic() if not dry_run else nullcontext():
-            writer = _ChunkWriter(threaded=connection.vendor == "postgresql" and total_rows > CHUNK_ROWS)
+        with (
+            transaction.atomic() if not dry_run else nullcontext(),
+            SequenceConnection(open_it=threaded and not dry_run) as ids,
+        ):
+            writer = _ChunkWriter(threaded=threaded)
             with writer:
                 if not dry_run:
                     writer.submit(_defer_nothing)
-                if id_numbers:
-                    writer.submit(_prefetch, state, id_numbers)
+                if not dry_run:
+                    writer.submit(_load_households, state)
+                # Each chunk's lookup is queued as soon as the chunk is checked and its writes once the
+                # lookup is back, so the writer goes lookup, write, lookup, write … without waiting.
+                lookups: deque[tuple[Future, list[CheckedRow]]] = deque()
+
+                def hand_over() -> None:
+                    known, ready = lookups.popleft()
+                    batch = _prepare(state, ready, known.result(), ids)
+                    if batch is not None:
+                        writer.submit(_send, state, batch)
+
                 done = 0
                 for chunk in _batched(rows, CHUNK_ROWS):
                     ready = checker.feed(chunk)
-                    done += len(chunk)
                     if ready:
-                        writer.submit(_apply_chunk, state, ready)
+                        lookups.append((writer.submit(_look_up, state, ready), ready))
+                    while len(lookups) > LOOKAHEAD or (lookups and lookups[0][0].done()):
+                        hand_over()
+                    done += len(chunk)
                     if total_rows:
                         writer.submit(tick, 0.9 * min(done / total_rows, 1.0))
                 final = checker.finish()
                 if final:
-                    writer.submit(_apply_chunk, state, final)
+                    lookups.append((writer.submit(_look_up, state, final), final))
+                while lookups:
+                    hand_over()
             checked = checker.result
             report.rows_read = checked.rows_read
             report.errors = sorted(checked.errors + report.errors, key=_by_row)
@@ -240,30 +258,32 @@ class _ImportState:
     by: object
     rejected_rows: set[int] = field(default_factory=set)
     wrote: bool = False
-    known: _Known | None = None
+    households: dict[str, int] = field(default_factory=dict)
 
 
-def _prefetch(state: _ImportState, id_numbers: list[str]) -> None:
-    """Ask once, for the whole file, what the database knows of its people and the village's households
-    (run by the writer while the first chunk is being checked)."""
-    state.known = _known(state.election.cycle_id, list(dict.fromkeys(id_numbers)))
-    if not state.dry_run:
-        state.known.households = dict(
-            Household.objects.filter(village_id=state.election.village_id).values_list("number", "id")
-        )
+def _load_households(state: _ImportState) -> None:
+    state.households = dict(
+        Household.objects.filter(village_id=state.election.village_id).values_list("number", "id")
+    )
 
 
-def _apply_chunk(state: _ImportState, rows: list[CheckedRow]) -> None:
-    """The database half of one chunk: compare with the roll and the cycle, then write what is new."""
-    plan = _plan(election=state.election, rows=rows, report=state.report, known=state.known)
-    state.rejected_rows |= plan.rejected_rows
-    if state.dry_run or not (
-        plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
-    ):
-        return
-    households = state.known.households if state.known else None
-    _write(election=state.election, plan=plan, by=state.by, reason=state.reason, households=households)
-    state.wrote = True
+def _look_up(state: _ImportState, rows: list[CheckedRow]) -> _Known:
+    """What the database holds of these rows' people (run by the writer while the next chunk is checked)."""
+    return _known(state.election.cycle_id, [r.id_number for r in rows])
+
+
+@dataclass
+class _Batch:
+    """One chunk's writes, prepared (compared, ids drawn, rows encoded) by the checking thread and sent
+    by the writer, so the database never waits for Python between two chunks."""
+
+    households: Encoded
+    residents: Encoded
+    registrations: Encoded
+    changed_residents: list[Resident]
+    changed_registrations: list[tuple[CheckedRow, int]]
+    roll_changes: list[RollChange]
+    now: datetime.datetime
 
 
 class _ChunkWriter:
@@ -296,30 +316,40 @@ class _ChunkWriter:
             sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
         return self
 
-    def submit(self, fn, *args) -> None:
+    def submit(self, fn, *args) -> Future:
         if self._executor is None:
-            fn(*args)
-        else:
-            self._futures.append(self._executor.submit(self._run, fn, *args))
+            future: Future = Future()
+            future.set_result(fn(*args))
+            return future
+        future = self._executor.submit(self._run, fn, *args)
+        self._futures.append(future)
+        return future
 
-    def _run(self, fn, *args) -> None:
+    def _run(self, fn, *args):
         if self._failed:
-            return
+            raise _Skipped
         try:
-            fn(*args)
+            return fn(*args)
         except BaseException:
             self._failed = True
             raise
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         if self._executor is None:
             return
         self._executor.shutdown(wait=True)
         sys.setswitchinterval(self._interval)
         self._shared.dec_thread_sharing()
+        if exc_type is not None and exc_type is not _Skipped:
+            return
         for future in self._futures:
-            if future.exception() is not None and exc_info[0] is None:
-                raise future.exception()
+            error = future.exception()
+            if error is not None and not isinstance(error, _Skipped):
+                raise error  # the first failure; the caller's transaction rolls back
+
+
+class _Skipped(Exception):
+    """Work not done because earlier work on the writer failed."""
 
 
 def register_person(*, election: VillageElection, values: dict, by, reason: str = "") -> ImportReport:
@@ -425,12 +455,11 @@ def _existing(cycle_id: int, id_numbers: list[str]) -> list[tuple]:
 
 @dataclass
 class _Known:
-    """What the database holds for some ID numbers: residents by number, their registration in the cycle
-    by resident id, and (once asked) the village's households by number."""
+    """What the database holds for some ID numbers: residents by number and their registration in the
+    cycle by resident id, asked for set-based (see `_existing`)."""
 
     residents: dict[str, tuple] = field(default_factory=dict)
     registrations: dict[int, tuple] = field(default_factory=dict)
-    households: dict[str, int] | None = None
 
 
 def _known(cycle_id: int, id_numbers: list[str]) -> _Known:
@@ -451,14 +480,9 @@ def _known(cycle_id: int, id_numbers: list[str]) -> _Known:
     return known
 
 
-def _plan(
-    *, election: VillageElection, rows: list[CheckedRow], report: ImportReport, known: _Known | None = None
-) -> _Plan:
-    """Compare the accepted rows with the database, set-based (see `_existing`); `known` may hold the
-    answer already, asked for the whole file at once."""
+def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportReport, known: _Known) -> _Plan:
+    """Compare the accepted rows with what the database holds of them (`known`, see `_look_up`)."""
     plan = _Plan()
-    if known is None:
-        known = _known(election.cycle_id, [r.id_number for r in rows])
     residents, registrations = known.residents, known.registrations
     for row in rows:
         existing = residents.get(row.id_number)
@@ -509,32 +533,6 @@ def _plan(
     return plan
 
 
-def _households(
-    election: VillageElection, rows: list[CheckedRow], known: dict[str, int] | None = None
-) -> dict[str, int]:
-    """Household ids by number for the rows' households, creating the missing ones; `known` may hold the
-    village's households already (and then learns the new ones)."""
-    numbers = {r.household_no: r for r in rows if r.household_no}
-    if known is None:
-        known = dict(
-            Household.objects.filter(village_id=election.village_id, number__in=list(numbers)).values_list(
-                "number", "id"
-            )
-        )
-    missing = [(n, r) for n, r in numbers.items() if n not in known]
-    ids = allocate_ids(Household, len(missing))
-    insert_rows(
-        Household,
-        ("id", "village_id", "division_code", "number", "group", "address"),
-        (
-            (i, election.village_id, election.division_code, n, r.group, r.address)
-            for i, (n, r) in zip(ids, missing, strict=True)
-        ),
-    )
-    known.update((n, i) for i, (n, _) in zip(ids, missing, strict=True))
-    return known
-
-
 RESIDENT_COLUMNS = (
     "id",
     "village_id",
@@ -579,21 +577,46 @@ REGISTRATION_COLUMNS = (
 )
 
 
-def _write(
-    *, election: VillageElection, plan: _Plan, by, reason: str, households: dict | None = None
-) -> None:
-    """Write the plan: households, residents and registrations streamed in (COPY on PostgreSQL)."""
-    all_rows = plan.new + [r for r, _ in plan.new_for_existing] + [r for r, _ in plan.changed_residents]
-    households = _households(election, all_rows, households)
-    resident_ids = allocate_ids(Resident, len(plan.new))
-    insert_rows(
+def _prepare(
+    state: _ImportState, rows: list[CheckedRow], known: _Known, ids: SequenceConnection
+) -> _Batch | None:
+    """Compare rows with what the database holds and make their writes ready: new households and
+    residents with ids drawn from the sequences (on `ids`' connection), rows encoded for COPY. No use of
+    the default connection, which the writer may be using meanwhile."""
+    election = state.election
+    plan = _plan(election=election, rows=rows, report=state.report, known=known)
+    state.rejected_rows |= plan.rejected_rows
+    if state.dry_run or not (
+        plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
+    ):
+        return None
+    households = state.households
+    numbers: dict[str, CheckedRow] = {}
+    linked = (
+        *plan.new,
+        *(r for r, _rid in plan.new_for_existing),
+        *(r for r, _rid in plan.changed_residents),
+    )
+    for r in linked:
+        if r.household_no and r.household_no not in households:
+            numbers[r.household_no] = r
+    household_ids = allocate_ids(Household, len(numbers), cursor=ids.cursor)
+    households.update(zip(numbers, household_ids, strict=True))
+    village_id, code = election.village_id, election.division_code
+    new_households = encode_rows(
+        Household,
+        ("id", "village_id", "division_code", "number", "group", "address"),
+        ((households[n], village_id, code, n, r.group, r.address) for n, r in numbers.items()),
+    )
+    resident_ids = allocate_ids(Resident, len(plan.new), cursor=ids.cursor)
+    residents = encode_rows(
         Resident,
         RESIDENT_COLUMNS,
         (
             (
                 rid,
-                election.village_id,
-                election.division_code,
+                village_id,
+                code,
                 r.name,
                 r.id_number,
                 r.sex,
@@ -609,82 +632,94 @@ def _write(
             for rid, r in zip(resident_ids, plan.new, strict=True)
         ),
     )
-    if plan.changed_residents:
-        Resident.objects.bulk_update(
-            [
-                Resident(
-                    id=rid,
-                    name=r.name,
-                    sex=r.sex,
-                    birth_date=r.birth_date,
-                    phone=r.phone,
-                    address=r.address,
-                    household_id=households.get(r.household_no),
-                    relation_to_head=r.relation_to_head,
-                    has_hukou=r.category != "non_hukou",
-                    party_member=r.party_member,
-                    education=r.education,
-                )
-                for r, rid in plan.changed_residents
-            ],
-            RESIDENT_UPDATE_FIELDS,
-            batch_size=WRITE_BATCH,
+    changed_residents = [
+        Resident(
+            id=rid,
+            name=r.name,
+            sex=r.sex,
+            birth_date=r.birth_date,
+            phone=r.phone,
+            address=r.address,
+            household_id=households.get(r.household_no),
+            relation_to_head=r.relation_to_head,
+            has_hukou=r.category != "non_hukou",
+            party_member=r.party_member,
+            education=r.education,
         )
+        for r, rid in plan.changed_residents
+    ]
     to_register = list(zip(plan.new, resident_ids, strict=True)) + plan.new_for_existing
     now = timezone.now()
     # The same timestamp on every row: turned into text once rather than by COPY's writer for each row.
     stamp = str(now) if connection.vendor == "postgresql" else now
-    code, registered = election.division_code, Status.REGISTERED
-    rows = (
+    registered = Status.REGISTERED
+    rows_out = (
         (election.id, election.cycle_id, rid, code, r.group, r.category, registered, "", r.note, stamp, stamp)
         for r, rid in to_register
     )
     columns = REGISTRATION_COLUMNS[1:]  # ids from the table's own default, unless roll changes need them
-    registration_ids: list[int] = []
-    if reason:
-        registration_ids = allocate_ids(VoterRegistration, len(to_register))
-        rows = ((i, *row) for i, row in zip(registration_ids, rows, strict=True))
+    roll_changes: list[RollChange] = []
+    if state.reason:
+        registration_ids = allocate_ids(VoterRegistration, len(to_register), cursor=ids.cursor)
+        rows_out = ((i, *row) for i, row in zip(registration_ids, rows_out, strict=True))
         columns = REGISTRATION_COLUMNS
-    insert_rows(VoterRegistration, columns, rows)
-    if plan.changed_registrations:
-        ids = dict(
-            VoterRegistration.objects.filter(
-                election_id=election.id, resident_id__in=[rid for _, rid in plan.changed_registrations]
-            ).values_list("resident_id", "id")
-        )
-        VoterRegistration.objects.bulk_update(
-            [
-                VoterRegistration(id=ids[rid], group=r.group, category=r.category, updated_at=now)
-                for r, rid in plan.changed_registrations
-            ],
-            ["group", "category", "updated_at"],
-            batch_size=WRITE_BATCH,
-        )
-    if reason:
-        changes = [
+        roll_changes = [
             RollChange(
                 election_id=election.id,
                 registration_id=reg_id,
-                division_code=election.division_code,
+                division_code=code,
                 kind=RollChange.Kind.ADD,
-                reason=reason,
-                by=by,
+                reason=state.reason,
+                by=state.by,
                 after={"name": r.name, "id_number": mask_id_number(r.id_number)},
             )
             for reg_id, (r, _) in zip(registration_ids, to_register, strict=True)
-        ]
-        changes += [
+        ] + [
             RollChange(
                 election_id=election.id,
-                division_code=election.division_code,
+                division_code=code,
                 kind=RollChange.Kind.CORRECT,
-                reason=reason,
-                by=by,
+                reason=state.reason,
+                by=state.by,
                 after={"name": r.name, "id_number": mask_id_number(r.id_number)},
             )
             for r, _ in plan.changed_registrations + plan.changed_residents
         ]
-        RollChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+    state.wrote = True
+    return _Batch(
+        households=new_households,
+        residents=residents,
+        registrations=encode_rows(VoterRegistration, columns, rows_out),
+        changed_residents=changed_residents,
+        changed_registrations=plan.changed_registrations,
+        roll_changes=roll_changes,
+        now=now,
+    )
+
+
+def _send(state: _ImportState, batch: _Batch) -> None:
+    """Write a prepared chunk: households, residents, registrations (COPY on PostgreSQL), corrections."""
+    send_rows(batch.households)
+    send_rows(batch.residents)
+    if batch.changed_residents:
+        Resident.objects.bulk_update(batch.changed_residents, RESIDENT_UPDATE_FIELDS, batch_size=WRITE_BATCH)
+    send_rows(batch.registrations)
+    if batch.changed_registrations:
+        ids = dict(
+            VoterRegistration.objects.filter(
+                election_id=state.election.id, resident_id__in=[rid for _, rid in batch.changed_registrations]
+            ).values_list("resident_id", "id")
+        )
+        VoterRegistration.objects.bulk_update(
+            [
+                VoterRegistration(id=ids[rid], group=r.group, category=r.category, updated_at=batch.now)
+                for r, rid in batch.changed_registrations
+            ],
+            ["group", "category", "updated_at"],
+            batch_size=WRITE_BATCH,
+        )
+    if batch.roll_changes:
+        RollChange.objects.bulk_create(batch.roll_changes, batch_size=WRITE_BATCH)
 
 
 @transaction.atomic

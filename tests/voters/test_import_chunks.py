@@ -22,14 +22,15 @@ def small_chunks(monkeypatch):
 
 
 def test_many_chunks_write_what_one_chunk_would(election, clerk, small_chunks, monkeypatch):  # noqa: F811
-    writers = set()
-    real_apply = services._apply_chunk
+    writers = set()  # whether each database step ran in the calling thread
+    for step in ("_send", "_existing", "_load_households"):
+        real_step = getattr(services, step)
 
-    def apply_chunk(state, rows):
-        writers.add(threading.current_thread() is threading.main_thread())
-        real_apply(state, rows)
+        def spy(*args, _real=real_step):
+            writers.add(threading.current_thread() is threading.main_thread())
+            return _real(*args)
 
-    monkeypatch.setattr(services, "_apply_chunk", apply_chunk)
+        monkeypatch.setattr(services, step, spy)
     other = VillageElectionFactory(cycle=election.cycle, village=region_chain("330702002005", name="王宅村"))
     import_roll(election=other, file=xlsx([person(9, name="外村人")]), by=clerk, dry_run=False)
     rows = [
@@ -61,29 +62,30 @@ def test_many_chunks_write_what_one_chunk_would(election, clerk, small_chunks, m
         "H001",
         "H002",
     }
-    # PostgreSQL writes on the second thread; SQLite (the embedded default) in the calling one.
+    # PostgreSQL looks up and writes on the second thread only, SQLite (the embedded default) in the
+    # calling one.
     assert writers == {connection.vendor != "postgresql"}
     again = import_roll(election=election, file=xlsx(rows), by=clerk, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert VoterRegistration.objects.filter(election=election).count() == 4
 
 
-def test_a_failure_in_a_later_chunk_leaves_the_roll_as_it_was(election, clerk, small_chunks, monkeypatch):  # noqa: F811
-    real = services.insert_rows
-    calls = []
+def test_a_failure_on_the_writer_leaves_the_roll_as_it_was(election, clerk, small_chunks, monkeypatch):  # noqa: F811
+    real = services.send_rows
+    failed_in = []
 
-    def fail_on_third_registration_chunk(model, columns, rows):
-        if model is VoterRegistration:
-            calls.append(1)
-            if len(calls) == 3:
-                raise RuntimeError("disk full")
-        return real(model, columns, rows)
+    def fail_on_registrations(encoded):
+        if encoded.model is VoterRegistration:
+            failed_in.append(threading.current_thread() is threading.main_thread())
+            raise RuntimeError("disk full")
+        return real(encoded)
 
-    monkeypatch.setattr(services, "insert_rows", fail_on_third_registration_chunk)
+    monkeypatch.setattr(services, "send_rows", fail_on_registrations)
     rows = [person(n, name=name) for n, name in enumerate("甲乙丙丁戊己庚", start=1)]
     with pytest.raises(RuntimeError):
         import_roll(election=election, file=xlsx(rows), by=clerk, dry_run=False)
-    assert len(calls) == 3  # two chunks were written before the failure, and rolled back with it
+    assert failed_in[:1] == [connection.vendor != "postgresql"]  # PostgreSQL: raised on the writer thread
+    # Households and residents were sent before the failure: rolled back with it.
     assert not VoterRegistration.objects.exists()
     assert not Resident.objects.exists()
     assert not Household.objects.exists()

@@ -152,14 +152,14 @@ def test_a_database_error_half_way_leaves_the_roll_as_it_was(election, clerk, mo
     before = list(VoterRegistration.objects.values_list("id", flat=True))
     from voters import services
 
-    real = services.insert_rows
+    real = services.send_rows
 
-    def fail_on_registrations(model, columns, rows):
-        if model is VoterRegistration:
+    def fail_on_registrations(encoded):
+        if encoded.model is VoterRegistration:
             raise RuntimeError("disk full")
-        return real(model, columns, rows)
+        return real(encoded)
 
-    monkeypatch.setattr(services, "insert_rows", fail_on_registrations)
+    monkeypatch.setattr(services, "send_rows", fail_on_registrations)
     with pytest.raises(RuntimeError):
         run(election, [person(1), person(2, name="李四"), person(3, name="王五")], clerk)
     assert list(VoterRegistration.objects.values_list("id", flat=True)) == before
