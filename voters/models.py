@@ -112,7 +112,9 @@ class Resident(models.Model):
             models.Index(
                 fields=["division_code"], name="resident_code_prefix_idx", opclasses=["varchar_pattern_ops"]
             ),
-            models.Index(fields=["name"], name="resident_name_idx"),
+            # Pattern ops: "find a person" matches a name whole or by its beginning (LIKE '王%'), which a
+            # default-collation index cannot serve under a zh_CN or en_US database locale.
+            models.Index(fields=["name"], name="resident_name_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
