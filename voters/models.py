@@ -358,3 +358,9 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def progress_key(self) -> str:
+        """Cache key of the running task's latest progress: an import writes in one transaction, so a
+        figure stored in this row would only be seen at its end."""
+        return f"voters:import-progress:{self.pk}"

@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from accounts.roles import ROLL_EDITORS
@@ -144,3 +145,11 @@ def changes(*, user, election: VillageElection) -> QuerySet[RollChange]:
 
 def groups_of(*, election: VillageElection) -> list[str]:
     return [g for g, _n in Counter(election.registrations.values_list("group", flat=True)).most_common()]
+
+
+def import_progress(job: ImportJob) -> int:
+    """How far a roll file's check or import is (%): the task's latest tick while it runs (kept in the cache,
+    see `ImportJob.progress_key`), else the figure stored with the job."""
+    if job.state in (ImportJob.State.CHECKING, ImportJob.State.IMPORTING):
+        return max(cache.get(job.progress_key) or 0, job.progress)
+    return job.progress

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
@@ -763,8 +764,13 @@ def start_import_job(*, election: VillageElection, upload, by) -> ImportJob:
 
 
 def _job_progress(job_id: int, start: int, span: int) -> Progress:
+    key = ImportJob(pk=job_id).progress_key
+
     def tick(fraction: float) -> None:
-        ImportJob.objects.filter(pk=job_id).update(progress=start + int(span * fraction))
+        percent = start + int(span * fraction)
+        cache.set(key, percent, timeout=3600)  # seen by the page at once, even inside the import's transaction
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=job_id).update(progress=percent)
 
     return tick
 
@@ -775,6 +781,7 @@ def check_import_job(*, job_id: int) -> None:
     if job.state not in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING):
         return
     ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.CHECKING, progress=0)
+    cache.delete(job.progress_key)
     with job.file.open("rb") as handle:
         report = import_roll(
             election=job.election,
@@ -830,6 +837,7 @@ def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
     if _roll_published(job.election) and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, progress=0)
+    cache.delete(job.progress_key)  # the check's last figure is not the import's
     job.refresh_from_db()
     return job
 

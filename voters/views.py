@@ -112,6 +112,7 @@ def job(request, job_pk):
         "result": job.result,
         "running": job.state
         in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING, ImportJob.State.IMPORTING),
+        "progress": selectors.import_progress(job),
         "published": selectors.latest_publication(election=job.election),
         "confirm_form": ConfirmImportForm(),
         "can_edit": selectors.can_edit_roll(request.user),

@@ -210,3 +210,23 @@ def test_township_sees_the_conflict_with_the_persons_name(client, election, town
     client.force_login(township)
     page = client.get("/voters/conflicts/").content.decode()
     assert "<td>周八</td>" in page and "下徐村" in page
+
+
+def test_the_page_shows_an_imports_progress_from_inside_its_transaction(client, election, clerk):  # noqa: F811
+    """An import writes in one transaction: its ticks reach the page through the cache, not the job row."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from voters.services import _job_progress
+
+    client.force_login(clerk)
+    job, _ = upload(client, election, [person(1)])
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, progress=0)
+    with transaction.atomic():
+        _job_progress(job.pk, 0, 100)(0.42)
+        assert ImportJob.objects.get(pk=job.pk).progress == 0  # the row is left alone inside the import
+    response = client.get(f"/voters/import/{job.pk}/", headers={"HX-Request": "true"})
+    assert 'aria-valuenow="42"' in response.content.decode()
+    cache.delete(job.progress_key)
+    response = client.get(f"/voters/import/{job.pk}/", headers={"HX-Request": "true"})
+    assert 'aria-valuenow="0"' in response.content.decode()
