@@ -160,10 +160,11 @@ def _register_rows(
 ) -> None:
     """The one path from rows to the roll: check, compare with the database, write, trail (one transaction).
 
-    The rows are checked a chunk at a time and each chunk's database half (compare, write) runs on the
-    writer while the next chunk is checked: on PostgreSQL that is a second thread sharing this
-    connection and its transaction, so the database works while Python checks (see `_ChunkWriter`).
-    Rows whose ID number repeats in the file wait until the end (`importing.RowChecker`).
+    The rows are checked a chunk at a time. Each chunk's database work — its duplicate lookup, then its
+    writes — goes to the writer (`_ChunkWriter`): on PostgreSQL a second thread sharing this connection
+    and its transaction, so the database works while this thread checks the next chunks and prepares
+    the writes of those already looked up (`_prepare`: compare, draw ids, encode). Rows whose ID number
+    repeats in the file wait until the end (`importing.RowChecker`).
     """
     checker = RowChecker(election_day=_registration_day(election), repeated=repeated_ids)
     state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
@@ -176,8 +177,7 @@ def _register_rows(
             writer = _ChunkWriter(threaded=threaded)
             with writer:
                 if not dry_run:
-                    writer.submit(_defer_nothing)
-                if not dry_run:
+                    writer.submit(_check_constraints_now, True)
                     writer.submit(_load_households, state)
                 # Each chunk's lookup is queued as soon as the chunk is checked and its writes once the
                 # lookup is back, so the writer goes lookup, write, lookup, write … without waiting.
@@ -204,6 +204,8 @@ def _register_rows(
                     lookups.append((writer.submit(_look_up, state, final), final))
                 while lookups:
                     hand_over()
+            if not dry_run:
+                _check_constraints_now(False)
             checked = checker.result
             report.rows_read = checked.rows_read
             report.errors = sorted(checked.errors + report.errors, key=_by_row)
@@ -242,12 +244,13 @@ def _batched(rows: Iterable, size: int) -> Iterable[list]:
         yield chunk
 
 
-def _defer_nothing() -> None:
+def _check_constraints_now(now: bool) -> None:
     """Check foreign keys as each row is written rather than all at the commit: on PostgreSQL the checks
-    then run while the next chunk is being checked, instead of after everything."""
+    then run while the next chunks are being checked, instead of after everything. Put back (Django's
+    deferred checks) once the rows are written, for whatever the caller's transaction does next."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if now else 'DEFERRED'}")
 
 
 @dataclass
@@ -338,7 +341,9 @@ class _ChunkWriter:
     def __exit__(self, exc_type, exc, traceback) -> None:
         if self._executor is None:
             return
-        self._executor.shutdown(wait=True)
+        if exc_type is not None:  # the caller failed: what is still queued would be rolled back anyway
+            self._failed = True
+        self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
         sys.setswitchinterval(self._interval)
         self._shared.dec_thread_sharing()
         if exc_type is not None and exc_type is not _Skipped:
@@ -768,7 +773,9 @@ def _job_progress(job_id: int, start: int, span: int) -> Progress:
 
     def tick(fraction: float) -> None:
         percent = start + int(span * fraction)
-        cache.set(key, percent, timeout=3600)  # seen by the page at once, even inside the import's transaction
+        cache.set(
+            key, percent, timeout=3600
+        )  # seen by the page at once, even inside the import's transaction
         if not connection.in_atomic_block:
             ImportJob.objects.filter(pk=job_id).update(progress=percent)
 
