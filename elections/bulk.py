@@ -90,7 +90,7 @@ def encode_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     count = 0
-    for batch in _batches(rows, 10_000):
+    for batch in batched(rows, 10_000):
         writer.writerows(batch)
         count += len(batch)
     return Encoded(model, tuple(columns), buffer, count)
@@ -132,7 +132,8 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     return send_rows(encode_rows(model, columns, rows))
 
 
-def _batches(rows: Iterable[Sequence], size: int) -> Iterable[list]:
+def batched(rows: Iterable, size: int) -> Iterable[list]:
+    """Lists of at most `size` items from `rows`, in order (itertools.batched arrives in Python 3.12)."""
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
         yield batch

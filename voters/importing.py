@@ -135,7 +135,6 @@ class CheckedRow:
 
 @dataclass
 class CheckResult:
-    accepted: list[CheckedRow] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
@@ -164,20 +163,13 @@ def _choice(value, table: dict[str, str]) -> str | None:
     return table.get(str(value).strip())
 
 
-def check_rows(rows, *, election_day: datetime.date) -> CheckResult:
-    """Apply the registration rules to every row of a roll file and find repeats within the file.
+class RowChecker:
+    """Apply the registration rules to the rows of a roll file and find repeats within the file, a chunk
+    at a time, so an import can write one chunk while the next is checked.
 
     A row repeated identically registers the person once and is reported as a repeat; two rows with the
     same ID number but different details are both rejected, each naming the other, because the clerk
     must decide which is right (DOMAIN.md: no wrong entries, no duplicates).
-    """
-    checker = RowChecker(election_day=election_day)
-    checker.result.accepted = checker.feed(rows) + checker.finish()
-    return checker.result
-
-
-class RowChecker:
-    """`check_rows` a chunk at a time, so an import can write one chunk while the next is checked.
 
     `feed` returns the rows of the chunk that are ready to write. A row is ready at once unless its ID
     number is among `repeated` (the numbers found more than once in the file, see

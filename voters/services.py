@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import itertools
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elections.bulk import Encoded, SequenceConnection, allocate_ids, encode_rows, send_rows
+from elections.bulk import Encoded, SequenceConnection, allocate_ids, batched, encode_rows, send_rows
 from elections.models import Region, VillageElection
 from trail.services import record_bulk
 from voters import codes
@@ -40,7 +39,6 @@ from voters.models import (
 from voters.reading import RollFileError, read_roll
 from voters.rules import mask_id_number
 
-LOOKUP_CHUNK = 10_000
 WRITE_BATCH = 5_000
 # Rows checked, compared and written at a time (the unit of overlap between Python and the database).
 CHUNK_ROWS = 5_000
@@ -89,11 +87,6 @@ class ImportReport:
             "election_day": self.election_day,
             "dry_run": self.dry_run,
         }
-
-
-def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _registration_day(election: VillageElection) -> datetime.date:
@@ -190,7 +183,7 @@ def _register_rows(
                         writer.submit(_send, state, batch)
 
                 done = 0
-                for chunk in _batched(rows, CHUNK_ROWS):
+                for chunk in batched(rows, CHUNK_ROWS):
                     ready = checker.feed(chunk)
                     if ready:
                         lookups.append((writer.submit(_look_up, state, ready), ready))
@@ -236,12 +229,6 @@ def _register_rows(
 
 def _by_row(entry: dict) -> int:
     return entry["row"]
-
-
-def _batched(rows: Iterable, size: int) -> Iterable[list]:
-    iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _check_constraints_now(now: bool) -> None:
@@ -451,7 +438,7 @@ def _existing(cycle_id: int, id_numbers: list[str]) -> list[tuple]:
             sql = EXISTING_SQL.format(source="unnest(%s::varchar[]) AS wanted(id_number)")
             cursor.execute(sql, [id_numbers, cycle_id])
             return cursor.fetchall()
-        for chunk in _chunks(id_numbers, 900):
+        for chunk in batched(id_numbers, 900):
             marks = ", ".join(["(%s)"] * len(chunk))
             sql = EXISTING_SQL.format(source=f"(SELECT column1 AS id_number FROM (VALUES {marks})) AS wanted")
             cursor.execute(sql, [*chunk, cycle_id])
