@@ -28,7 +28,7 @@ test: $(VENV)/.dev
 	@bash .ci/ensure-browser || true
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DEBUG=0 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=makemigrations-check-only $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

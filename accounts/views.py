@@ -1,3 +1,4 @@
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 
 from elections import selectors
@@ -17,3 +18,9 @@ def home(request):
         if election is not None:
             return redirect("elections:detail", pk=election.pk)
     return render(request, "accounts/home.html", {"cycle": selectors.current_cycle(user=user)})
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a Chinese 403 that tells the user what to do (reload the form, allow cookies)."""
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from elections.models import VillageElection
+from elections.races import insert_once
 from trail.services import acting_as
 
 from . import codes
@@ -108,7 +109,8 @@ def record_audit(
 ) -> OutgoingAudit:
     """Record the outgoing audit of a village election: planned, or in progress from `started_on`."""
     _require_editor(by, election.division_code)
-    if OutgoingAudit.objects.filter(election=election).exists():
+    recorded = OutgoingAudit.objects.filter(election=election)
+    if recorded.exists():
         raise _error(codes.ALREADY_RECORDED)
     if not auditor_name.strip():
         raise _error(codes.AUDITOR_REQUIRED)
@@ -123,10 +125,9 @@ def record_audit(
         status=AuditStatus.IN_PROGRESS if started_on else AuditStatus.PLANNED,
         recorded_by=by,
     )
-    audit.full_clean()
+    # One audit per election: a concurrent twin that recorded it first is refused alike.
     with acting_as(by):
-        audit.save()
-    return audit
+        return insert_once(audit, twin=recorded, refuse=_error(codes.ALREADY_RECORDED))
 
 
 @transaction.atomic
@@ -293,17 +294,27 @@ def record_finance_cleanup(
     _not_in_future(completed_on)
     if min(funds_yuan, assets_yuan, resources_mu) < 0:
         raise _error(codes.AMOUNT_NEGATIVE)
-    cleanup = FinanceCleanup.objects.filter(election=election).first() or FinanceCleanup(
-        election=election, recorded_by=by
-    )
-    cleanup.division_code = election.division_code
-    cleanup.completed_on = completed_on
-    cleanup.funds_yuan, cleanup.assets_yuan = _money(funds_yuan), _money(assets_yuan)
-    cleanup.resources_mu = _money(resources_mu)
-    cleanup.notes = notes.strip()
-    cleanup.full_clean()
+
+    def fill(cleanup: FinanceCleanup) -> FinanceCleanup:
+        cleanup.division_code = election.division_code
+        cleanup.completed_on = completed_on
+        cleanup.funds_yuan, cleanup.assets_yuan = _money(funds_yuan), _money(assets_yuan)
+        cleanup.resources_mu = _money(resources_mu)
+        cleanup.notes = notes.strip()
+        return cleanup
+
+    same = FinanceCleanup.objects.filter(election=election)
+    cleanup = same.first()
+    fresh = None
     with acting_as(by):
-        cleanup.save()
+        if cleanup is None:
+            # A concurrent twin's record, saved first, is corrected instead (as a sequential call would be).
+            fresh = fill(FinanceCleanup(election=election, recorded_by=by))
+            cleanup = insert_once(fresh, twin=same)
+        if cleanup is not fresh:
+            fill(cleanup)
+            cleanup.full_clean()
+            cleanup.save()
     return cleanup
 
 
@@ -332,7 +343,8 @@ def record_term_evaluation(
         raise _error(codes.EVALUATION_BEFORE_YEAR)
     if not evaluated_by.strip():
         raise _error(codes.EVALUATOR_REQUIRED)
-    if TermEvaluation.objects.filter(resident=resident, year=year, position=position).exists():
+    evaluated = TermEvaluation.objects.filter(resident=resident, year=year, position=position)
+    if evaluated.exists():
         raise _error(codes.EVALUATION_DUPLICATE)
     evaluation = TermEvaluation(
         resident=resident,
@@ -344,7 +356,6 @@ def record_term_evaluation(
         evaluated_by=evaluated_by.strip(),
         recorded_by=by,
     )
-    evaluation.full_clean()
+    # Once per position and year: a concurrent twin that recorded it first is refused alike.
     with acting_as(by):
-        evaluation.save()
-    return evaluation
+        return insert_once(evaluation, twin=evaluated, refuse=_error(codes.EVALUATION_DUPLICATE))

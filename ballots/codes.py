@@ -268,4 +268,12 @@ TALLY_WRONG_STATE = _register(
 TALLY_NOT_COUNTED = _register("tally.not_counted", E, _("The votes have not been counted yet"))
 TALLY_ROLE_REFUSED = _register("tally.role_refused", E, _("Your role may not take this step"))
 
+# Set-up of stations and boxes: a name or label once per election (a concurrent twin is told the same).
+STATION_NAME_TAKEN = _register(
+    "tally.station_name_taken", E, _("This election already has a polling station named “%(name)s”.")
+)
+BOX_LABEL_TAKEN = _register(
+    "tally.box_label_taken", E, _("This election already has a ballot box labelled “%(label)s”.")
+)
+
 del E, W

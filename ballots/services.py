@@ -21,6 +21,8 @@ from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.choices import Position as PositionChoice
 from candidates.models import Nomination
 from elections.models import VillageElection
+from elections.races import insert_once
+from trail.services import anchor_on_commit
 from voters.models import Status, VoterRegistration
 
 from . import codes, counting
@@ -83,9 +85,11 @@ def add_polling_station(*, election: VillageElection, name: str, place: str = ""
     _require_role(by, TALLY_ROLES)
     station = PollingStation(election=election, name=name, place=place)
     station.division_code = election.division_code
-    station.full_clean()
-    station.save()
-    return station
+    same_name = PollingStation.objects.filter(election=election, name=name)
+    refusal = _error(codes.STATION_NAME_TAKEN, name=name)
+    if same_name.exists():
+        raise refusal
+    return insert_once(station, twin=same_name, refuse=refusal)
 
 
 @transaction.atomic
@@ -102,9 +106,11 @@ def add_ballot_box(
     _require_role(by, TALLY_ROLES)
     box = BallotBox(election=election, label=label, kind=kind, ballots_issued=ballots_issued, station=station)
     box.division_code = election.division_code
-    box.full_clean()
-    box.save()
-    return box
+    same_label = BallotBox.objects.filter(election=election, label=label)
+    refusal = _error(codes.BOX_LABEL_TAKEN, label=label)
+    if same_label.exists():
+        raise refusal
+    return insert_once(box, twin=same_label, refuse=refusal)
 
 
 @transaction.atomic
@@ -632,6 +638,8 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
         if (n.body, person_key(n)) in winners
     ]
     candidate_services.mark_elected(election=election, nominations=nominations, by=by)
+    # A milestone: the chain head, with this approval in it, is anchored outside the database.
+    anchor_on_commit(f"results approved: {election.division_code} {result.body} round {result.round}")
     return result
 
 

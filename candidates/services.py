@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from elections.models import ElectionCycle, Region, VillageElection
+from elections.races import insert_once, insert_or_update
 from elections.regions import ancestor_codes
 from voters.models import Resident
 
@@ -158,9 +159,8 @@ def nominate(
         village_post=village_post,
         created_by=by,
     )
-    nomination.full_clean()
-    nomination.save()
-    return nomination
+    # One open nomination per body (constraint one_nomination_per_body): a concurrent twin is refused alike.
+    return insert_once(nomination, twin=taken, refuse=_error(codes.ALREADY_NOMINATED))
 
 
 def _move(nomination: Nomination, to: str) -> None:
@@ -190,7 +190,8 @@ def record_first_review(*, nomination: Nomination, passed: bool, note: str, by: 
     """The township's first review (初审). A failure needs its reason and disqualifies; the verdict is final
     and keeps who gave it, for which unit and when ("谁审核、谁负责")."""
     _refuse_withdrawn(nomination)
-    if QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.TOWNSHIP).exists():
+    decided = QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.TOWNSHIP)
+    if decided.exists():
         raise _error(codes.REVIEW_ALREADY_DECIDED)
     if not passed and not note.strip():
         raise _error(codes.NOTE_REQUIRED)
@@ -206,8 +207,7 @@ def record_first_review(*, nomination: Nomination, passed: bool, note: str, by: 
         reviewer_unit=by.unit or (township.name if township else ""),
         decided_at=timezone.now(),
     )
-    review.save()
-    return review
+    return insert_once(review, twin=decided, refuse=_error(codes.REVIEW_ALREADY_DECIDED), clean=False)
 
 
 def _refuse_withdrawn(nomination: Nomination) -> None:
@@ -242,8 +242,12 @@ def request_reviews(
                 review = QualificationReview(
                     nomination=nomination, kind=ReviewKind.DEPARTMENT, unit=unit.name, requested_by=by
                 )
-                review.save()
-                created.append(review)
+                same_unit = QualificationReview.objects.filter(
+                    nomination=nomination, kind=ReviewKind.DEPARTMENT, unit=unit.name
+                )
+                # Asked by a concurrent twin meanwhile: not asked twice, as for a sequential call.
+                if insert_once(review, twin=same_unit, clean=False) is review:
+                    created.append(review)
     return created
 
 
@@ -313,17 +317,20 @@ def record_inspection(
     by: User,
 ) -> Inspection:
     """The inspection (考察): democratic evaluation, interviews, site visit; "unsuitable" blocks."""
-    inspection = Inspection.objects.filter(nomination=nomination).first() or Inspection(nomination=nomination)
-    inspection.evaluation_score = evaluation_score
-    inspection.interviews = interviews
-    inspection.site_visit = site_visit
-    inspection.conclusion = conclusion
-    inspection.remarks = remarks
-    inspection.inspected_by = by
-    inspection.division_code = nomination.division_code
-    inspection.full_clean()
-    inspection.save()
-    return inspection
+
+    def fill(inspection: Inspection) -> Inspection:
+        inspection.evaluation_score = evaluation_score
+        inspection.interviews = interviews
+        inspection.site_visit = site_visit
+        inspection.conclusion = conclusion
+        inspection.remarks = remarks
+        inspection.inspected_by = by
+        inspection.division_code = nomination.division_code
+        return inspection
+
+    # A concurrent twin's inspection, saved first, is updated instead (as a sequential call would be).
+    same = Inspection.objects.filter(nomination=nomination)
+    return insert_or_update(same, new=Inspection(nomination=nomination), fill=fill)
 
 
 @transaction.atomic
@@ -331,14 +338,18 @@ def record_commitments(
     *, nomination: Nomination, signed: Mapping[str, datetime.date | None], by: User
 ) -> Commitments:
     """The discipline pledge and the three commitments, each with the day it was signed (None: not yet)."""
-    record = Commitments.objects.filter(nomination=nomination).first() or Commitments(nomination=nomination)
-    for kind, field_name in Commitments.FIELDS.items():
-        if kind in signed:
-            setattr(record, field_name, signed[kind])
-    record.recorded_by = by
-    record.division_code = nomination.division_code
-    record.save()
-    return record
+
+    def fill(record: Commitments) -> Commitments:
+        for kind, field_name in Commitments.FIELDS.items():
+            if kind in signed:
+                setattr(record, field_name, signed[kind])
+        record.recorded_by = by
+        record.division_code = nomination.division_code
+        return record
+
+    # A concurrent twin's record, saved first, is updated instead (as a sequential call would be).
+    same = Commitments.objects.filter(nomination=nomination)
+    return insert_or_update(same, new=Commitments(nomination=nomination), fill=fill, clean=False)
 
 
 # --- County approval of "in principle" breaches ------------------------------------------------------
@@ -359,6 +370,10 @@ def request_approval(*, nomination: Nomination, code: str, justification: str, b
         raise _error(codes.NO_SUCH_BREACH)
     if breach.approval == ApprovalState.PENDING:
         raise _error(codes.APPROVAL_EXISTS)
+    # One open approval per rule (constraint one_open_approval_per_rule): a concurrent twin is refused alike.
+    open_approvals = Approval.objects.filter(nomination=nomination, code=code).exclude(
+        state=ApprovalState.REFUSED
+    )
     approval = Approval(
         nomination=nomination,
         code=code,
@@ -366,8 +381,7 @@ def request_approval(*, nomination: Nomination, code: str, justification: str, b
         justification=justification.strip(),
         requested_by=by,
     )
-    approval.save()
-    return approval
+    return insert_once(approval, twin=open_approvals, refuse=_error(codes.APPROVAL_EXISTS), clean=False)
 
 
 @transaction.atomic
@@ -487,13 +501,23 @@ def record_election_committee_vote(
     """One person of the vote choosing the villagers' election committee, seated or not."""
     if resident.division_code != election.division_code:
         raise _error(codes.RESIDENT_OUTSIDE_VILLAGE)
-    member = ElectionCommitteeMember.objects.filter(election=election, resident=resident).first()
-    member = member or ElectionCommitteeMember(election=election, resident=resident)
-    member.votes = votes
-    member.seated = seated and member.withdrawn_at is None
-    member.role = role
-    member.recorded_by = by
-    member.save()
+
+    def fill(member: ElectionCommitteeMember) -> ElectionCommitteeMember:
+        member.votes = votes
+        member.seated = seated and member.withdrawn_at is None
+        member.role = role
+        member.recorded_by = by
+        return member
+
+    same = ElectionCommitteeMember.objects.filter(election=election, resident=resident)
+    member = same.first()
+    fresh = None
+    if member is None:
+        # A concurrent twin's row, saved first, is updated instead (as a sequential call would be).
+        fresh = fill(ElectionCommitteeMember(election=election, resident=resident))
+        member = insert_once(fresh, twin=same, clean=False)
+    if member is not fresh:
+        fill(member).save()
     return member
 
 

@@ -19,7 +19,6 @@ from accounts.scoping import get_visible_or_404
 from elections.models import VillageElection
 from elections.spreadsheets import xlsx_response
 from voters.models import Resident
-from voters.rules import mask_id_number
 
 from . import codes, forms, selectors, services
 from .choices import (
@@ -260,7 +259,6 @@ def _render_nominee(request, election, nomination, bound):
             "village": election.village,
             "nomination": nomination,
             "resident": nomination.resident,
-            "masked_id": mask_id_number(nomination.resident.id_number),
             "row": row,
             "first": first,
             "departments": departments,

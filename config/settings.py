@@ -5,10 +5,13 @@ project folder, Celery tasks executed eagerly, a local-memory cache. With `DATAB
 set it runs against PostgreSQL and Redis, as in CI and production.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,8 +19,22 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key is only acceptable for the embedded development run; `check --deploy` flags it.
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-huanjie-development-only-key")
+# The key signs sessions, CSRF tokens and password-reset links, so with DEBUG off there is no default: the
+# app refuses to start rather than run on a key that is in the repository. The embedded run (DEBUG=1) gets
+# the development key. pytest (>= 8.2) marks its own session with PYTEST_VERSION: the suite runs with DEBUG
+# off, as production does, and gets a throwaway key of its own.
+DEVELOPMENT_SECRET_KEY = "django-insecure-huanjie-development-only-key"
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not SECRET_KEY and os.environ.get("PYTEST_VERSION"):
+    SECRET_KEY = "django-insecure-huanjie-test-suite-only-key"
+elif not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key) while DEBUG is off. Set SECRET_KEY in the "
+        "environment or in .env to a long random string, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for a development run set DEBUG=1."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -30,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_filters",
     "django_htmx",
     "import_export",
@@ -46,12 +64,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The two policy headers first, so that every response (static files and error pages too) carries them.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL and control characters in a query string or form field: 400 before any filter or form sees them.
+    "accounts.middleware.RefuseControlCharactersMiddleware",
+    # An empty 405 (require_POST and friends) gets the Chinese page.
+    "accounts.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,12 +135,21 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
-# Failed-login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is locked for AXES_COOLOFF_HOURS.
+# Failed-login lockout (django-axes with accounts.lockout's handler), two locks:
+# - the account: AXES_FAILURE_LIMIT failures for one username, from whatever addresses;
+# - the address: LOGIN_ADDRESS_FAILURE_LIMIT failures from one address across all usernames (password
+#   spraying). Township offices share one NAT address, so this limit is well above the account's and one
+#   office's typos do not lock it.
+# Failures count within AXES_COOLOFF_HOURS; a lock ends that long after the last counted failure (attempts
+# made while locked are not counted and do not prolong it), or at once when the administrator unlocks
+# (the user admin's "unlock" action, the axes admin's access attempts, `manage.py axes_reset_username`).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -167,6 +201,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child that grew past this (KiB) is replaced after its task; the Procfile adds the OS limit.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (the Monday risk recompute, daily reminders) is added here by the apps that own it.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -176,6 +212,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=5, minute=30),
     },
     # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
+    # The trail's chain head, written each night where the database superuser cannot rewrite it.
+    "trail-daily-anchor": {
+        "task": "trail.tasks.anchor_trail",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # Uploaded rolls hold full ID numbers: failed and abandoned ones are deleted once their days are up.
+    "voters-purge-roll-uploads": {
+        "task": "voters.tasks.purge_roll_uploads",
+        "schedule": crontab(minute=20),
+    },
     "risk-weekly-recompute": {
         "task": "risk.tasks.recompute_week",
         "schedule": crontab(minute=0, hour=env.int("RISK_RECOMPUTE_HOUR", default=5), day_of_week="mon"),
@@ -193,18 +239,81 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# CSRF failures get a Chinese page that says what to do (reload the form, allow cookies).
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the site itself, where
+# the vendored htmx and ECharts live; no inline script, no inline style element or attribute, no eval
+# (htmx is configured not to use it, see base.html). Templates use static/css and static/js instead.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the images ECharts builds in memory (an image cannot run script).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the app uses none of these browser features.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    [],
+)
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Roles that may see and export unmasked resident ID numbers (sensitive personal information); the
 # others see 330702********1234. Provinces differ, so it is a setting.
-ID_NUMBER_FULL_ROLES = env.list("ID_NUMBER_FULL_ROLES", default=["township"])
+# Joint-review departments are in by default: each checks its own registers (household, criminal, court,
+# credit records) by the citizen ID number, where a name with a masked number is ambiguous, and a
+# department sees only the nominees its own unit was asked to review (issue 12, "masking everywhere").
+ID_NUMBER_FULL_ROLES = env.list("ID_NUMBER_FULL_ROLES", default=["township", "department"])
 
 # Uploads: a 100,000-row roll is ~10 MB; larger files are refused before they reach the importer.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Roll files are measured from their XML before the spreadsheet library builds a grid: more columns or
+# rows than these, or a grid estimated above ROLL_GRID_BUDGET_MB, is refused with a message.
+ROLL_MAX_COLUMNS = env.int("ROLL_MAX_COLUMNS", default=50)
+ROLL_MAX_ROWS = env.int("ROLL_MAX_ROWS", default=200_000)
+ROLL_GRID_BUDGET_MB = env.int("ROLL_GRID_BUDGET_MB", default=256)
+# Uploaded rolls hold full ID numbers: deleted when their job ends, failed ones after this many days.
+ROLL_UPLOAD_KEEP_FAILED_DAYS = env.int("ROLL_UPLOAD_KEEP_FAILED_DAYS", default=7)
 # Documents attached to a workflow step (notices, minutes, signed lists): at most this many megabytes.
 STEP_DOCUMENT_MAX_MB = env.int("STEP_DOCUMENT_MAX_MB", default=20)
+
+# The trail's anchors: the chain head (entry number and hash) appended each day and at each milestone to
+# a file the database superuser cannot rewrite (another machine's mount in production), and optionally
+# mailed to the county (TRAIL_ANCHOR_EMAILS).
+TRAIL_ANCHOR_FILE = env.path("TRAIL_ANCHOR_FILE", default=BASE_DIR / "var" / "trail-anchors.log")
+TRAIL_ANCHOR_EMAILS = env.list("TRAIL_ANCHOR_EMAILS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from trail.services import anchor_on_commit
 
 from . import codes, progress
 from .models import Stage, VillageElection
+from .races import insert_once
 from .workflow import _error, _require, can_move_stage, refresh_village_reminders
 from .workflow_models import Handover, HandoverCategory, HandoverItem, HandoverProblem, StepRecord, StepStatus
 
@@ -49,15 +51,15 @@ def result_on(election: VillageElection) -> date | None:
 def open_handover(*, election: VillageElection, by: User) -> Handover:
     """Start the handover of a village that has reached the handover stage (idempotent)."""
     _require(can_move_stage(by, election))
-    existing = Handover.objects.filter(election=election).first()
+    same_election = Handover.objects.filter(election=election)
+    existing = same_election.first()
     if existing is not None:
         return existing
     if election.stage not in HANDOVER_STAGES:
         raise _error(codes.HANDOVER_STAGE)
     handover = Handover(election=election, result_on=result_on(election) or timezone.localdate())
-    handover.full_clean()
-    handover.save()
-    return handover
+    # A concurrent twin that opened it first: its handover is the answer, as for a sequential call.
+    return insert_once(handover, twin=same_election)
 
 
 @transaction.atomic
@@ -175,4 +177,5 @@ def sign_off(*, handover: Handover, by: User) -> Handover:
     handover.full_clean()
     handover.save()
     refresh_village_reminders(election=handover.election)
+    anchor_on_commit(f"handover signed: {handover.election.division_code}")
     return handover

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from trail.services import anchor_on_commit
+
 from .models import ElectionCycle, Region, VillageElection
 from .regions import CODE_RE, LEVELS, level_of, parent_code
 
@@ -173,4 +175,5 @@ def open_cycle(
         ],
         batch_size=2000,
     )
+    anchor_on_commit(f"cycle opened: {cycle.name} {region.code}")
     return cycle

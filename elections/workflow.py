@@ -24,6 +24,7 @@ from accounts.roles import Role
 
 from . import codes, deadlines, documents, gates, progress
 from .models import ElectionCycle, Stage, VillageElection
+from .races import insert_once
 from .workflow_models import (
     ExceptionKind,
     ExceptionStatus,
@@ -188,16 +189,26 @@ def record_step(
     if status == StepStatus.NOT_APPLICABLE and step.required:
         raise _error(codes.STEP_NOT_REQUIRED_ONLY)
     gates.raise_if_blocked(gates.for_step(election, step))
-    record = StepRecord.objects.filter(election=election, step=step).first() or StepRecord(
-        election=election, step=step
-    )
-    record.status = status
-    record.done_on = done_on
-    record.opened_on = opened_on
-    record.note = note.strip()[:500]
-    record.done_by = by
-    record.full_clean()
-    record.save()
+
+    def fill(record: StepRecord) -> StepRecord:
+        record.status = status
+        record.done_on = done_on
+        record.opened_on = opened_on
+        record.note = note.strip()[:500]
+        record.done_by = by
+        return record
+
+    same_step = StepRecord.objects.filter(election=election, step=step)
+    record = same_step.first()
+    fresh = None
+    if record is None:
+        # A concurrent twin that recorded the step first is updated instead, as a sequential call would be.
+        fresh = fill(StepRecord(election=election, step=step))
+        record = insert_once(fresh, twin=same_step)
+    if record is not fresh:
+        fill(record)
+        record.full_clean()
+        record.save()
     refresh_village_reminders(election=election)
     return record
 
@@ -252,12 +263,13 @@ def request_exception(*, election: VillageElection, kind: str, reason: str, by: 
         raise _error(codes.EXCEPTION_REASON)
     if kind == ExceptionKind.POSTPONEMENT and election.stage not in POSTPONABLE:
         raise _error(codes.EXCEPTION_POSTPONED)
-    if GateException.objects.filter(election=election, kind=kind, status=ExceptionStatus.REQUESTED).exists():
+    pending = GateException.objects.filter(election=election, kind=kind, status=ExceptionStatus.REQUESTED)
+    if pending.exists():
         raise _error(codes.EXCEPTION_PENDING)
     exception = GateException(election=election, kind=kind, reason=reason.strip(), requested_by=by)
-    exception.full_clean()
-    exception.save()
-    return exception
+    # The database keeps one pending request per kind (constraint one_open_request_per_kind): a concurrent
+    # twin that got in first is answered like a sequential one.
+    return insert_once(exception, twin=pending, refuse=_error(codes.EXCEPTION_PENDING))
 
 
 @transaction.atomic
@@ -329,7 +341,11 @@ def refresh_reminders(*, cycle: ElectionCycle, prefix: str, today: date | None =
     villages = progress.evaluate_region(elections=elections, cycle=cycle, prefix=prefix, today=today)
     Reminder.objects.filter(election__cycle=cycle, division_code__startswith=prefix).delete()
     reminders = _reminders_of(villages, today)
-    Reminder.objects.bulk_create(reminders, batch_size=5000)
+    # Two refreshes of one village at once (a user's write next to the daily task, or two writes that
+    # changed nothing the trail would serialise) both delete and then insert the same (election, step):
+    # the later one keeps the rows already there instead of failing. Derived data: the next refresh
+    # brings it up to date either way.
+    Reminder.objects.bulk_create(reminders, batch_size=5000, ignore_conflicts=True)
     return len(reminders)
 
 

@@ -18,6 +18,7 @@ from . import gates, handover, progress, selectors, workflow
 from . import workflow_forms as forms
 from .archive import build_archive
 from .models import Stage, VillageElection
+from .redirects import next_url
 from .workflow_models import (
     GateException,
     Handover,
@@ -35,14 +36,22 @@ def _election(request, pk) -> VillageElection:
 
 
 def error_list(error: ValidationError) -> list[dict]:
-    """A service's refusal as the page shows it: the message, its code, and where to fix it."""
+    """A service's refusal as the page shows it: the message, its code, and where to fix it.
+
+    A coded refusal is a list-style ValidationError; a model's `full_clean` raises a dict-style one (field
+    -> errors), which has no `error_list`: its errors are taken field by field.
+    """
+    if hasattr(error, "error_dict"):
+        errors = [e for field_errors in error.error_dict.values() for e in field_errors]
+    else:
+        errors = error.error_list
     return [
         {
             "message": e.message % e.params if e.params else e.message,
             "code": e.code,
             "url": (e.params or {}).get("url", ""),
         }
-        for e in error.error_list
+        for e in errors
     ]
 
 
@@ -209,9 +218,7 @@ def decide_exception(request, pk):
         _("%(kind)s: %(status)s.")
         % {"kind": exception.get_kind_display(), "status": exception.get_status_display()},
     )
-    return redirect(
-        request.POST.get("next") or reverse("elections:workflow", args=[election.pk]) + "#exceptions"
-    )
+    return redirect(next_url(request, reverse("elections:workflow", args=[election.pk]) + "#exceptions"))
 
 
 def _step(election: VillageElection, code: str) -> StepDefinition:

@@ -36,6 +36,10 @@ from .selectors import cycle_weights
 from .sources import AUTO_SOURCES, SourceScope, is_pending
 from .weeks import WEEK, week_of
 
+#: Autovacuum's defaults (autovacuum_analyze_threshold, _scale_factor): the snapshots are analyzed after
+#: a recompute once this many rows changed since their last ANALYZE.
+ANALYZE_BASE_ROWS = 50
+ANALYZE_SCALE = 0.1
 #: A red or orange village with the same colour in this many consecutive weekly snapshots is "stuck"
 #: (DOMAIN.md: villages "whose rating never changes"; the Jinhua pilot reviewed them monthly).
 STUCK_WEEKS = 4
@@ -261,6 +265,7 @@ def recompute_county(
             },
             extra={"cycle": cycle.pk, "week": week_text},
         )
+        transaction.on_commit(lambda: _analyze_snapshots(loaded=len(rows)), robust=True)
     return CountyResult(
         county_code=county_code,
         week=week,
@@ -272,6 +277,27 @@ def recompute_county(
         suspect=flagged["suspect"],
         seconds=time.perf_counter() - started,
     )
+
+
+def _analyze_snapshots(*, loaded: int) -> None:
+    """ANALYZE what the recompute loaded, after its commit (PostgreSQL): the snapshots arrive by COPY, and
+    with autovacuum off or late the next reads would be planned without statistics. A week's run has a
+    task per county, so the tables are analyzed when the rows changed since their last ANALYZE pass
+    autovacuum's own threshold (50 + 10 % of the table), not after every county."""
+    if connection.vendor != "postgresql":
+        return
+    table = RiskSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c"
+            " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
+            [table],
+        )
+        estimated, modified = cursor.fetchone()
+        if modified + loaded <= ANALYZE_BASE_ROWS + ANALYZE_SCALE * max(estimated, 0):
+            return
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (RiskSnapshot, RecomputeRun))
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def current_cycles() -> list[ElectionCycle]:

@@ -51,6 +51,7 @@ def _week_param(value: str | None) -> date | None:
 
 
 def _breadcrumbs(user, region: Region) -> list[Region]:
+    """The regions above this one that the user may open (a link above the jurisdiction would be a 404)."""
     return [
         r for r in region.ancestors() if user.sees_everything or r.code.startswith(user.scope_prefix or "")
     ]
@@ -326,6 +327,7 @@ def village(request, pk):
     context = {
         "election": election,
         "village": election.village,
+        "breadcrumbs": [r for r in _breadcrumbs(request.user, election.village) if r.level != "province"],
         "latest": latest,
         "labels": _labels(election.cycle),
         "dimensions": _breakdown_rows(latest),
@@ -452,6 +454,7 @@ def assessment_township(request, code):
         "risk/assessment.html",
         {
             "township": township,
+            "breadcrumbs": _breadcrumbs(request.user, township)[-1:],
             "cycle": cycle,
             "week": week,
             "rows": rows,

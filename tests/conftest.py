@@ -38,3 +38,17 @@ def _celery_eager(request):
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _trail_anchor_file(request, tmp_path_factory):
+    """Anchors written by a test (the milestones call `anchor_on_commit`) go to a temporary file, never to
+    the repository's var/ folder, and no anchor is mailed."""
+    if not settings.configured:
+        yield
+        return
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("anchors")
+    with override_settings(TRAIL_ANCHOR_FILE=folder / "trail-anchors.log", TRAIL_ANCHOR_EMAILS=[]):
+        yield

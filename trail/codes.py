@@ -7,6 +7,7 @@ SHA256_INVALID = "trail.sha256_invalid"
 COUNTS_INVALID = "trail.counts_invalid"
 SUMMARY_REQUIRED = "trail.summary_required"
 OPERATION_REQUIRED = "trail.operation_required"
+ANCHOR_REASON_REQUIRED = "trail.anchor_reason_required"
 
 MESSAGES = {
     DIVISION_CODE_INVALID: _("A bulk change must name the 12-digit division code of the region it touched"),
@@ -14,4 +15,5 @@ MESSAGES = {
     COUNTS_INVALID: _("The counts of a bulk change must be whole numbers of 0 or more"),
     SUMMARY_REQUIRED: _("A bulk change needs a summary"),
     OPERATION_REQUIRED: _("A bulk change must say what it did (for example: import)"),
+    ANCHOR_REASON_REQUIRED: _("An anchor of the trail must say why it was taken (for example: daily)"),
 }

@@ -2,8 +2,9 @@
 
 django-auditlog captures single-object changes through model signals; `trail.receivers` turns each of its
 log entries into a chained TrailEntry. Bulk writes, which fire no signals, record themselves through
-`trail.services.record_bulk`. The chain and the PostgreSQL trigger of migration 0002 make an edit or
-removal of any entry visible to `python manage.py verify_trail`.
+`trail.services.record_bulk`. The chain and the PostgreSQL triggers of migrations 0002 and 0003 make an
+edit or removal of any entry visible to `python manage.py verify_trail`; the anchors written outside the
+database (`trail.services.record_anchor`) make a rewrite of the whole chain visible too.
 """
 
 from django.conf import settings

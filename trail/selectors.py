@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 
 from . import registry
+from .anchors import short_code
 from .models import TrailEntry
 
 EMPTY = "—"
@@ -50,6 +51,13 @@ def village_trail(
     if object_pk:
         entries = entries.filter(object_pk=object_pk)
     return entries.order_by("-seq")
+
+
+def head_code() -> str:
+    """The chain head as a short code ("#12345·3F9A-C21B") for the handover and results papers; "" while
+    the trail is empty. The whole trail's head, not scoped: it names no record and no person."""
+    head = TrailEntry.objects.order_by("-seq").values("seq", "hash").first()
+    return short_code(head["seq"], head["hash"]) if head else ""
 
 
 def model_choices() -> list[tuple[str, str]]:

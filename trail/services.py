@@ -1,4 +1,5 @@
-"""Writes and checks of the activity trail: append an entry to the chain, record a bulk write, verify.
+"""Writes and checks of the activity trail: append an entry to the chain, record a bulk write, verify,
+anchor the chain head outside the database.
 
 Appending is serialised: on PostgreSQL a transaction-scoped advisory lock (held until the writer's
 outermost transaction commits) makes sure no two writers chain onto the same previous entry. SQLite has
@@ -9,18 +10,26 @@ is locked") rather than fork the chain; SQLite is the embedded single-user defau
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import connections, models, router, transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import codes
+from .anchors import FILE_HEADER, Anchor, AnchorFile, clean_reason, format_line, parse_lines
 from .chain import GENESIS, HASHED_FIELDS, entry_hash, plain_json
 from .models import Action, ChainHead, TrailEntry
 
@@ -31,6 +40,8 @@ if TYPE_CHECKING:
 CHAIN_LOCK_KEY = 0x747261696C
 CODE_RE = re.compile(r"^\d{12}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+logger = logging.getLogger(__name__)
 
 _acting_user: ContextVar[User | None] = ContextVar("trail_acting_user", default=None)
 
@@ -160,25 +171,26 @@ class VerifyResult:
     head_hash: str = GENESIS
 
 
-def verify_chain(*, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
+def verify_chain(*, anchors: Iterable[Anchor | tuple[int, str]] = ()) -> VerifyResult:
     """Walk the whole chain and report every entry that was altered, removed or inserted.
 
-    - altered: the stored hash is not the hash of the entry's fields (or not the hash an anchor, written
-      down earlier from `verify_trail`'s output, says it had);
-    - removed: numbers are missing, or the chain head names entries that are gone;
+    - altered: the stored hash is not the hash of the entry's fields, or not the hash an anchor (the
+      anchor file, a code from a paper, a head printed by `verify_trail`) says the entry had: the chain
+      was rewritten as a whole after that anchor was taken;
+    - removed: numbers are missing, the chain head names entries that are gone, or an anchor names an
+      entry that is gone (the table was emptied or cut short and perhaps begun again);
     - out_of_order: time runs backwards, or rows lie beyond the chain head (added around the trail);
     - bad_link: an entry's previous hash is not the hash of the entry before it (the one before was
       replaced with a re-hashed copy).
-    A hash chain without a secret proves consistency; recording the head hash elsewhere (an anchor)
-    also proves that nobody rewrote the whole chain.
+    A hash chain without a secret proves consistency; the anchors, kept where the database cannot reach,
+    also prove that nobody rewrote or emptied the whole chain.
     """
-    anchors = dict(anchors)
+    anchors = [a if isinstance(a, Anchor) else Anchor(seq=a[0], digest=a[1]) for a in anchors]
     head = ChainHead.objects.filter(pk=1).values("seq", "hash").first()
     entries = TrailEntry.objects.order_by("seq").values(*HASHED_FIELDS, "hash")
     if head is not None:
         entries = entries.filter(seq__lte=head["seq"])
     problems: list[Problem] = []
-    seen_hashes: dict[int, str] = {}
     expected_seq, prev_hash, prev_at = 1, GENESIS, None
     checked = 0
     for row in entries.iterator(chunk_size=2000):
@@ -203,8 +215,6 @@ def verify_chain(*, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
                     f"recorded at {row['at']:%Y-%m-%d %H:%M:%S}, before the entry before it",
                 )
             )
-        if seq in anchors:
-            seen_hashes[seq] = row["hash"]
         expected_seq, prev_hash, prev_at = seq + 1, row["hash"], row["at"]
     last_seq = expected_seq - 1
     if head is None:
@@ -228,9 +238,7 @@ def verify_chain(*, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
             )
             for seq in beyond.order_by("seq")
         )
-    for seq, expected_hash in sorted(anchors.items()):
-        if seen_hashes.get(seq) != expected_hash:
-            problems.append(Problem(seq, "altered", "its hash differs from the anchor recorded earlier"))
+    problems.extend(_anchor_problems(anchors))
     problems.sort(key=lambda p: p.seq)
     return VerifyResult(
         ok=not problems,
@@ -239,3 +247,154 @@ def verify_chain(*, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
         head_seq=last_seq,
         head_hash=prev_hash,
     )
+
+
+def _anchor_problems(anchors: list[Anchor]) -> list[Problem]:
+    """Each anchor's entry must still exist and still have the hash the anchor recorded."""
+    wanted = sorted({a.seq for a in anchors})
+    stored: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        stored.update(
+            TrailEntry.objects.filter(seq__in=wanted[start : start + 500]).values_list("seq", "hash")
+        )
+    problems = []
+    for anchor in sorted(anchors, key=lambda a: a.seq):
+        current = stored.get(anchor.seq)
+        if current is None:
+            problems.append(
+                Problem(
+                    anchor.seq,
+                    "removed",
+                    f"the entry is gone, but {anchor.describe()} recorded it: the trail was emptied or cut "
+                    "short (and perhaps begun again)",
+                )
+            )
+        elif not anchor.matches(current):
+            problems.append(
+                Problem(
+                    anchor.seq,
+                    "altered",
+                    f"its hash {current[:16]}… differs from {anchor.digest[:16]}… recorded by "
+                    f"{anchor.describe()}: the chain was rewritten after that anchor",
+                )
+            )
+    return problems
+
+
+# Anchors (issue 12: the trail must show a rewrite even by the database's superuser). The
+# database's own defences (the append-only and TRUNCATE triggers of migrations 0002 and 0003) stop the
+# application's role and mistakes; a superuser can drop or disable them, or re-hash the whole chain. What
+# catches that is the chain head written down where the database's superuser cannot rewrite it: the file
+# TRAIL_ANCHOR_FILE must live on storage that account cannot write (another machine's mount, opened by
+# the app for appending only, e.g. `chattr +a` or a write-once bucket), and the mails to
+# TRAIL_ANCHOR_EMAILS and the codes printed on signed papers are further copies.
+
+
+@dataclass
+class RecordedAnchor:
+    anchor: Anchor
+    written: bool  # False: this head was already in the file, nothing was appended
+    mailed: bool = False
+
+
+def anchor_file_path() -> Path:
+    return Path(str(settings.TRAIL_ANCHOR_FILE))
+
+
+def read_anchor_file(path: Path | str | None = None) -> AnchorFile:
+    """Every anchor recorded in the anchor file (settings.TRAIL_ANCHOR_FILE unless `path` is given)."""
+    path = Path(str(path)) if path is not None else anchor_file_path()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return parse_lines(fh, path=str(path))
+    except FileNotFoundError:
+        return AnchorFile(path=str(path), exists=False, anchors=[], unreadable=[])
+
+
+def record_anchor(*, reason: str) -> RecordedAnchor | None:
+    """Append the chain head (time, entry number, hash, short code, `reason`) to the anchor file, and mail
+    it to settings.TRAIL_ANCHOR_EMAILS; None when the trail is still empty.
+
+    Idempotent: a head already in the file is neither written nor mailed again. The file is only ever
+    opened for appending, under an exclusive lock (two anchors taken at once cannot interleave), and
+    synced to disk before this returns. A mail that fails is logged: the file holds the anchor.
+    """
+    reason = clean_reason(reason)
+    if not reason:
+        raise ValidationError(codes.MESSAGES[codes.ANCHOR_REASON_REQUIRED], code=codes.ANCHOR_REASON_REQUIRED)
+    head = TrailEntry.objects.order_by("-seq").values("seq", "hash").first()
+    if head is None:
+        return None
+    anchor = Anchor(
+        seq=head["seq"],
+        digest=head["hash"],
+        at=timezone.localtime().replace(microsecond=0),
+        reason=reason,
+    )
+    path = anchor_file_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    # "a+": every write goes to the end whatever the position (O_APPEND), which an append-only file
+    # (chattr +a) allows; reading it back under the lock is what makes a second run skip the same head.
+    with open(path, "a+", encoding="utf-8") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        content = fh.read()
+        for earlier in parse_lines(content.splitlines(), path=str(path)).anchors:
+            if (earlier.seq, earlier.digest) == (anchor.seq, anchor.digest):
+                return RecordedAnchor(anchor=earlier, written=False)
+        # A new file opens with the header; a line torn by a crash is ended first, so it stays one
+        # unreadable line that verify_trail reports instead of swallowing this anchor.
+        lead = FILE_HEADER if not content else ("" if content.endswith("\n") else "\n")
+        fh.write(lead + format_line(anchor))
+        fh.flush()
+        os.fsync(fh.fileno())
+    if created:
+        _sync_directory(path.parent)
+    logger.info("trail anchored at %s (%s) in %s", anchor.code, reason, path)
+    return RecordedAnchor(anchor=anchor, written=True, mailed=_mail_anchor(anchor))
+
+
+def _sync_directory(folder: Path) -> None:
+    """A new file's name is durable only once its folder is synced too."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _mail_anchor(anchor: Anchor) -> bool:
+    recipients = list(settings.TRAIL_ANCHOR_EMAILS)
+    if not recipients:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Activity trail anchor %(code)s") % {"code": anchor.code}
+        body = _(
+            "The activity trail's chain head, to keep outside the system.\n\n"
+            "Check code: %(code)s\nEntry number: %(seq)s\nSHA-256: %(hash)s\nTaken at: %(at)s\n"
+            "Reason: %(reason)s\n\n"
+            "Keep this mail. Whoever checks the trail later runs verify_trail --anchor with this code: "
+            "the entry must still have this hash."
+        ) % {
+            "code": anchor.code,
+            "seq": anchor.seq,
+            "hash": anchor.digest,
+            "at": f"{anchor.at:%Y-%m-%d %H:%M:%S %z}",
+            "reason": anchor.reason,
+        }
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # the anchor is in the file already; a lost mail must not undo or repeat it
+        logger.exception("the trail anchor %s could not be mailed to %s", anchor.code, recipients)
+        return False
+    return True
+
+
+def anchor_on_commit(reason: str, *, using: str | None = None) -> None:
+    """Anchor the chain head once the current transaction commits (a cycle milestone: the head then
+    includes the milestone's own entries). Sent to Celery; robust: a broker that is down is logged and
+    never fails the milestone, whose anchor the nightly beat writes anyway."""
+    from .tasks import anchor_trail  # the task module imports this one
+
+    transaction.on_commit(lambda: anchor_trail.delay(reason=reason), using=using, robust=True)

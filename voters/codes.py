@@ -38,6 +38,8 @@ PHONE_INVALID = "voter.phone_invalid"
 REQUIRED = "voter.required"
 DATE_INVALID = "voter.date_invalid"
 CHOICE_INVALID = "voter.choice_invalid"
+VALUE_TOO_LONG = "voter.value_too_long"
+VALUE_CONTROL_CHARACTERS = "voter.value_control_characters"
 
 # Roll files as a whole: each one rejects the upload.
 FILE_NOT_EXCEL = "voter.file_not_excel"
@@ -48,6 +50,8 @@ FILE_FORMULAS = "voter.file_formulas"
 FILE_TOO_MANY_ROWS = "voter.file_too_many_rows"
 FILE_NO_HEADER = "voter.file_no_header"
 FILE_EMPTY = "voter.file_empty"
+FILE_TOO_MANY_COLUMNS = "voter.file_too_many_columns"
+FILE_GRID_TOO_LARGE = "voter.file_grid_too_large"
 
 # Duplicates and roll changes (DOMAIN.md: 不重登; every change after publication has a reason).
 DUPLICATE_IN_FILE = "voter.duplicate_in_file"
@@ -58,6 +62,15 @@ PUBLISH_EMPTY = "voter.publish_empty"
 PUBLISH_FUTURE = "voter.publish_future"
 PUBLISH_AFTER_ELECTION = "voter.publish_after_election"
 IMPORT_STATE = "voter.import_state"
+# An import job that could not finish: an unexpected error, a worker that died, a preview left too long.
+IMPORT_FAILED = "voter.import_failed"
+IMPORT_INTERRUPTED = "voter.import_interrupted"
+IMPORT_EXPIRED = "voter.import_expired"
+
+# Settling a registration in another village with the township that holds it (ConflictRequest).
+CONFLICT_NOT_FOUND = "voter.conflict_not_found"
+CONFLICT_ANSWERED = "voter.conflict_answered"
+CONFLICT_KEEP_NEEDS_NOTE = "voter.conflict_keep_needs_note"
 
 MESSAGES = {
     ID_LENGTH: _("The ID number must have 18 characters"),
@@ -81,6 +94,10 @@ MESSAGES = {
     REQUIRED: _("This field is required"),
     DATE_INVALID: _("The date cannot be read; write it like 2001-03-05"),
     CHOICE_INVALID: _("The value is not one of the allowed choices"),
+    VALUE_TOO_LONG: _("The value is longer than the {limit} characters this column can hold"),
+    VALUE_CONTROL_CHARACTERS: _(
+        "The value contains invisible control characters; type it again or paste it as plain text"
+    ),
     FILE_NOT_EXCEL: _(
         "The file is not an Excel workbook (.xlsx or .xls) or an OpenDocument spreadsheet (.ods)"
     ),
@@ -93,6 +110,15 @@ MESSAGES = {
     FILE_TOO_MANY_ROWS: _("The sheet has more than the limit of {limit} rows"),
     FILE_NO_HEADER: _("No header row with the name and ID number columns was found in the first {rows} rows"),
     FILE_EMPTY: _("The file contains no voters"),
+    FILE_TOO_MANY_COLUMNS: _(
+        "The sheet has a cell in column {column}, beyond the limit of {limit} columns: delete the columns "
+        "to the right of the roll (Ctrl+End shows the last cell), then upload the file again"
+    ),
+    FILE_GRID_TOO_LARGE: _(
+        "The sheet spans {rows} rows by {columns} columns, more than the {limit} MB a roll may take to "
+        "read: delete the empty rows and columns around the roll (Ctrl+End shows the last cell), then "
+        "upload the file again"
+    ),
     DUPLICATE_IN_FILE: _("The same ID number appears in another row of the file with different details"),
     DUPLICATE_OTHER_VILLAGE: _("Already registered in another village in this cycle"),
     IMPORT_CONFLICT: _(
@@ -103,6 +129,20 @@ MESSAGES = {
     PUBLISH_FUTURE: _("The publication date cannot be in the future."),
     PUBLISH_AFTER_ELECTION: _("The roll cannot be published on or after election day."),
     IMPORT_STATE: _("This file was already imported or could not be read."),
+    IMPORT_FAILED: _(
+        "The file could not be processed because of an unexpected error; nothing was imported. "
+        "Please upload it again, and tell the administrator if this happens again."
+    ),
+    IMPORT_INTERRUPTED: _(
+        "The processing of this file stopped before it finished (the file may be too large or damaged); "
+        "nothing was imported. Check the file and upload it again."
+    ),
+    IMPORT_EXPIRED: _("This check is too old and its file was deleted; please upload the file again."),
+    CONFLICT_NOT_FOUND: _(
+        "This person is no longer registered in another village, or was not among this village's conflicts."
+    ),
+    CONFLICT_ANSWERED: _("This request has already been answered."),
+    CONFLICT_KEEP_NEEDS_NOTE: _("Say why the person stays on your roll."),
 }
 
 # The ID number is authoritative for birth date and sex, so a roll column that disagrees with it, or

@@ -4,12 +4,15 @@ Rows that a jurisdiction filter reads carry the village's 12-digit `division_cod
 millions is an indexed prefix match without a join (see accounts.scoping).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import ScopedQuerySet, scope
 
 
 class Sex(models.TextChoices):
@@ -264,10 +267,18 @@ class ProxyAuthorisation(models.Model):
 
 
 class RollPublication(models.Model):
-    """选民名单公布: the date a village's roll was published; the workflow checks it against election day."""
+    """选民名单公布: the date a village's roll was published; the workflow checks it against election day.
 
+    One publication per roll and date: publishing again on the same day is the same publication
+    (`services.publish_roll` returns it), and the constraint keeps it so when two requests race.
+    """
+
+    # Not indexed alone: the (election, published_on) constraint's index leads with it.
     election = models.ForeignKey(
-        "elections.VillageElection", on_delete=models.CASCADE, related_name="roll_publications"
+        "elections.VillageElection",
+        on_delete=models.CASCADE,
+        related_name="roll_publications",
+        db_index=False,
     )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     published_on = models.DateField(_("published on"))
@@ -282,6 +293,9 @@ class RollPublication(models.Model):
         verbose_name = _("roll publication")
         verbose_name_plural = _("roll publications")
         get_latest_by = "recorded_at"
+        constraints = [
+            models.UniqueConstraint(fields=["election", "published_on"], name="one_publication_per_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.election} · {self.published_on}"
@@ -324,7 +338,18 @@ class RollChange(models.Model):
 
 
 class ImportJob(models.Model):
-    """One uploaded roll file: its preview, then (once confirmed) its import; runs as a Celery task."""
+    """One uploaded roll file: its preview, then (once confirmed) its import; runs as a Celery task.
+
+    The file holds full ID numbers: it is deleted when the job is done, and a failed or abandoned job's
+    after ROLL_UPLOAD_KEEP_FAILED_DAYS (`services.purge_roll_uploads`). MEDIA_ROOT is served by no URL.
+    `attempts` counts the deliveries of the running step's task: a second one means the first died
+    mid-run, and the job fails instead of running again (`services.check_import_job`).
+    """
+
+    RUNNING_STATES = ("uploaded", "checking", "importing")
+    # A step still running this long after it started has lost its worker (a whole 200,000-row import
+    # takes well under a minute): it is shown, then recorded, as failed.
+    STALE_AFTER = datetime.timedelta(minutes=30)
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -338,7 +363,7 @@ class ImportJob(models.Model):
         "elections.VillageElection", on_delete=models.CASCADE, related_name="imports"
     )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
-    file = models.FileField(_("file"), upload_to="roll-imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="roll-imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.UPLOADED)
@@ -347,6 +372,10 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the current step (check, then import) was queued or taken by a worker, and how many
+    # deliveries of its task have started.
+    step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("task deliveries"), default=0)
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "division_code"
@@ -364,3 +393,100 @@ class ImportJob(models.Model):
         """Cache key of the running task's latest progress: an import writes in one transaction, so a
         figure stored in this row would only be seen at its end."""
         return f"voters:import-progress:{self.pk}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Still marked as running long after its step started: its worker died without a redelivery."""
+        started = self.step_started_at or self.created_at
+        return (
+            self.state in self.RUNNING_STATES
+            and started is not None
+            and timezone.now() - started > self.STALE_AFTER
+        )
+
+
+class ConflictRequestQuerySet(ScopedQuerySet):
+    """A request concerns two villages: it is seen from the requesting village's jurisdiction (the one
+    scope on `division_code`) and from the holding village's (the one scope, on the regions)."""
+
+    def visible_to(self, user):
+        from elections.models import Region
+
+        held = Region.objects.visible_to(user).values("code")
+        return scope(self, user) | self.filter(holding_code__in=held)
+
+
+class ConflictRequest(models.Model):
+    """登记冲突协调: a township asks the township holding another registration of a person in the cycle to
+    settle it (DOMAIN.md 不重登).
+
+    The requesting township may not learn where the person is registered unless its jurisdiction covers
+    that village; the holding township learns who asks (the requesting village), name and masked ID. It
+    answers by keeping the person (with a note) or by taking the person off its roll with the legal
+    reason (`services.leave_off`), after which the requesting village can register them.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting an answer")
+        KEPT = "kept", _("Kept on the other roll")
+        RELEASED = "released", _("Taken off the other roll")
+
+    cycle = models.ForeignKey("elections.ElectionCycle", on_delete=models.PROTECT, db_index=False)
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("requesting village election"),
+        on_delete=models.CASCADE,
+        related_name="conflict_requests",
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    resident = models.ForeignKey(Resident, verbose_name=_("resident"), on_delete=models.PROTECT)
+    registration = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("registration in the other village"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="conflict_requests",
+    )
+    holding_code = models.CharField(_("division code of the other village"), max_length=12, editable=False)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_requests_sent"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answer_note = models.CharField(_("reply"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conflict_requests_answered",
+    )
+    answered_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    objects = ConflictRequestQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("conflict request")
+        verbose_name_plural = _("conflict requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "resident"],
+                condition=Q(state="open"),
+                name="one_open_conflict_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", answered_at__isnull=True)
+                | ~Q(state="open") & Q(answered_at__isnull=False),
+                name="conflict_request_answer_recorded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "division_code"], name="conflict_request_code_idx"),
+            models.Index(fields=["cycle", "holding_code"], name="conflict_request_holding_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_state_display()}"

@@ -23,14 +23,18 @@ from typing import IO, NamedTuple
 from xml.etree import ElementTree
 
 import python_calamine
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 
-from voters import codes
+from voters import codes, extent
 from voters.rules import IdStoredAsNumberError, Issue, normalise_id_number, normalise_name, normalise_phone
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# The limits when settings do not give them (ROLL_MAX_ROWS, ROLL_MAX_COLUMNS, ROLL_GRID_BUDGET_MB).
 DEFAULT_MAX_ROWS = 200_000
+DEFAULT_MAX_COLUMNS = 50
+DEFAULT_GRID_BUDGET_MB = 256
 DEFAULT_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 # Spreadsheet XML compresses about tenfold; a hundredfold only comes from deliberately repetitive content.
 MAX_COMPRESSION_RATIO = 100
@@ -62,6 +66,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "note": ("备注",),
 }
 _FIELD_BY_HEADER = {header: field for field, headers in HEADER_SYNONYMS.items() for header in headers}
+# The longest value each free-text field's column holds (Household.number and .group, Resident.phone and
+# .address, VoterRegistration.group and .note; a test compares them with the models), so that a value too
+# long is reported in the preview at its row rather than failing the confirm. Names (30) and ID numbers
+# (18) have their own rules; relationship, category and education become choices.
+FIELD_MAX_LENGTHS = {"group": 30, "household_no": 30, "phone": 30, "address": 200, "note": 200}
 # Whitespace anywhere (姓  名), required-field stars, colons and a note in brackets (身份证号(18位)).
 _HEADER_NOISE = re.compile(r"\s+|[*:]|\([^)]*\)")
 
@@ -80,10 +89,14 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted xlsx is an OLE2 compound file whose directory names this stream (in UTF-16).
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-# Calamine reads only the values formulas last computed, so formula elements (<f>) are looked for in the
-# worksheet XML, with the prefix its root element gives the spreadsheet namespace (usually none, <x:f>).
-_WORKSHEET_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_WORKSHEET_RELATION = "/worksheet"
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+# A cell with content (not `<c r="B3" s="1"/>`): the first one found tells which sheet calamine will read.
+_CELL_WITH_CONTENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:\s[^>]*[^/>]|\s)?>")
 _SCAN_CHUNK = 1 << 20
+# Characters that are neither text nor whitespace (NUL and the other C0/C1 controls): PostgreSQL refuses
+# NUL, and Excel exports refuse them all.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 class RollFileError(ValueError):
@@ -124,15 +137,24 @@ class RollSheet:
 
 
 class _CellError(Exception):
-    def __init__(self, code: str, value: object = None) -> None:
+    def __init__(self, code: str, value: object = None, **params: object) -> None:
         self.code = code
         self.value = value
+        self.params = params
+
+    def issue(self, column: str) -> Issue:
+        if not self.params:
+            return Issue.of(self.code, column)
+        message = format_lazy(codes.MESSAGES[self.code], **self.params)
+        return Issue(self.code, message, column, codes.SEVERITY[self.code])
 
 
 def read_roll(
     file_or_path: str | os.PathLike[str] | IO[bytes],
     *,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+    grid_budget_mb: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
 ) -> RollSheet:
@@ -141,15 +163,33 @@ def read_roll(
     The header is the row among the first 10 that names the most known columns; it must name the
     person's name and ID number. ``max_bytes`` limits the file, ``max_unpacked_bytes`` what an xlsx or ods
     unpacks to (which may also be at most 100 times the file), ``max_rows`` the sheet's rows below the
-    header, blank ones included. Raises ``RollFileError`` when the file cannot be taken as a roll.
+    header, blank ones included, ``max_columns`` its columns and ``grid_budget_mb`` the memory its grid
+    may take (the three default to settings ROLL_MAX_ROWS, ROLL_MAX_COLUMNS, ROLL_GRID_BUDGET_MB). The
+    sheet is measured from its XML before python-calamine sees the file (`voters.extent`). Raises
+    ``RollFileError`` when the file cannot be taken as a roll.
     """
+    max_rows = _setting("ROLL_MAX_ROWS", DEFAULT_MAX_ROWS) if max_rows is None else max_rows
+    max_columns = _setting("ROLL_MAX_COLUMNS", DEFAULT_MAX_COLUMNS) if max_columns is None else max_columns
+    if grid_budget_mb is None:
+        grid_budget_mb = _setting("ROLL_GRID_BUDGET_MB", DEFAULT_GRID_BUDGET_MB)
+    # The header may be up to HEADER_SEARCH_ROWS down: the exact count below it is checked once it is found.
+    limits = extent.Limits(max_rows + HEADER_SEARCH_ROWS, max_columns, grid_budget_mb * 1024 * 1024)
     data = _read_bytes(file_or_path, max_bytes)
-    xlsx = _open_spreadsheet_archive(data, max_unpacked_bytes)
+    kind, archive = _open_spreadsheet_archive(data, max_unpacked_bytes)
+    sheet_name = None
+    try:
+        if kind == "xlsx":
+            sheet_name = _measure_xlsx(archive, limits)
+        elif kind == "ods":
+            extent.measure_ods(archive, limits)
+    except extent.ExtentError as error:
+        params = {"limit": max_rows} if error.code == codes.FILE_TOO_MANY_ROWS else error.params
+        raise RollFileError(error.code, **params) from None
     try:
         with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            sheet_index, sheet = _first_sheet(workbook)
-            if xlsx is not None and _has_formulas(xlsx, _worksheet_path(xlsx, sheet_index)):
-                raise RollFileError(codes.FILE_FORMULAS)
+            sheet = _first_sheet(workbook) if sheet_name is None else workbook.get_sheet_by_name(sheet_name)
+            if sheet.end is None:
+                raise RollFileError(codes.FILE_EMPTY)
             header_index, columns, unknown, duplicates = _find_header(
                 sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
             )
@@ -177,6 +217,36 @@ def read_roll(
         repeated_ids=_repeated_ids(table, header_index + 1, columns["id_number"]),
         row_count=len(table) - header_index - 1,
     )
+
+
+def _setting(name: str, default: int) -> int:
+    return getattr(settings, name, default) if settings.configured else default
+
+
+def _measure_xlsx(archive: zipfile.ZipFile, limits: extent.Limits) -> str:
+    """The name of the sheet calamine is to read (the first visible worksheet with a cell holding
+    something), once its extent and shared strings have been found within `limits` and free of formulas
+    (calamine reads only the values formulas last computed)."""
+    for name, member in _visible_worksheets(archive):
+        if not _has_cell_with_content(archive, member):
+            continue
+        shared = archive.getinfo(_SHARED_STRINGS).file_size if _SHARED_STRINGS in archive.namelist() else 0
+        measured = extent.measure_worksheet(archive, member, limits)
+        extent.check(measured, limits, extra_bytes=shared * extent.SHARED_STRING_BYTES_PER_XML_BYTE)
+        if measured.formulas:
+            raise RollFileError(codes.FILE_FORMULAS)
+        return name
+    raise RollFileError(codes.FILE_EMPTY)
+
+
+def _has_cell_with_content(archive: zipfile.ZipFile, member: str) -> bool:
+    with archive.open(member) as stream:
+        tail = b""
+        while chunk := stream.read(_SCAN_CHUNK):
+            if _CELL_WITH_CONTENT.search(tail + chunk):
+                return True
+            tail = chunk[-256:]
+    return False
 
 
 def _repeated_ids(table: list[list[object]], start: int, column: int) -> frozenset[str]:
@@ -212,16 +282,17 @@ def _read_bytes(file_or_path: str | os.PathLike[str] | IO[bytes], max_bytes: int
     return data
 
 
-def _open_spreadsheet_archive(data: bytes, max_unpacked_bytes: int) -> zipfile.ZipFile | None:
+def _open_spreadsheet_archive(data: bytes, max_unpacked_bytes: int) -> tuple[str, zipfile.ZipFile | None]:
     """Identify the file by its first bytes and check a zip's sizes before anything unpacks it.
 
-    Returns the archive of an xlsx, whose sheets are then scanned for formulas; None for an xls or ods
-    (their formulas are not detected: calamine reads the values they last computed).
+    Returns the kind ("xlsx", "ods" or "xls") and the archive of an xlsx or ods, whose sheets are then
+    measured; the formulas of an xls or ods are not detected (calamine reads the values they last
+    computed).
     """
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTION_STREAM in data:
             raise RollFileError(codes.FILE_ENCRYPTED)
-        return None
+        return "xls", None
     if not data.startswith(_ZIP_MAGIC):
         raise RollFileError(codes.FILE_NOT_EXCEL)
     try:
@@ -237,10 +308,11 @@ def _open_spreadsheet_archive(data: bytes, max_unpacked_bytes: int) -> zipfile.Z
     is_ods = "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE
     if not (is_xlsx or is_ods):
         raise RollFileError(codes.FILE_NOT_EXCEL)
-    return archive if is_xlsx else None
+    return ("xlsx" if is_xlsx else "ods"), archive
 
 
-def _first_sheet(workbook: python_calamine.CalamineWorkbook) -> tuple[int, python_calamine.CalamineSheet]:
+def _first_sheet(workbook: python_calamine.CalamineWorkbook) -> python_calamine.CalamineSheet:
+    """The first visible worksheet with data of an xls or ods (an xlsx's is chosen by `_measure_xlsx`)."""
     for index, metadata in enumerate(workbook.sheets_metadata):
         if (
             metadata.typ == python_calamine.SheetTypeEnum.WorkSheet
@@ -248,34 +320,33 @@ def _first_sheet(workbook: python_calamine.CalamineWorkbook) -> tuple[int, pytho
         ):
             sheet = workbook.get_sheet_by_index(index)
             if sheet.end is not None:
-                return index, sheet
+                return sheet
     raise RollFileError(codes.FILE_EMPTY)
 
 
-def _worksheet_path(archive: zipfile.ZipFile, sheet_index: int) -> str:
-    """The zip member holding the xlsx sheet at ``sheet_index``, found through the workbook's relations."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheets = [element for element in workbook.iter() if element.tag.rpartition("}")[2] == "sheet"]
-    relation_id = next(value for key, value in sheets[sheet_index].attrib.items() if key.endswith("}id"))
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(element.get("Target", "") for element in relations if element.get("Id") == relation_id)
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-
-
-def _has_formulas(archive: zipfile.ZipFile, member: str) -> bool:
-    """Whether the worksheet XML has a formula element, streamed so a large sheet is never held whole."""
-    with archive.open(member) as stream:
-        chunk = stream.read(_SCAN_CHUNK)
-        root = _WORKSHEET_PREFIX.search(chunk)
-        prefix = root.group(1) + b":" if root and root.group(1) else b""
-        formula_tag = re.compile(b"<" + re.escape(prefix) + rb"f[\s/>]")
-        tail = b""
-        while chunk:
-            if formula_tag.search(tail + chunk):
-                return True
-            tail = chunk[-len(prefix) - 3 :]
-            chunk = stream.read(_SCAN_CHUNK)
-    return False
+def _visible_worksheets(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
+    """The name and zip member of each visible worksheet of an xlsx, in the workbook's order, found
+    through the workbook's relations (chart and dialog sheets are left out, as calamine leaves them)."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError) as error:
+        raise RollFileError(codes.FILE_NOT_EXCEL) from error
+    targets = {
+        element.get("Id"): element.get("Target", "")
+        for element in relations
+        if element.get("Type", "").endswith(_WORKSHEET_RELATION)
+    }
+    for sheet in (element for element in workbook.iter() if element.tag.rpartition("}")[2] == "sheet"):
+        if sheet.get("state", "visible") != "visible":
+            continue
+        relation_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+        target = targets.get(relation_id)
+        if target is None:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        if member in archive.NameToInfo:
+            yield sheet.get("name", ""), member
 
 
 def _header_key(cell: object) -> str:
@@ -314,10 +385,14 @@ def _fill_merged_cells(
     table: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]], *, below: int
 ) -> None:
     """Give every cell of a merged range below the header the value of its top-left cell, as the clerk sees
-    it: a group or household number merged over its members' rows belongs to each of them."""
+    it: a group or household number merged over its members' rows belongs to each of them.
+
+    Ranges are cut to the grid: a merge written as A5:XFD1048576 would otherwise grow every row."""
+    width = len(table[0]) if table else 0
     for (top, left), (bottom, right) in ranges:
-        if top <= below:
+        if top <= below or top >= len(table) or left >= width:
             continue
+        right = min(right, width - 1)
         value = table[top][left]
         for row in table[top : bottom + 1]:
             row[left : right + 1] = [value] * (right + 1 - left)
@@ -388,7 +463,7 @@ def _clean_reporting(
             values.append(None if raw == "" else clean(raw))
         except _CellError as error:
             values.append(error.value)
-            issues.append(Issue.of(error.code, name))
+            issues.append(error.issue(name))
     return values, tuple(issues)
 
 
@@ -415,7 +490,27 @@ def _id_number(raw: object) -> str | None:
 
 
 def _phone(raw: object) -> str | None:
-    return normalise_phone(_text(raw)) or None
+    return _fits(normalise_phone(_text(raw)) or None, FIELD_MAX_LENGTHS["phone"])
+
+
+def _fits(text: str | None, limit: int) -> str | None:
+    """`text` when it can be written to its column: at most `limit` characters, no control characters."""
+    if text is None:
+        return None
+    if not text.isprintable() and _CONTROL_CHARACTERS.search(text):
+        raise _CellError(codes.VALUE_CONTROL_CHARACTERS, text)
+    if len(text) > limit:
+        raise _CellError(codes.VALUE_TOO_LONG, text, limit=limit)
+    return text
+
+
+def _bounded_text(field: str) -> Callable[[object], str | None]:
+    limit = FIELD_MAX_LENGTHS[field]
+
+    def clean(raw: object) -> str | None:
+        return _fits(_text(raw), limit)
+
+    return clean
 
 
 def _sex(raw: object) -> str | None:
@@ -461,13 +556,13 @@ _CLEANERS: dict[str, Callable[[object], object]] = {
     "id_number": _id_number,
     "sex": _sex,
     "birth_date": _date,
-    "group": _text,
-    "household_no": _text,
+    "group": _bounded_text("group"),
+    "household_no": _bounded_text("household_no"),
     "relation_to_head": _text,
     "phone": _phone,
-    "address": _text,
+    "address": _bounded_text("address"),
     "category": _text,
     "party_member": _party_member,
     "education": _text,
-    "note": _text,
+    "note": _bounded_text("note"),
 }

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from accounts.roles import ROLL_EDITORS
+from accounts.roles import ROLL_EDITORS, Role
+from accounts.scoping import scope
 
 # A pure leaf module (no models, no app imports): the one stroke ordering of every notice and roll.
 from candidates.ordering import stroke_order_key
-from elections.models import VillageElection
-from voters.models import ImportJob, Resident, RollChange, RollPublication, Status, VoterRegistration
+from elections.models import Region, VillageElection
+from elections.regions import CODE_RE
+from voters import codes
+from voters.models import (
+    ConflictRequest,
+    ImportJob,
+    Resident,
+    RollChange,
+    RollPublication,
+    Status,
+    VoterRegistration,
+)
 from voters.rules import VOTING_AGE, age_on, mask_id_number
 
 
@@ -109,21 +122,83 @@ def find_people(*, user, query: str, limit: int = 100) -> list[VoterRegistration
     )
 
 
+def other_places(*, user, codes: Iterable[str]) -> dict[str, str]:
+    """The place ("township village") of each of these villages that lies inside the user's jurisdiction.
+
+    The one answer to "may this user be told where a person is registered?" (DOMAIN.md 不重登, issue 12):
+    a clerk may learn that a person is already registered in this cycle; where, only a user whose
+    jurisdiction covers that village (and, as they see the upload, their own). Asked through the one
+    scope, so a department or an anonymous user is told no place at all.
+    """
+    wanted = {code for code in codes if isinstance(code, str) and CODE_RE.match(code)}
+    if not wanted:
+        return {}
+    found = (
+        Region.objects.visible_to(user).filter(code__in=wanted).values_list("code", "name", "parent__name")
+    )
+    return {code: f"{township or ''}{village}" for code, village, township in found}
+
+
+def _placed(place: str | None) -> str:
+    if place:
+        return _("Already registered in %(village)s in this cycle") % {"village": place}
+    return str(codes.MESSAGES[codes.DUPLICATE_OTHER_VILLAGE])
+
+
+def disclosed_errors(*, user, errors: list[dict]) -> list[dict]:
+    """Rows' problems as this user may read them: a registration in another village names its place
+    only when `other_places` allows (older results, which stored a place name, never do)."""
+    marked = [e for e in errors if e.get("code") == codes.DUPLICATE_OTHER_VILLAGE]
+    if not marked:
+        return errors
+    places = other_places(user=user, codes=(e.get("other") for e in marked))
+    return [
+        {**e, "message": _placed(places.get(e.get("other")))}
+        if e.get("code") == codes.DUPLICATE_OTHER_VILLAGE
+        else e
+        for e in errors
+    ]
+
+
+def disclosed_result(*, user, result: dict) -> dict:
+    """An import job's stored result as this user may read it (preview page, error file, conflicts).
+
+    The job keeps what identifies the other registration (the village's division code in `other`, its
+    election and registration ids); here each of its mentions becomes the place or, for a user whose
+    jurisdiction does not cover that village, the bare fact that the person is registered elsewhere.
+    """
+    duplicates = result.get("duplicates") or []
+    marked = [d for d in duplicates if d.get("kind") == "other_village"]
+    errors = result.get("errors") or []
+    if not marked and not any(e.get("code") == codes.DUPLICATE_OTHER_VILLAGE for e in errors):
+        return result
+    places = other_places(user=user, codes=(d.get("other") for d in marked))
+    shown = [
+        {**d, "place": places.get(d.get("other"), ""), "other": places.get(d.get("other")) or _placed(None)}
+        if d.get("kind") == "other_village"
+        else d
+        for d in duplicates
+    ]
+    return {**result, "duplicates": shown, "errors": disclosed_errors(user=user, errors=errors)}
+
+
+def _latest_jobs(jobs: QuerySet[ImportJob]) -> list[ImportJob]:
+    latest: dict[int, ImportJob] = {}
+    for job in jobs.order_by("election_id", "-created_at", "-id"):
+        latest.setdefault(job.election_id, job)
+    return list(latest.values())
+
+
 def conflicts(*, user, elections: QuerySet[VillageElection]) -> list[dict]:
-    """People a village tried to register who are already on another village's roll (latest file each)."""
+    """People a village tried to register who are already on another village's roll (latest file each),
+    with the place only where the user's jurisdiction covers it, and any request sent about them."""
     rows = []
-    seen: set[int] = set()
-    jobs = (
-        ImportJob.objects.visible_to(user)
-        .filter(election__in=elections)
-        .select_related("election__village")
-        .order_by("election_id", "-created_at")
+    jobs = _latest_jobs(
+        ImportJob.objects.visible_to(user).filter(election__in=elections).select_related("election__village")
     )
     for job in jobs:
-        if job.election_id in seen:
-            continue
-        seen.add(job.election_id)
-        for dup in job.result.get("duplicates", []):
+        result = disclosed_result(user=user, result=job.result)
+        for dup in result.get("duplicates", []):
             if dup.get("kind") == "other_village":
                 rows.append(
                     {
@@ -132,11 +207,55 @@ def conflicts(*, user, elections: QuerySet[VillageElection]) -> list[dict]:
                         "row": dup["row"],
                         "name": dup.get("name", ""),
                         "other": dup["other"],
+                        "place": dup["place"],
+                        "registration": dup.get("registration"),
                         "file": job.original_name,
                         "at": job.created_at,
                     }
                 )
+    sent = {
+        (r.election_id, r.registration_id): r
+        for r in scope(ConflictRequest.objects.filter(election__in=elections), user).order_by("requested_at")
+    }
+    for row in rows:
+        row["request"] = sent.get((row["election"].pk, row["registration"]))
     return rows
+
+
+def conflict_in_latest_upload(*, election: VillageElection, registration_id: int) -> dict | None:
+    """The duplicate of the village's latest upload that names this other registration, if any: the
+    only registrations a township may ask about (it cannot probe the rolls of others by id)."""
+    job = election.imports.order_by("-created_at", "-id").first()
+    for dup in job.result.get("duplicates", []) if job else []:
+        if dup.get("kind") == "other_village" and dup.get("registration") == registration_id:
+            return dup
+    return None
+
+
+def may_settle_conflicts(user) -> bool:
+    """Township offices settle registrations in two villages between themselves (DOMAIN.md 不重登)."""
+    return user.is_superuser or user.role == Role.TOWNSHIP
+
+
+def conflict_requests(*, user, cycle) -> dict[str, list[ConflictRequest]]:
+    """Requests about a person registered in two villages, from both sides of the user's jurisdiction:
+    `incoming` (the other registration is ours to answer: who asks is named), `outgoing` (sent by our
+    villages: the holding place only where `other_places` allows)."""
+    if cycle is None:
+        return {"incoming": [], "outgoing": []}
+    base = ConflictRequest.objects.filter(cycle=cycle).select_related(
+        "resident", "election__village__parent", "requested_by", "answered_by", "registration"
+    )
+    held = Region.objects.visible_to(user).values("code")
+    incoming = list(base.filter(holding_code__in=held).order_by("state", "-requested_at")[:500])
+    outgoing = list(scope(base, user).order_by("-requested_at")[:500])
+    places = other_places(user=user, codes={r.holding_code for r in incoming + outgoing})
+    for request in incoming + outgoing:
+        request.shown_id = mask_id_number(request.resident.id_number)
+        village = request.election.village
+        request.requesting_place = f"{village.parent.name if village.parent else ''}{village.name}"
+        request.holding_place = places.get(request.holding_code, "")
+    return {"incoming": incoming, "outgoing": outgoing}
 
 
 def changes(*, user, election: VillageElection) -> QuerySet[RollChange]:

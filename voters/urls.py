@@ -18,4 +18,6 @@ urlpatterns = [
     path("voters/import/<int:job_pk>/errors.xlsx", views.job_errors, name="job_errors"),
     path("voters/search/", views.search, name="search"),
     path("voters/conflicts/", views.conflicts, name="conflicts"),
+    path("voters/conflicts/request/", views.conflict_request, name="conflict_request"),
+    path("voters/conflicts/<int:pk>/answer/", views.conflict_answer, name="conflict_answer"),
 ]

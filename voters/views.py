@@ -1,7 +1,9 @@
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from elections import selectors as election_selectors
 from elections.models import VillageElection
 from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
 from voters import selectors, services, tasks
+from voters.conflict_forms import ConflictAnswerForm, ConflictRequestForm
 from voters.forms import (
     AddPersonForm,
     ConfirmImportForm,
@@ -21,9 +24,10 @@ from voters.forms import (
     SearchForm,
 )
 from voters.importing import template_bytes
-from voters.models import ImportJob, VoterRegistration
+from voters.models import ConflictRequest, ImportJob, VoterRegistration
 
 PAGE_SIZE = 100
+logger = logging.getLogger(__name__)
 
 
 def _election(request, pk) -> VillageElection:
@@ -93,8 +97,18 @@ def upload(request, pk):
             messages.error(request, error)
         return redirect("voters:roll", pk=election.pk)
     job = services.start_import_job(election=election, upload=form.cleaned_data["file"], by=request.user)
-    tasks.check_roll_import.delay(job.pk)
+    _queue(job, tasks.check_roll_import, job.pk)
     return redirect("voters:job", job_pk=job.pk)
+
+
+def _queue(job: ImportJob, task, *args) -> None:
+    """Send a job's step to the workers; if even that fails (the broker is down), the job ends failed
+    with its message rather than waiting for ever."""
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("roll import job %s could not be queued", job.pk)
+        services.fail_import_job(job=job)
 
 
 def _job(request, job_pk) -> ImportJob:
@@ -109,9 +123,10 @@ def job(request, job_pk):
     context = {
         "job": job,
         "election": job.election,
-        "result": job.result,
-        "running": job.state
-        in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING, ImportJob.State.IMPORTING),
+        "result": selectors.disclosed_result(user=request.user, result=job.result),
+        # A step whose worker died long ago is shown as failed (purge_roll_uploads records it so).
+        "running": job.state in ImportJob.RUNNING_STATES and not job.is_stale,
+        "stale": job.is_stale,
         "progress": selectors.import_progress(job),
         "published": selectors.latest_publication(election=job.election),
         "confirm_form": ConfirmImportForm(),
@@ -132,14 +147,15 @@ def confirm(request, job_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("voters:job", job_pk=job.pk)
-    tasks.apply_roll_import.delay(job.pk, request.user.pk, reason)
+    _queue(job, tasks.apply_roll_import, job.pk, request.user.pk, reason)
     return redirect("voters:job", job_pk=job.pk)
 
 
 def job_errors(request, job_pk):
     """The rejected rows of a file as Excel, for the clerk to fix and upload again."""
     job = _job(request, job_pk)
-    rows = ((e["row"], e["column"], e["message"], e["code"]) for e in job.result.get("errors", []))
+    errors = selectors.disclosed_errors(user=request.user, errors=job.result.get("errors", []))
+    rows = ((e["row"], e["column"], e["message"], e["code"]) for e in errors)
     return xlsx_response(
         filename=f"{job.election.village.name}-错误行.xlsx",
         title="错误行",
@@ -250,7 +266,65 @@ def conflicts(request):
             headers=[_("Village"), _("Row"), _("Name"), _("Already registered in"), _("File")],
             rows=((r["village"], r["row"], r["name"], r["other"], r["file"]) for r in rows),
         )
-    return render(request, "voters/conflicts.html", {"rows": rows, "cycle": cycle})
+    return render(
+        request,
+        "voters/conflicts.html",
+        {
+            "rows": rows,
+            "cycle": cycle,
+            "can_settle": selectors.may_settle_conflicts(request.user),
+            "answer_form": ConflictAnswerForm(auto_id=False),  # one per row: no repeated ids
+            **selectors.conflict_requests(user=request.user, cycle=cycle),
+        },
+    )
+
+
+@require_POST
+def conflict_request(request):
+    """A township asks the township holding another registration of a person to settle it."""
+    form = ConflictRequestForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    election = _election(request, form.cleaned_data["election"])
+    try:
+        services.request_conflict_resolution(
+            election=election,
+            registration_id=form.cleaned_data["registration"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The request was sent to the township that holds the other registration.")
+        )
+    return redirect("voters:conflicts")
+
+
+@require_POST
+def conflict_answer(request, pk):
+    """The holding township keeps the person (with a note) or takes them off its roll."""
+    conflict = ConflictRequest.objects.visible_to(request.user).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    form = ConflictAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the reply."))
+        return redirect("voters:conflicts")
+    try:
+        services.answer_conflict_request(
+            request=conflict,
+            by=request.user,
+            keep=form.cleaned_data["decision"] == ConflictAnswerForm.KEEP,
+            note=form.cleaned_data["note"],
+            reason_code=form.cleaned_data["reason_code"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The reply was recorded."))
+    return redirect("voters:conflicts")
 
 
 @require_POST

@@ -72,7 +72,11 @@
       var build = builders[node.dataset.chart];
       if (!d || !build) return;
       var chart = window.echarts.init(node, null, { renderer: "svg" });
-      chart.setOption(build(d));
+      var option = build(d);
+      // Tooltips drawn inside the SVG: the HTML tooltip writes style attributes, which the
+      // Content-Security-Policy refuses.
+      if (option.tooltip) option.tooltip.renderMode = "richText";
+      chart.setOption(option);
       window.addEventListener("resize", function () { chart.resize(); });
       node.dataset.ready = "1";
     });

@@ -6,6 +6,7 @@ from ballots.models import ElectionResult, ResultState, SheetState, TallyEntry, 
 from candidates.choices import Position
 from candidates.models import Nomination
 from tests.ballots.factories import add_box, enter_twice, make_village, sheet_values
+from trail.services import read_anchor_file
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +284,7 @@ def test_confirmed_results_lock_the_sheets(village):
     assert code_of(excinfo) == "tally.sheet_locked"
 
 
-def test_township_approval_marks_the_elected_candidates(village):
+def test_township_approval_marks_the_elected_candidates(village, django_capture_on_commit_callbacks):
     enter_twice(village, add_box(village))
     services.count_election(election=village.election, body="committee", by=village.clerk)
     _acknowledge_all(village)
@@ -291,8 +292,11 @@ def test_township_approval_marks_the_elected_candidates(village):
     with pytest.raises(ValidationError) as excinfo:
         services.approve_results(result=result, by=village.clerk)
     assert code_of(excinfo) == "tally.role_refused"
-    result = services.approve_results(result=result, by=village.township)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.approve_results(result=result, by=village.township)
     assert result.state == ResultState.APPROVED and result.approved_by == village.township
+    # A milestone: the chain head is anchored outside the database once the approval commits.
+    assert [a.reason for a in read_anchor_file().anchors][-1].startswith("results approved:")
     elected = set(Nomination.objects.filter(elected=True).values_list("resident__name", flat=True))
     assert elected == {"赵一", "李四", "孙三"}
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from elections import codes, handover, progress, workflow
 from elections.models import Stage, VillageElection
 from elections.workflow_models import HandoverCategory
+from trail.services import read_anchor_file
 
 from .conftest import force_record, force_stage
 
@@ -54,7 +55,9 @@ def test_no_handover_before_the_handover_stage(world):
     assert codes_of(excinfo) == {codes.HANDOVER_STAGE}
 
 
-def test_sign_off_needs_every_category_counted_and_both_signatures(world, open_handover, today):
+def test_sign_off_needs_every_category_counted_and_both_signatures(
+    world, open_handover, today, django_capture_on_commit_callbacks
+):
     by = world["township"]
     with pytest.raises(ValidationError) as excinfo:
         handover.sign_off(handover=open_handover, by=by)
@@ -73,8 +76,10 @@ def test_sign_off_needs_every_category_counted_and_both_signatures(world, open_h
         witness="王干事",
         by=by,
     )
-    signed = handover.sign_off(handover=open_handover, by=by)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = handover.sign_off(handover=open_handover, by=by)
     assert signed.signed_off and signed.signed_off_by == by
+    assert [a.reason for a in read_anchor_file().anchors][-1].startswith("handover signed:")
 
 
 def test_a_difference_needs_a_resolved_problem(world, open_handover, today):

@@ -35,7 +35,8 @@ def registration(election, person: Resident) -> VoterRegistration:
 @contextlib.contextmanager
 def tampering():
     """Let raw SQL change trail rows, as an intruder with database access could (PostgreSQL: the
-    append-only trigger is disabled for the test's transaction and enabled again after)."""
+    append-only trigger is disabled for the test's transaction and enabled again after, firing ALWAYS as
+    migration 0003 left it)."""
     postgres = connection.vendor == "postgresql"
     if postgres:
         with connection.cursor() as cursor:
@@ -49,4 +50,4 @@ def tampering():
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("ALTER TABLE trail_trailentry ENABLE TRIGGER trail_entry_append_only")
+                cursor.execute("ALTER TABLE trail_trailentry ENABLE ALWAYS TRIGGER trail_entry_append_only")

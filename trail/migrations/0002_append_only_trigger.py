@@ -2,7 +2,7 @@
 
 The model already refuses them in Python; the trigger also stops raw SQL, the admin's bulk delete and
 cascades. Removing it takes ALTER TABLE rights, which the application's database role should not have.
-TRUNCATE is left alone: Django's test runner empties tables with it between transactional tests.
+TRUNCATE is left alone here; migration 0003 refuses it too, except for the test runner's flush.
 """
 
 from django.db import migrations

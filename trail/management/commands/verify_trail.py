@@ -1,22 +1,29 @@
-"""`python manage.py verify_trail`: prove that no trail entry was altered, removed or inserted."""
+"""`python manage.py verify_trail`: prove that no trail entry was altered, removed or inserted, and that
+the chain still holds every anchor recorded outside the database."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trail.services import verify_chain
+from trail.anchors import Anchor, parse_code, short_code
+from trail.services import read_anchor_file, verify_chain
 
 
-def _anchor(text: str) -> tuple[int, str]:
-    seq, _, digest = text.partition(":")
-    if not seq.isdigit() or len(digest) != 64:
-        raise CommandError(f"an anchor is NUMBER:SHA256 as printed by verify_trail, not {text!r}")
-    return int(seq), digest.lower()
+def _anchor(text: str) -> Anchor:
+    try:
+        seq, digest = parse_code(text)
+    except ValueError:
+        raise CommandError(
+            f"an anchor is NUMBER:SHA256 as printed by verify_trail, or a code from a paper such as "
+            f"#12345·3F9A-C21B, not {text!r}"
+        ) from None
+    return Anchor(seq=seq, digest=digest, source="given with --anchor")
 
 
 class Command(BaseCommand):
     help = (
-        "Check the hash chain of the activity trail. Prints the number of entries checked and the head "
-        "(write it down elsewhere and pass it back with --anchor to prove the chain was not rewritten), "
-        "or every problem with the entry it concerns, and then exits with status 1."
+        "Check the hash chain of the activity trail, and check it against every anchor in "
+        "TRAIL_ANCHOR_FILE (the chain heads written down outside the database each night and at each "
+        "milestone). Prints the number of entries checked and the head, or every problem with the entry "
+        "it concerns, and then exits with status 1."
     )
 
     def add_arguments(self, parser):
@@ -24,20 +31,41 @@ class Command(BaseCommand):
             "--anchor",
             action="append",
             default=[],
-            metavar="NUMBER:SHA256",
-            help="a head printed by an earlier run; the entry with that number must still have that hash",
+            metavar="NUMBER:SHA256 or CODE",
+            help="a head printed by an earlier run, or the short code of a paper (#12345·3F9A-C21B); the "
+            "entry with that number must still have that hash",
+        )
+        parser.add_argument(
+            "--anchor-file",
+            metavar="PATH",
+            help="check against this copy of the anchor file (e.g. the county's) instead of "
+            "TRAIL_ANCHOR_FILE",
         )
 
-    def handle(self, *args, anchor, **options):
-        result = verify_chain(anchors=[_anchor(a) for a in anchor])
-        if result.ok:
+    def handle(self, *args, anchor, anchor_file, **options):
+        given = [_anchor(a) for a in anchor]
+        recorded = read_anchor_file(anchor_file)
+        result = verify_chain(anchors=[*recorded.anchors, *given])
+        for number, why in recorded.unreadable:
+            self.stderr.write(f"anchor file {recorded.path}, line {number}: unreadable: {why}")
+        if result.ok and not recorded.unreadable:
             self.stdout.write(
                 self.style.SUCCESS(f"OK: {result.checked} entries checked, the chain is intact.")
             )
             self.stdout.write(f"Head: {result.head_seq}:{result.head_hash}")
+            if result.head_seq:
+                self.stdout.write(f"Code: {short_code(result.head_seq, result.head_hash)}")
+            if recorded.exists:
+                self.stdout.write(f"Anchors: {len(recorded.anchors)} checked from {recorded.path}.")
+            else:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"No anchor file at {recorded.path}: only the chain's own consistency was checked, "
+                        "and a chain rewritten or emptied as a whole would pass."
+                    )
+                )
             return
         for problem in result.problems:
             self.stderr.write(f"entry {problem.seq}: {problem.kind}: {problem.detail}")
-        raise CommandError(
-            f"{len(result.problems)} problem(s) in the trail after checking {result.checked} entries."
-        )
+        count = len(result.problems) + len(recorded.unreadable)
+        raise CommandError(f"{count} problem(s) in the trail after checking {result.checked} entries.")

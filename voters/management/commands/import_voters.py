@@ -1,10 +1,15 @@
 import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from elections.models import VillageElection
+from voters import codes
 from voters.services import import_roll
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,16 +26,21 @@ class Command(BaseCommand):
         try:
             village_election = VillageElection.objects.select_related("cycle", "village").get(pk=election)
         except VillageElection.DoesNotExist as exc:
-            raise CommandError(f"no village election with id {election}") from exc
+            raise CommandError(_("No village election has the id %(id)s.") % {"id": election}) from exc
         try:
             with open(file, "rb") as handle:
                 report = import_roll(
                     election=village_election, file=handle, by=None, dry_run=dry_run, reason=reason
                 )
         except OSError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(
+                _("The file cannot be opened: %(error)s") % {"error": exc.strerror or exc}
+            ) from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        except Exception as exc:  # the same message as the web's, the details in the log
+            logger.exception("import_voters %s failed", file)
+            raise CommandError(str(codes.MESSAGES[codes.IMPORT_FAILED])) from exc
         if report.file_error:
             if json:
                 self.stdout.write(_dumps({**report.as_dict(), "file_error": report.file_error}))
@@ -38,15 +48,25 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_dumps(report.as_dict()))
             return
-        verb = "would create" if dry_run else "created"
-        self.stdout.write(
-            f"{verb} {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"rejected {report.rejected}"
-        )
+        counts = {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+        }
+        if dry_run:
+            summary = _(
+                "Would add %(created)s, update %(updated)s; %(unchanged)s unchanged, %(rejected)s rejected"
+            )
+        else:
+            summary = _(
+                "Added %(created)s, updated %(updated)s; %(unchanged)s unchanged, %(rejected)s rejected"
+            )
+        self.stdout.write(summary % counts)
         for error in report.errors:
-            self.stdout.write(f"  row {error['row']} {error['column']}: {error['message']} [{error['code']}]")
+            self.stdout.write("  " + _("row %(row)s, %(column)s: %(message)s") % error)
         for warning in report.warnings:
-            self.stdout.write(f"  row {warning['row']} {warning['column']}: {warning['message']} (warning)")
+            self.stdout.write("  " + _("row %(row)s, %(column)s: %(message)s (warning)") % warning)
 
 
 def _dumps(value) -> str:

@@ -1,0 +1,19 @@
+"""Celery tasks of the activity trail: anchoring the chain head outside the database.
+
+`anchor_trail` runs each night from the beat ("trail-daily-anchor" in settings) and after each cycle
+milestone (`trail.services.anchor_on_commit`). Thin and idempotent: a head already in the anchor file is
+skipped, so a redelivered or repeated task writes nothing twice. Storage that is briefly away (an
+unmounted share) is retried.
+"""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def anchor_trail(reason: str = "daily") -> dict | None:
+    recorded = services.record_anchor(reason=reason)
+    if recorded is None:
+        return None
+    return {"code": recorded.anchor.code, "written": recorded.written, "mailed": recorded.mailed}
