@@ -28,6 +28,7 @@ test: $(VENV)/.dev
 	@bash .ci/ensure-browser || true
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=0 SECRET_KEY=makemigrations-check-only $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

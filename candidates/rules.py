@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from elections.ordering import stroke_order_key, unknown_characters
 from voters.rules import age_on
 
 from . import codes, defaults
@@ -38,7 +39,6 @@ from .choices import (
     VillagePost,
 )
 from .codes import Severity
-from .ordering import stroke_order_key, unknown_characters
 
 # Education levels from lowest to highest (the values of voters.models.Education).
 EDUCATION_ORDER = ("primary", "junior", "senior", "college", "bachelor", "postgraduate")

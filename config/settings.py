@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ballots",
     "audits",
     "risk",
+    "lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -208,7 +210,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # The to-do lists: steps due within the cycle's window or overdue, recomputed per county at dawn.
     "workflow-daily-reminders": {
-        "task": "elections.tasks.refresh_all_reminders",
+        "task": "lifecycle.tasks.refresh_all_reminders",
         "schedule": crontab(hour=5, minute=30),
     },
     # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("trail.urls")),
     path("", include("risk.urls")),
+    path("", include("lifecycle.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,6 @@ from import_export.admin import ImportExportModelAdmin
 
 from .importing import RegionResource
 from .models import ElectionCycle, Region, VillageElection
-from .workflow_models import StepDefinition
 
 
 @admin.register(Region)
@@ -37,25 +36,6 @@ class VillageElectionAdmin(admin.ModelAdmin):
     search_fields = ("village__name", "division_code")
     raw_id_fields = ("village",)
     list_select_related = ("village", "cycle")
-    # The stage moves only through elections.workflow.advance_stage (gates, StageChange); the red flag is
+    # The stage moves only through lifecycle.workflow.advance_stage (gates, StageChange); the red flag is
     # the risk rating's.
     readonly_fields = ("stage", "risk_red_open")
-
-
-@admin.register(StepDefinition)
-class StepDefinitionAdmin(admin.ModelAdmin):
-    """The checklist: a province adds its own steps under its region; the defaults come by migration."""
-
-    list_display = (
-        "order",
-        "code",
-        "title",
-        "stage",
-        "deadline_kind",
-        "deadline_setting",
-        "region",
-        "is_active",
-    )
-    list_filter = ("stage", "deadline_kind", "is_active")
-    search_fields = ("code", "title")
-    raw_id_fields = ("region",)

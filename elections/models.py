@@ -230,18 +230,3 @@ class VillageElection(models.Model):
     def save(self, *args, **kwargs):
         self.division_code = self.village.code
         super().save(*args, **kwargs)
-
-
-# The workflow's models (steps, stage changes, gate exceptions, handover, reminders) live in their own
-# module; importing them here registers them with the app.
-from .workflow_models import (  # noqa: E402, F401
-    GateException,
-    Handover,
-    HandoverItem,
-    HandoverProblem,
-    Reminder,
-    StageChange,
-    StepDefinition,
-    StepDocument,
-    StepRecord,
-)

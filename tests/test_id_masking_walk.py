@@ -39,7 +39,7 @@ ROLES_WALKED = {
         "voters:export",
         "voters:print",
         "candidates:nominee",
-        "elections:archive",
+        "lifecycle:archive",
     },
     "township_office": {"voters:roll", "voters:export", "voters:search", "candidates:nominee"},
     "county_reviewer": {"voters:roll", "voters:export", "voters:search", "candidates:nominee"},

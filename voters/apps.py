@@ -7,13 +7,10 @@ class VotersConfig(AppConfig):
     verbose_name = _("Voter registration")
 
     def ready(self) -> None:
-        from elections.archive import register
         from trail.registry import register as register_in_trail
 
-        from .archive import roll_archive_part
         from .models import ConflictRequest
 
-        register(roll_archive_part)
         # The voters models of the first issues are registered by trail.registry's defaults. A request's
         # entry belongs to the requesting village's trail, which must not say where the person is
         # registered: the holding village's code stays out (its answer, a leave-off, is in its own trail).

@@ -1,4 +1,4 @@
-"""The voter roll's part of a village's election archive (elections.archive), registered in VotersConfig."""
+"""The voter roll's part of a village's election archive (lifecycle.archive), registered by LifecycleConfig."""
 
 from __future__ import annotations
 

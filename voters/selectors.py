@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import ROLL_EDITORS, Role
 from accounts.scoping import scope
+from elections.models import Region, VillageElection
 
 # A pure leaf module (no models, no app imports): the one stroke ordering of every notice and roll.
-from candidates.ordering import stroke_order_key
-from elections.models import Region, VillageElection
+from elections.ordering import stroke_order_key
 from elections.regions import CODE_RE
 from voters import codes
 from voters.models import (

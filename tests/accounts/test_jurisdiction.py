@@ -70,7 +70,7 @@ def _step_document(election, by):
     """A workflow step of the village with a document attached (the step and document URLs name them)."""
     from django.core.files.base import ContentFile
 
-    from elections.workflow_models import StepDefinition, StepDocument, StepRecord
+    from lifecycle.models import StepDefinition, StepDocument, StepRecord
 
     record = StepRecord.objects.create(
         election=election,

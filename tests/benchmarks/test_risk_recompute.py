@@ -24,8 +24,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from audits.models import AuditFinding, Rating, Rectification, TermEvaluation
-from elections import demo as elections_demo
-from elections.demo import DemoContext
+from demo import base as elections_demo
+from demo.base import DemoContext
 from elections.models import ElectionCycle, Region, VillageElection
 from risk import recompute
 from risk.indicators import DEFAULT_INDICATORS, Kind
@@ -323,7 +323,7 @@ def test_risk_dashboard_speed(postgres_only, client):
 @pytest.mark.django_db(transaction=True)
 def test_risk_demo_speed(postgres_only):
     """The demo's 12 weeks at 20,000 villages (history for the first county, this week for all)."""
-    from risk import demo
+    from demo import risk as demo
 
     ctx = DemoContext(rng=Random(9), villages=VILLAGES, today=WEEK)
     province = elections_demo.build_tree(ctx)

@@ -61,12 +61,9 @@ def browser():
 
 def _reference_data():
     """Transactional tests flush every table, data migrations' reference rows included: put them back."""
-    import importlib
+    from tests.reference import load_default_steps
 
-    from django.apps import apps
-
-    steps = importlib.import_module("elections.migrations.0003_default_steps")
-    steps.load(apps, None)
+    load_default_steps()
 
 
 @pytest.fixture

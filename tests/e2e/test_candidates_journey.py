@@ -12,8 +12,8 @@ from accounts.roles import Role
 from candidates import services
 from candidates.choices import Position
 from candidates.models import Approval, Nomination
-from candidates.ordering import stroke_order_key
 from candidates.selectors import county_of
+from elections.ordering import stroke_order_key
 from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything
 from tests.e2e.conftest import PHONE, login, screenshot
 from tests.factories import TEST_PASSWORD, CycleFactory, UserFactory, VillageElectionFactory, region_chain

@@ -112,7 +112,7 @@ def test_a_village_has_one_election_per_cycle():
 def test_demo_tree_is_a_realistic_county_of_300_villages():
     from random import Random
 
-    from elections.demo import DemoContext, build_tree
+    from demo.base import DemoContext, build_tree
 
     build_tree(DemoContext(rng=Random(1), villages=300, today=date(2026, 11, 24)))
     assert Region.objects.filter(level="village").count() == 300

@@ -1,0 +1,241 @@
+"""Demo data of the ground floor: a province → city → counties → townships → villages tree, a cycle, users.
+
+Deterministic for a given seed and scale. Names are generated from the patterns of Zhejiang place names
+(上方村, 王宅村, 溪口村 …) so that no real village is misrepresented; the counties are real ones of Jinhua.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from random import Random
+
+from django.contrib.auth import get_user_model
+
+from accounts.roles import Role
+from elections.models import ElectionCycle, Region, VillageElection
+from elections.services import seats_for_population
+
+DEMO_PASSWORD = "Huanjie@2026"
+VILLAGES_PER_TOWNSHIP = 15
+TOWNSHIPS_PER_COUNTY = 15  # Zhejiang: ~90 counties, ~1,300 townships, ~20,000 villages
+COUNTIES_PER_CITY = 10
+
+PROVINCE = ("330000000000", "浙江省")
+CITIES = [
+    ("3307", "金华市"),
+    ("3306", "绍兴市"),
+    ("3308", "衢州市"),
+    ("3310", "台州市"),
+    ("3311", "丽水市"),
+    ("3302", "宁波市"),
+    ("3303", "温州市"),
+    ("3304", "嘉兴市"),
+    ("3305", "湖州市"),
+    ("3309", "舟山市"),
+    ("3301", "杭州市"),
+]
+JINHUA_COUNTIES = [
+    ("02", "婺城区"),
+    ("03", "金东区"),
+    ("23", "武义县"),
+    ("26", "浦江县"),
+    ("27", "磐安县"),
+    ("81", "兰溪市"),
+    ("82", "义乌市"),
+    ("83", "东阳市"),
+    ("84", "永康市"),
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+    "彭曾蒋蔡贾丁魏叶余潘杜戴夏钟汪田任姜方石姚金邵应楼傅"
+)
+PREFIXES = "上下前后东西南北新老大小里外中"
+FEATURES = "溪塘山岭坑坞畈垄湾桥岙源洋湖田塘头口埠店"
+SUFFIX_AFTER_SURNAME = ["宅", "家", "店", "畈", "塘", "坞", "村头", "山", "岭", "溪"]
+TOWNSHIP_HEADS = "白琅蒋汤罗洋乾竹长莘苏箬塔岭沙安雅孝曹澧傅岭源赤塘鞋江东多湖"
+TOWNSHIP_TAILS = "龙溪堂埠山畈阳石上地畈里头湖桥源口"
+
+
+@dataclass
+class DemoContext:
+    """What each app's demo step receives: the random source, the scale, and what earlier steps built."""
+
+    rng: Random
+    villages: int
+    today: date
+    cycle: ElectionCycle | None = None
+    users: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # what a later step of one app passes itself
+
+
+def _unique_name(rng: Random, make, taken: set[str]) -> str:
+    for _attempt in range(50):
+        name = make()
+        if name not in taken:
+            taken.add(name)
+            return name
+    name = f"{make()}{len(taken)}"
+    taken.add(name)
+    return name
+
+
+def _township_name(rng: Random) -> str:
+    base = rng.choice(TOWNSHIP_HEADS) + rng.choice(TOWNSHIP_TAILS)
+    return base + rng.choices(["镇", "乡", "街道"], weights=[6, 3, 1])[0]
+
+
+def _village_name(rng: Random, community: bool) -> str:
+    pattern = rng.random()
+    if pattern < 0.4:
+        base = rng.choice(SURNAMES) + rng.choice(SUFFIX_AFTER_SURNAME)
+    elif pattern < 0.75:
+        base = rng.choice(PREFIXES) + rng.choice(SURNAMES + FEATURES)
+    else:
+        base = rng.choice(SURNAMES + PREFIXES) + rng.choice(FEATURES)
+    return base + ("社区" if community else "村")
+
+
+def build_tree(ctx: DemoContext) -> Region:
+    """Create the region tree for `ctx.villages` villages in bulk; returns the province."""
+    rng = ctx.rng
+    n_townships = max(20, math.ceil(ctx.villages / VILLAGES_PER_TOWNSHIP))
+    n_counties = max(2, math.ceil(n_townships / TOWNSHIPS_PER_COUNTY))
+    n_cities = math.ceil(n_counties / COUNTIES_PER_CITY)
+    if n_cities > len(CITIES):
+        raise ValueError("scale too large for the demo province")
+    province = Region.objects.create(code=PROVINCE[0], name=PROVINCE[1], level="province")
+    cities = Region.objects.bulk_create(
+        [Region(code=c.ljust(12, "0"), name=n, level="city", parent=province) for c, n in CITIES[:n_cities]]
+    )
+    counties = []
+    for i in range(n_counties):
+        city = cities[i // COUNTIES_PER_CITY]
+        k = i % COUNTIES_PER_CITY
+        if city.code.startswith("3307") and k < len(JINHUA_COUNTIES):
+            cc, name = JINHUA_COUNTIES[k]
+        else:
+            cc, name = f"{k + 1:02d}", f"{city.name[:-1]}第{k + 1}县"
+        counties.append(
+            Region(code=(city.code[:4] + cc).ljust(12, "0"), name=name, level="county", parent=city)
+        )
+    counties = Region.objects.bulk_create(counties)
+    townships = []
+    per_county = math.ceil(n_townships / n_counties)
+    for county in counties:
+        taken: set[str] = set()
+        for t in range(per_county):
+            if len(townships) >= n_townships:
+                break
+            townships.append(
+                Region(
+                    code=f"{county.code[:6]}{t + 1:03d}000",
+                    level="township",
+                    parent=county,
+                    name=_unique_name(rng, lambda: _township_name(rng), taken),
+                )
+            )
+    townships = Region.objects.bulk_create(townships, batch_size=2000)
+    villages = []
+    per_township = math.ceil(ctx.villages / len(townships))
+    for township in townships:
+        taken = set()
+        is_street = township.name.endswith("街道")
+        for v in range(per_township):
+            if len(villages) >= ctx.villages:
+                break
+            community = is_street and rng.random() < 0.6 or rng.random() < 0.04
+            population = int(rng.lognormvariate(7.3, 0.55)) + 200
+            if community:
+                population *= 2
+            villages.append(
+                Region(
+                    code=f"{township.code[:9]}{(200 if community else 100) + v + 1:03d}",
+                    name=_unique_name(rng, lambda c=community: _village_name(rng, c), taken),
+                    level="village",
+                    parent=township,
+                    is_community=community,
+                    population=population,
+                    households=max(1, round(population / rng.uniform(2.7, 3.4))),
+                    party_members=max(3, round(population * rng.uniform(0.03, 0.06))),
+                    village_groups=max(1, round(population / rng.uniform(150, 300))),
+                    weak_party_organization=rng.random() < 0.05,
+                )
+            )
+    Region.objects.bulk_create(villages, batch_size=5000)
+    return province
+
+
+def build_cycle(ctx: DemoContext, province: Region) -> ElectionCycle:
+    cycle = ElectionCycle.objects.create(
+        name="2026—2027年村（社区）“两委”换届",
+        region=province,
+        year=2027,
+        reference_date=date(2027, 1, 1),
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2027, 4, 30),
+    )
+    first_day = date(2027, 1, 9)
+    elections = []
+    day_of_township: dict[str, date] = {}
+    for village in (
+        Region.objects.filter(level="village").only("id", "code", "population").iterator(chunk_size=5000)
+    ):
+        township = village.code[:9]
+        if township not in day_of_township:
+            day_of_township[township] = first_day + timedelta(days=ctx.rng.randrange(0, 60))
+        seats = seats_for_population(village.population)
+        elections.append(
+            VillageElection(
+                cycle=cycle,
+                village_id=village.id,
+                division_code=village.code,
+                election_day=day_of_township[township] + timedelta(days=ctx.rng.choice([0, 0, 1, 2])),
+                party_seats=seats,
+                committee_seats=seats,
+            )
+        )
+    VillageElection.objects.bulk_create(elections, batch_size=5000)
+    return cycle
+
+
+def build_users(ctx: DemoContext) -> dict[str, object]:
+    """One demo login per role, inside the first county of the demo city."""
+    User = get_user_model()
+    city = Region.objects.filter(level="city").order_by("-code").filter(code__startswith="3307").first()
+    county = Region.objects.filter(level="county", parent=city).order_by("code").first()
+    township = Region.objects.filter(level="township", parent=county).order_by("code").first()
+    village = Region.objects.filter(level="village", parent=township).order_by("code").first()
+    specs = [
+        ("admin", "系统管理员", Role.ADMIN, None, ""),
+        ("city_reviewer", "市委组织部 刘审核", Role.CITY, city, ""),
+        ("county_reviewer", "县委组织部 陈审核", Role.COUNTY, county, ""),
+        ("township_office", "乡镇换届办 王干事", Role.TOWNSHIP, township, ""),
+        ("village_clerk", "村选举委员会 李文书", Role.CLERK, village, ""),
+        ("department_reviewer", "公安分局 赵警官", Role.DEPARTMENT, county, f"{county.name}公安分局"),
+    ]
+    users = {}
+    for username, name, role, region, unit in specs:
+        user = User(
+            username=username,
+            display_name=name,
+            role=role,
+            region=region,
+            unit=unit,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+def seed(ctx: DemoContext) -> None:
+    from demo.lifecycle import schedule
+
+    province = build_tree(ctx)
+    ctx.cycle = build_cycle(ctx, province)
+    ctx.users = build_users(ctx)
+    schedule(ctx)  # election days of the villages that already voted, before the rolls are built

@@ -1,0 +1,242 @@
+"""The gates of the workflow: the one module where the ground floor looks upward (ARCHITECTURE.md "Floors").
+
+A gate is a rule that refuses a stage move or a step until something recorded elsewhere is done:
+- "audit done": no election-stage step or move in a village whose outgoing audit is not completed
+  (`audits.selectors.audit_completed`, DOMAIN.md "Preparation", a hard gate);
+- "not red": the election does not start (preparation → Party election) in a village rated red until it
+  is closed out: the weekly rating (`risk.selectors.red_village_open`: red, or a rectification plan still
+  open) or the flag `VillageElection.risk_red_open` a township sets; the county's close-out of the plan
+  clears both, or the county approves a close-out exception (GateException RED_CLOSE_OUT);
+- "roll and candidates in time": no vote before the roll (voters.RollPublication, its first publication)
+  was published ≥ roll_publication_days and the formal candidate list (the step record
+  "candidates_published" with its date) ≥ candidate_list_days before election day;
+- "handover signed off" before "completed"; "postponement approved by the county" before "postponed".
+
+Each closed gate is a `Blocked` with a stable code (lifecycle.codes), the message, what to do and where.
+`facts()` gives the dates other apps hold for the derived steps, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audits.selectors import audit_completed
+from elections.models import Stage, VillageElection
+
+from . import codes, deadlines, records
+from .models import (
+    ExceptionKind,
+    ExceptionStatus,
+    GateException,
+    Handover,
+    StageChange,
+    StepDefinition,
+    StepSource,
+)
+
+# The steps the gates name (codes of the default checklist, migration 0003).
+CANDIDATES_PUBLISHED = "candidates_published"
+VOTING_HELD = "voting_held"
+ELECTION_STAGES = frozenset({Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, Stage.SUPERVISION})
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """One closed gate: its code, what is wrong, what to do, and the page where it is done."""
+
+    code: str
+    message: str
+    remedy: str
+    url: str = ""
+
+    def error(self) -> ValidationError:
+        # The page to fix it rides along as a parameter (the message has no placeholder left to fill).
+        return ValidationError(f"{self.message} {self.remedy}", code=self.code, params={"url": self.url})
+
+
+def _blocked(code: str, url: str = "", **params) -> Blocked:
+    message, remedy = str(codes.MESSAGES[code]), str(codes.REMEDIES[code])
+    if params:
+        message, remedy = message % params, remedy % params
+    return Blocked(code=code, message=message, remedy=remedy, url=url)
+
+
+def exception_approved(election: VillageElection, kind: str) -> GateException | None:
+    return (
+        GateException.objects.filter(election=election, kind=kind, status=ExceptionStatus.APPROVED)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def _audit(election: VillageElection) -> list[Blocked]:
+    if audit_completed(election):
+        return []
+    return [_blocked(codes.GATE_AUDIT, reverse("audits:election", args=[election.pk]))]
+
+
+def _red(election: VillageElection) -> list[Blocked]:
+    """Red and not closed out: the township's flag, or the weekly rating without a county close-out."""
+    from risk.selectors import red_village_open  # the gates module is where the ground floor looks upward
+
+    flagged = election.risk_red_open or red_village_open(election)
+    if not flagged or exception_approved(election, ExceptionKind.RED_CLOSE_OUT):
+        return []
+    return [_blocked(codes.GATE_RED, reverse("lifecycle:workflow", args=[election.pk]) + "#exceptions")]
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+def roll_published_on(election: VillageElection) -> date | None:
+    """The roll's first publication (later changes are logged against it, DOMAIN.md "Voter registration")."""
+    return records.facts_of(election).get(StepSource.ROLL_PUBLICATION)
+
+
+def candidates_published_on(election: VillageElection) -> date | None:
+    """The formal candidate list's publication (the candidates app's notice, its latest publication)."""
+    return records.facts_of(election).get(StepSource.FORMAL_LIST)
+
+
+def _voting(election: VillageElection) -> list[Blocked]:
+    """No vote before the roll and the formal candidate list were published in time."""
+    steps_url = reverse("lifecycle:workflow", args=[election.pk])
+    if election.election_day is None:
+        return [_blocked(codes.GATE_ELECTION_DAY, steps_url + "#election-day")]
+    cycle, day, found = election.cycle, election.election_day, []
+    roll_url = reverse("voters:roll", args=[election.pk])
+    published = roll_published_on(election)
+    required = cycle.roll_publication_days
+    if published is None:
+        found.append(_blocked(codes.GATE_ROLL_MISSING, roll_url, required=required))
+    elif not deadlines.published_in_time(published, day, required):
+        found.append(
+            _blocked(
+                codes.GATE_ROLL_LATE,
+                steps_url + "#election-day",
+                published=_fmt(published),
+                days=deadlines.days_before(published, day),
+                required=required,
+            )
+        )
+    published = candidates_published_on(election)
+    required = cycle.candidate_list_days
+    notice_url = reverse("candidates:notice_formal", args=[election.pk])
+    if published is None:
+        found.append(_blocked(codes.GATE_CANDIDATES_MISSING, notice_url, required=required))
+    elif not deadlines.published_in_time(published, day, required):
+        found.append(
+            _blocked(
+                codes.GATE_CANDIDATES_LATE,
+                steps_url + "#election-day",
+                published=_fmt(published),
+                days=deadlines.days_before(published, day),
+                required=required,
+            )
+        )
+    return found
+
+
+def _voting_held(election: VillageElection) -> list[Blocked]:
+    """The villagers' vote held and counted: the latest round confirmed on the spot, valid, no seat left
+    for a further round (lifecycle.records)."""
+    if records.facts_of(election).get(StepSource.VOTE_COUNTED):
+        return []
+    return [_blocked(codes.GATE_VOTING_NOT_HELD, reverse("ballots:overview", args=[election.pk]))]
+
+
+def _result_approved(election: VillageElection) -> list[Blocked]:
+    """The township approved the villagers' committee result before the handover starts."""
+    if records.facts_of(election).get(StepSource.RESULT_APPROVED):
+        return []
+    return [_blocked(codes.GATE_RESULT_NOT_APPROVED, reverse("ballots:results", args=[election.pk]))]
+
+
+def _handover(election: VillageElection) -> list[Blocked]:
+    if Handover.objects.filter(election=election, signed_off_at__isnull=False).exists():
+        return []
+    return [_blocked(codes.GATE_HANDOVER, reverse("lifecycle:handover", args=[election.pk]))]
+
+
+def unused_postponement(election: VillageElection) -> GateException | None:
+    """An approved postponement that no stage change has acted on yet."""
+    used = StageChange.objects.filter(election=election, exception__isnull=False).values("exception_id")
+    return (
+        GateException.objects.filter(
+            election=election, kind=ExceptionKind.POSTPONEMENT, status=ExceptionStatus.APPROVED
+        )
+        .exclude(pk__in=used)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def _postponement(election: VillageElection) -> list[Blocked]:
+    if unused_postponement(election):
+        return []
+    return [
+        _blocked(codes.GATE_POSTPONEMENT, reverse("lifecycle:workflow", args=[election.pk]) + "#exceptions")
+    ]
+
+
+Gate = Callable[[VillageElection], list[Blocked]]
+
+# The gates of entering each stage, from wherever the election comes (a resumed postponement included).
+ENTRY_GATES: dict[str, tuple[Gate, ...]] = {
+    Stage.PREPARATION: (),
+    Stage.PARTY_ELECTION: (_audit, _red),
+    Stage.COMMITTEE_ELECTION: (_audit,),
+    Stage.SUPERVISION: (_audit, _voting, _voting_held),
+    Stage.HANDOVER: (_result_approved,),
+    Stage.COMPLETED: (_result_approved, _handover),
+    Stage.POSTPONED: (_postponement,),
+}
+
+
+def for_transition(election: VillageElection, to: str) -> list[Blocked]:
+    """Every closed gate on the way into stage `to` (empty: the move may be made)."""
+    return [blocked for gate in ENTRY_GATES[to] for blocked in gate(election)]
+
+
+def for_step(election: VillageElection, step: StepDefinition) -> list[Blocked]:
+    """Every closed gate on recording `step`: election-stage steps need the audit; the vote needs the roll
+    and the candidate list published in time."""
+    found = []
+    if step.stage in ELECTION_STAGES:
+        found += _audit(election)
+    if step.code == VOTING_HELD:
+        found += _voting(election)
+    return found
+
+
+def raise_if_blocked(blocked: list[Blocked]) -> None:
+    if blocked:
+        raise ValidationError([b.error() for b in blocked])
+
+
+def facts(*, cycle_id: int, prefix: str) -> dict[int, dict[str, date]]:
+    """Dates of the derived steps (StepSource) for every election of a cycle under `prefix`
+    (lifecycle.records)."""
+    return records.facts(cycle_id=cycle_id, prefix=prefix)
+
+
+# Where each derived step is done, for links from the checklist and the to-do list.
+SOURCE_URLS = {
+    StepSource.ROLL_PUBLICATION: "voters:roll",
+    StepSource.OUTGOING_AUDIT: "audits:election",
+    StepSource.FINANCE_CLEANUP: "audits:election",
+    StepSource.PRELIMINARY_NOTICE: "candidates:notice_preliminary",
+    StepSource.PARTY_VOTE: "ballots:overview",
+    StepSource.PARTY_APPROVED: "ballots:results",
+    StepSource.FORMAL_LIST: "candidates:notice_formal",
+    StepSource.VOTING_NOTICE: "ballots:overview",
+    StepSource.VOTE_COUNTED: "ballots:overview",
+    StepSource.RESULT_APPROVED: "ballots:results",
+    StepSource.HANDOVER: "lifecycle:handover",
+}

@@ -1,0 +1,123 @@
+"""The records the derived steps read (ARCHITECTURE.md "records, not checkboxes").
+
+A step with a `source` is never ticked by hand: it is done on the day its record says. This module reads
+those days from the apps below, for one election or for every election of a cycle under a division-code
+prefix, in a fixed number of queries whatever the number of villages:
+
+- the roll's first publication (voters.RollPublication; later changes are logged against it);
+- the outgoing audit's completion and the finance clean-up (audits);
+- the preliminary notice and the formal candidate list (candidates.NoticePublication: the latest
+  publication counts, since a list published again restarts the deadline);
+- the Party assembly's vote and its approval, and the villagers' vote and its approval (ballots.ElectionResult,
+  see `_vote_days`);
+- the handover signed off (lifecycle.Handover).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from audits.models import AuditStatus, FinanceCleanup, OutgoingAudit
+from ballots.models import ElectionResult, ResultState
+from candidates.choices import Body, NoticeKind
+from candidates.models import NoticePublication
+from elections.models import VillageElection
+from voters.models import RollPublication
+
+from .models import Handover, StepSource
+
+Facts = dict[str, date]
+
+
+def _day(moment) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _vote_days(rows) -> dict[tuple[int, str], tuple[date | None, date | None]]:
+    """(election, body) → (the day the vote was held and counted, the day its result was approved).
+
+    Of each body only the latest round counts: a first round that left seats unfilled is not "held" until
+    its further round (另行选举) is confirmed; a void vote (turnout below half, DOMAIN.md "Counting and
+    results") is not held at all and must be held again. Held: the election committee confirmed the count
+    on the spot (ResultState.CONFIRMED or later); approved: the township approved it.
+    """
+    latest: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        key = (row["election_id"], row["body"])
+        if key not in latest or row["round"] > latest[key]["round"]:
+            latest[key] = row
+    days = {}
+    for key, row in latest.items():
+        unfilled = sum(p.get("further_round_seats", 0) for p in (row["data"] or {}).get("positions", []))
+        confirmed = row["state"] in (ResultState.CONFIRMED, ResultState.APPROVED)
+        if not (confirmed and row["valid"]) or unfilled:
+            days[key] = (None, None)
+            continue
+        approved = _day(row["approved_at"]) if row["state"] == ResultState.APPROVED else None
+        days[key] = (_day(row["confirmed_at"]), approved)
+    return days
+
+
+def _collect(**where) -> dict[int, Facts]:
+    """{election id: {source: day}} for the elections selected by `where` (filters on the election's
+    fields through each record's `election__` relation, or `division_code__startswith`)."""
+    found: dict[int, Facts] = defaultdict(dict)
+
+    def put(source: str, pairs) -> None:
+        for election_id, day in pairs:
+            if day is not None:
+                found[election_id][source] = day
+
+    rolls = RollPublication.objects.filter(**where).order_by().values("election_id")
+    put(
+        StepSource.ROLL_PUBLICATION,
+        rolls.annotate(first=Min("published_on")).values_list("election_id", "first"),
+    )
+    audits = OutgoingAudit.objects.filter(status=AuditStatus.COMPLETED, **where)
+    put(StepSource.OUTGOING_AUDIT, audits.values_list("election_id", "completed_on"))
+    put(
+        StepSource.FINANCE_CLEANUP,
+        FinanceCleanup.objects.filter(**where).values_list("election_id", "completed_on"),
+    )
+    notices = (
+        NoticePublication.objects.filter(**where)
+        .order_by()
+        .values("election_id", "kind")
+        .annotate(last=Max("published_on"))
+        .values_list("election_id", "kind", "last")
+    )
+    notice_source = {
+        NoticeKind.PRELIMINARY: StepSource.PRELIMINARY_NOTICE,
+        NoticeKind.FORMAL: StepSource.FORMAL_LIST,
+    }
+    put_rows = [(notice_source[kind], election_id, day) for election_id, kind, day in notices]
+    for source, election_id, day in put_rows:
+        found[election_id][source] = day
+    results = ElectionResult.objects.filter(body__in=(Body.PARTY, Body.COMMITTEE), **where).values(
+        "election_id", "body", "round", "state", "valid", "data", "confirmed_at", "approved_at"
+    )
+    sources = {
+        Body.PARTY: (StepSource.PARTY_VOTE, StepSource.PARTY_APPROVED),
+        Body.COMMITTEE: (StepSource.VOTE_COUNTED, StepSource.RESULT_APPROVED),
+    }
+    for (election_id, body), (held, approved) in _vote_days(results.order_by()).items():
+        held_source, approved_source = sources[body]
+        put(held_source, [(election_id, held)])
+        put(approved_source, [(election_id, approved)])
+    handovers = Handover.objects.filter(signed_off_at__isnull=False, **where)
+    put(StepSource.HANDOVER, handovers.values_list("election_id", "handed_over_on"))
+    return found
+
+
+def facts(*, cycle_id: int, prefix: str) -> dict[int, Facts]:
+    """The days of every derived step of the elections of a cycle under `prefix`: six queries."""
+    return _collect(election__cycle_id=cycle_id, division_code__startswith=prefix)
+
+
+def facts_of(election: VillageElection) -> Facts:
+    """The days of one election's derived steps."""
+    return _collect(election_id=election.pk).get(election.pk, {})

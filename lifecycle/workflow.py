@@ -1,0 +1,353 @@
+"""Writes of the workflow: stage moves, step records and their documents, the election day, exceptions the
+county decides, and the daily reminders (DOMAIN.md "The lifecycle of one village's election").
+
+One verb, one function, one transaction; keyword arguments only; `full_clean()` before every save.
+`VillageElection.stage` changes only in `advance_stage`, which checks ALLOWED and the gates
+(lifecycle.gates) and records a StageChange. Rule violations raise ValidationError with a code of
+lifecycle.codes. Single-row changes reach the activity trail through the trail registry (elections.apps);
+the reminder recompute is derived data and is not trailed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from elections.models import ElectionCycle, Stage, VillageElection
+from elections.races import insert_once
+
+from . import codes, deadlines, documents, gates, progress
+from .models import (
+    ExceptionKind,
+    ExceptionStatus,
+    GateException,
+    Reminder,
+    ReminderKind,
+    StageChange,
+    StepDefinition,
+    StepDocument,
+    StepRecord,
+    StepStatus,
+)
+
+# The moves of a village election's stage; anything else is refused (STYLE.md "States").
+ALLOWED: dict[str, set[str]] = {
+    Stage.PREPARATION: {Stage.PARTY_ELECTION, Stage.POSTPONED},
+    Stage.PARTY_ELECTION: {Stage.COMMITTEE_ELECTION, Stage.POSTPONED},
+    Stage.COMMITTEE_ELECTION: {Stage.SUPERVISION, Stage.POSTPONED},
+    Stage.SUPERVISION: {Stage.HANDOVER, Stage.POSTPONED},
+    Stage.HANDOVER: {Stage.COMPLETED},
+    Stage.COMPLETED: set(),
+    # A postponed election resumes at the stage it was postponed in (checked in advance_stage).
+    Stage.POSTPONED: {Stage.PREPARATION, Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, Stage.SUPERVISION},
+}
+NEXT_STAGE = {
+    Stage.PREPARATION: Stage.PARTY_ELECTION,
+    Stage.PARTY_ELECTION: Stage.COMMITTEE_ELECTION,
+    Stage.COMMITTEE_ELECTION: Stage.SUPERVISION,
+    Stage.SUPERVISION: Stage.HANDOVER,
+    Stage.HANDOVER: Stage.COMPLETED,
+}
+# Who does what (DOMAIN.md "Who uses the system"): the township office runs the elections and the county
+# oversees them; the village election committee's clerk records steps of its own village; the county
+# alone decides exceptions.
+STAGE_MOVERS = frozenset({Role.TOWNSHIP, Role.COUNTY})
+STEP_RECORDERS = frozenset({Role.TOWNSHIP, Role.COUNTY, Role.CLERK})
+EXCEPTION_REQUESTERS = frozenset({Role.TOWNSHIP, Role.COUNTY})
+
+
+def _error(code: str, **params) -> ValidationError:
+    message = codes.MESSAGES[code]
+    return ValidationError(message % params if params else message, code=code)
+
+
+def _inside(user: User | None, division_code: str, roles: frozenset) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.sees_everything:
+        return True
+    prefix = user.scope_prefix
+    return user.role in roles and bool(prefix) and division_code.startswith(prefix)
+
+
+def can_move_stage(user: User | None, election: VillageElection) -> bool:
+    return _inside(user, election.division_code, STAGE_MOVERS)
+
+
+def can_record_steps(user: User | None, election: VillageElection) -> bool:
+    return _inside(user, election.division_code, STEP_RECORDERS)
+
+
+def can_request_exception(user: User | None, election: VillageElection) -> bool:
+    return _inside(user, election.division_code, EXCEPTION_REQUESTERS)
+
+
+def can_decide_exception(user: User | None, election: VillageElection) -> bool:
+    """Only the county organization department (not the administrator: an IT role decides no policy)."""
+    return (
+        bool(user and user.is_authenticated and user.is_active)
+        and user.role == Role.COUNTY
+        and _inside(user, election.division_code, frozenset({Role.COUNTY}))
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise _error(codes.NOT_ALLOWED)
+
+
+@transaction.atomic
+def advance_stage(
+    *, election: VillageElection, to: str, by: User, note: str = "", expected: str | None = None
+) -> StageChange:
+    """Move a village election to stage `to`, if ALLOWED and every gate of entering `to` is open.
+
+    `expected` is the stage the user saw (a form's hidden field): if someone moved the election meanwhile
+    the move is refused rather than applied twice. Records who and when in a StageChange.
+    """
+    election = VillageElection.objects.select_for_update().select_related("cycle").get(pk=election.pk)
+    _require(can_move_stage(by, election))
+    current, to = Stage(election.stage), Stage(to)
+    if expected is not None and expected != current:
+        raise _error(codes.STAGE_CHANGED)
+    if to not in ALLOWED[current]:
+        raise _error(codes.STAGE_TRANSITION, **{"from": current.label, "to": to.label})
+    if current == Stage.POSTPONED:
+        before = progress.stage_before_postponement(election) or Stage.PREPARATION
+        if to != before:
+            raise _error(codes.STAGE_RESUME, stage=Stage(before).label)
+    gates.raise_if_blocked(gates.for_transition(election, to))
+    change = StageChange(
+        election=election,
+        from_stage=current,
+        to_stage=to,
+        by=by,
+        note=note.strip()[:300],
+        exception=gates.unused_postponement(election) if to == Stage.POSTPONED else None,
+    )
+    change.full_clean()
+    change.save()
+    election.stage = to
+    election.save(update_fields=["stage", "updated_at"])
+    refresh_village_reminders(election=election)
+    return change
+
+
+def _stage_reached(election: VillageElection, step: StepDefinition) -> bool:
+    if election.stage == Stage.POSTPONED:
+        return step.stage == Stage.PREPARATION
+    return progress.STAGE_INDEX[election.stage] >= progress.STAGE_INDEX.get(step.stage, 0)
+
+
+@transaction.atomic
+def record_step(
+    *,
+    election: VillageElection,
+    step: StepDefinition,
+    status: str,
+    by: User,
+    done_on: date | None = None,
+    opened_on: date | None = None,
+    note: str = "",
+) -> StepRecord:
+    """Record what a village did of one step of its checklist (creating or updating its record).
+
+    Rules: the step belongs to the village's checklist and is recorded by hand (derived steps are
+    completed where their record lives); its stage has been reached (a postponed election records only
+    preparation); a done step has a date, not in the future and not before it was opened; only an
+    optional step may be "not applicable"; and the gates of the step are open (lifecycle.gates.for_step).
+    """
+    _require(can_record_steps(by, election))
+    status = StepStatus(status)
+    if not step.is_active or not progress.applies(step, election.division_code):
+        raise _error(codes.STEP_NOT_APPLICABLE_HERE)
+    if step.source:
+        raise _error(codes.STEP_DERIVED, source=step.get_source_display())
+    if not _stage_reached(election, step):
+        if election.stage == Stage.POSTPONED:
+            raise _error(codes.STEP_POSTPONED)
+        raise _error(codes.STEP_STAGE_NOT_REACHED, stage=Stage(step.stage).label)
+    today = timezone.localdate()
+    if status == StepStatus.DONE and done_on is None:
+        raise _error(codes.STEP_DATE_MISSING)
+    if status != StepStatus.DONE:
+        done_on = None
+    if step.deadline_kind == "after_opened" and status == StepStatus.OPEN and opened_on is None:
+        raise _error(codes.STEP_OPENED_MISSING)
+    if any(d and d > today for d in (done_on, opened_on)):
+        raise _error(codes.STEP_DATE_FUTURE)
+    if done_on and opened_on and done_on < opened_on:
+        raise _error(codes.STEP_DONE_BEFORE_OPENED)
+    if status == StepStatus.NOT_APPLICABLE and step.required:
+        raise _error(codes.STEP_NOT_REQUIRED_ONLY)
+    gates.raise_if_blocked(gates.for_step(election, step))
+
+    def fill(record: StepRecord) -> StepRecord:
+        record.status = status
+        record.done_on = done_on
+        record.opened_on = opened_on
+        record.note = note.strip()[:500]
+        record.done_by = by
+        return record
+
+    same_step = StepRecord.objects.filter(election=election, step=step)
+    record = same_step.first()
+    fresh = None
+    if record is None:
+        # A concurrent twin that recorded the step first is updated instead, as a sequential call would be.
+        fresh = fill(StepRecord(election=election, step=step))
+        record = insert_once(fresh, twin=same_step)
+    if record is not fresh:
+        fill(record)
+        record.full_clean()
+        record.save()
+    refresh_village_reminders(election=election)
+    return record
+
+
+@transaction.atomic
+def attach_document(*, record: StepRecord, upload, by: User) -> StepDocument:
+    """Keep a paper of a step (notice, minutes, signed list): PDF/JPG/PNG/DOCX/XLSX, ≤ 20 MB, checked by
+    content as well as by name (lifecycle.documents), stored in the configured default storage."""
+    _require(can_record_steps(by, record.election))
+    data = upload.read()
+    name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    kind = documents.check_document(
+        name=name, size=len(data), data=data, max_bytes=settings.STEP_DOCUMENT_MAX_MB * 1024 * 1024
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    document = StepDocument(
+        record=record, original_name=name, kind=kind, size=len(data), sha256=digest, uploaded_by=by
+    )
+    document.file.save(
+        f"{record.division_code}-{record.step.code}-{digest[:16]}.{kind}", ContentFile(data), save=False
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def set_election_day(*, election: VillageElection, day: date, by: User) -> VillageElection:
+    """Set or move the election day while the vote is still ahead; the deadlines follow it."""
+    election = VillageElection.objects.select_for_update().get(pk=election.pk)
+    _require(can_move_stage(by, election))
+    if election.stage in progress.VOTED_STAGES:
+        raise _error(codes.ELECTION_DAY_FIXED)
+    election.election_day = day
+    election.full_clean()
+    election.save(update_fields=["election_day", "updated_at"])
+    refresh_village_reminders(election=election)
+    return election
+
+
+# Exceptions the county decides -----------------------------------------------------------------------------
+
+POSTPONABLE = frozenset(s for s, targets in ALLOWED.items() if Stage.POSTPONED in targets)
+
+
+@transaction.atomic
+def request_exception(*, election: VillageElection, kind: str, reason: str, by: User) -> GateException:
+    """Ask the county for an exception (postponement, red close-out, over-age secretary …) with a reason."""
+    _require(can_request_exception(by, election))
+    kind = ExceptionKind(kind)
+    if not reason or not reason.strip():
+        raise _error(codes.EXCEPTION_REASON)
+    if kind == ExceptionKind.POSTPONEMENT and election.stage not in POSTPONABLE:
+        raise _error(codes.EXCEPTION_POSTPONED)
+    pending = GateException.objects.filter(election=election, kind=kind, status=ExceptionStatus.REQUESTED)
+    if pending.exists():
+        raise _error(codes.EXCEPTION_PENDING)
+    exception = GateException(election=election, kind=kind, reason=reason.strip(), requested_by=by)
+    # The database keeps one pending request per kind (constraint one_open_request_per_kind): a concurrent
+    # twin that got in first is answered like a sequential one.
+    return insert_once(exception, twin=pending, refuse=_error(codes.EXCEPTION_PENDING))
+
+
+@transaction.atomic
+def decide_exception(*, exception: GateException, approve: bool, by: User, note: str = "") -> GateException:
+    """The county approves or rejects an exception; an approved postponement postpones the election at once."""
+    exception = GateException.objects.select_for_update().select_related("election").get(pk=exception.pk)
+    if not can_decide_exception(by, exception.election):
+        raise _error(codes.EXCEPTION_COUNTY_ONLY)
+    if exception.status != ExceptionStatus.REQUESTED:
+        raise _error(codes.EXCEPTION_DECIDED)
+    if (
+        approve
+        and exception.kind == ExceptionKind.POSTPONEMENT
+        and exception.election.stage not in POSTPONABLE
+    ):
+        raise _error(codes.EXCEPTION_POSTPONED)
+    exception.status = ExceptionStatus.APPROVED if approve else ExceptionStatus.REJECTED
+    exception.decided_by = by
+    exception.decided_at = timezone.now()
+    exception.decision_note = note.strip()[:300]
+    exception.full_clean()
+    exception.save()
+    if approve and exception.kind == ExceptionKind.POSTPONEMENT:
+        advance_stage(election=exception.election, to=Stage.POSTPONED, by=by, note=exception.reason[:300])
+    return exception
+
+
+@transaction.atomic
+def record_exception(*, election: VillageElection, kind: str, reason: str, by: User) -> GateException:
+    """The county records an exception it approves itself (asked and decided in one go)."""
+    if not can_decide_exception(by, election):
+        raise _error(codes.EXCEPTION_COUNTY_ONLY)
+    exception = request_exception(election=election, kind=kind, reason=reason, by=by)
+    return decide_exception(exception=exception, approve=True, by=by)
+
+
+# Reminders (the to-do list) ---------------------------------------------------------------------------------
+
+
+def _reminders_of(villages: list[progress.VillageProgress], today: date) -> list[Reminder]:
+    found = []
+    for village in villages:
+        if village.stage in progress.UNFLAGGED_STAGES:
+            continue
+        for item in village.steps:
+            if item.state not in (deadlines.State.DUE_SOON, deadlines.State.OVERDUE):
+                continue
+            found.append(
+                Reminder(
+                    election_id=village.election_id,
+                    step=item.step,
+                    division_code=village.division_code,
+                    kind=ReminderKind.OVERDUE
+                    if item.state == deadlines.State.OVERDUE
+                    else ReminderKind.DUE_SOON,
+                    due_on=item.evaluation.due_on,
+                    computed_on=today,
+                )
+            )
+    return found
+
+
+@transaction.atomic
+def refresh_reminders(*, cycle: ElectionCycle, prefix: str, today: date | None = None) -> int:
+    """Replace the reminders of every village of `cycle` under `prefix` (idempotent: run it twice, get the
+    same rows). The daily beat task runs it per county; the services run it for one village."""
+    today = today or timezone.localdate()
+    elections = VillageElection.objects.filter(cycle=cycle, division_code__startswith=prefix)
+    villages = progress.evaluate_region(elections=elections, cycle=cycle, prefix=prefix, today=today)
+    Reminder.objects.filter(election__cycle=cycle, division_code__startswith=prefix).delete()
+    reminders = _reminders_of(villages, today)
+    # Two refreshes of one village at once (a user's write next to the daily task, or two writes that
+    # changed nothing the trail would serialise) both delete and then insert the same (election, step):
+    # the later one keeps the rows already there instead of failing. Derived data: the next refresh
+    # brings it up to date either way.
+    Reminder.objects.bulk_create(reminders, batch_size=5000, ignore_conflicts=True)
+    return len(reminders)
+
+
+def refresh_village_reminders(*, election: VillageElection) -> int:
+    return refresh_reminders(cycle=election.cycle, prefix=election.division_code)

@@ -1,0 +1,16 @@
+"""Reference rows that data migrations write: transactional tests flush them, and put them back here."""
+
+import importlib
+
+from django.apps import apps
+
+#: The data migrations of the checklist, in order, with their forward function.
+CHECKLIST_MIGRATIONS = (
+    ("elections.migrations.0003_default_steps", "load"),
+    ("lifecycle.migrations.0002_derived_steps", "derive"),
+)
+
+
+def load_default_steps() -> None:
+    for module, function in CHECKLIST_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
