@@ -18,3 +18,4 @@ class BallotsConfig(AppConfig):
         register(models.PartyAttendance)
         register(models.WarningAcknowledgement)
         register(models.ElectionResult, exclude_fields=["counted_at"])
+        register(models.VotingNotice, exclude_fields=["created_at"])

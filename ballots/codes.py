@@ -10,7 +10,8 @@ Naming:
 
 * codes are dotted, lower case: ``<area>.<rule>``; ``tally.*`` for the statutory validity
   conditions of a vote (DOMAIN.md "Counting and results"), ``count.*`` for notes produced while
-  allocating seats, ``reconcile.*`` for the ballot-account reconciliation;
+  allocating seats, ``reconcile.*`` for the ballot-account reconciliation, ``notice.*`` for the voting
+  notice (:mod:`ballots.notices`);
 * warning codes end in the W-class suffix ``.W`` (e.g. ``reconcile.invalid_share_high.W``);
   error codes carry no suffix.  ``RuleCode.__post_init__`` enforces the pairing.
 """
@@ -274,6 +275,44 @@ STATION_NAME_TAKEN = _register(
 )
 BOX_LABEL_TAKEN = _register(
     "tally.box_label_taken", E, _("This election already has a ballot box labelled “%(label)s”.")
+)
+
+# --- The voting notice (ballots.notices; DOMAIN.md "voting": announced at least 3 days before) ----------
+
+NOTICE_NOT_ALLOWED = _register(
+    "notice.not_allowed",
+    E,
+    _("Only the township election office of this village may publish its voting notice"),
+)
+NOTICE_NO_ELECTION_DAY = _register(
+    "notice.no_election_day", E, _("The election day is not set: set it before publishing the voting notice")
+)
+NOTICE_WRONG_DAY = _register("notice.wrong_day", E, _("The voting day must be the election day (%(day)s)"))
+NOTICE_IN_FUTURE = _register("notice.in_future", E, _("The publication date cannot be later than today"))
+NOTICE_TOO_LATE = _register(
+    "notice.too_late",
+    E,
+    _(
+        "The voting notice must be published at least %(days)s days before election day, that is on "
+        "%(due)s at the latest: move the election day before publishing"
+    ),
+)
+NOTICE_ENDS_BEFORE_START = _register("notice.ends_before_start", E, _("Voting must end after it starts"))
+NOTICE_PLACE_REQUIRED = _register(
+    "notice.place_required", E, _("Enter the place of the central voting meeting")
+)
+NOTICE_NO_STATIONS = _register(
+    "notice.no_stations", E, _("Voting at polling stations needs its polling stations set up first")
+)
+NOTICE_REASON_REQUIRED = _register(
+    "notice.reason_required",
+    E,
+    _("The voting notice is already published: give the reason for the correction"),
+)
+NOTICE_CORRECTION_CLOSED = _register(
+    "notice.correction_closed",
+    E,
+    _("The voting notice can no longer be corrected on or after election day"),
 )
 
 del E, W

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import COUNT_FIELDS, BallotBox, BoxKind
+from .models import COUNT_FIELDS, BallotBox, BoxKind, PollingStation, VotingMethod
 
 WRITE_IN_ROWS = 3
 COUNT_LABELS = {
@@ -115,3 +115,53 @@ class TallyEntryForm(forms.Form):
                 initial[f"wn:{position}:{row}"] = key[2:] if key.startswith("w:") else key
                 initial[f"wv:{position}:{row}"] = votes
         return initial
+
+
+class StationForm(forms.ModelForm):
+    class Meta:
+        model = PollingStation
+        fields = ["name", "place"]
+        labels = {"name": _("Station name"), "place": _("Place")}
+
+
+class VotingNoticeForm(forms.Form):
+    """The voting notice: time, place and method; the reason only when correcting a published notice."""
+
+    term = forms.IntegerField(
+        label=_("Term number"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text=_(
+            "The number of the term being elected, e.g. 12; leave it empty to title the notice with the year"
+        ),
+    )
+    voting_on = forms.DateField(
+        label=_("Voting day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    starts_at = forms.TimeField(
+        label=_("Voting starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("Voting ends at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    method = forms.ChoiceField(
+        label=_("Voting method"), choices=VotingMethod.choices, widget=forms.RadioSelect
+    )
+    place = forms.CharField(label=_("Place of the central voting meeting"), max_length=200, required=False)
+    published_on = forms.DateField(
+        label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["reason"]

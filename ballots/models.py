@@ -346,3 +346,87 @@ class ElectionResult(_OfElection):
 
     def __str__(self) -> str:
         return f"{self.election} · {self.get_body_display()} · {self.round}"
+
+
+class VotingMethod(models.TextChoices):
+    """How the villagers vote (DOMAIN.md "voting"): a central meeting, polling stations, or both."""
+
+    CENTRAL = "central", _("At the central election meeting")
+    STATIONS = "stations", _("At polling stations")
+    CENTRAL_AND_STATIONS = "central_and_stations", _("At the central election meeting and polling stations")
+
+
+METHODS_WITH_MEETING = frozenset({VotingMethod.CENTRAL, VotingMethod.CENTRAL_AND_STATIONS})
+METHODS_WITH_STATIONS = frozenset({VotingMethod.STATIONS, VotingMethod.CENTRAL_AND_STATIONS})
+
+
+class VotingNotice(_OfElection):
+    """投票公告: the time, place and method of the vote, announced at least N days before election day.
+
+    One per village election. The polling stations and the mobile ballot boxes it announces are read from
+    their own records (PollingStation, BallotBox of kind MOBILE), never typed a second time. A correction
+    before election day keeps who made it, when and why; the trail keeps every version.
+    """
+
+    election = models.OneToOneField(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="voting_notice",
+    )
+    term = models.PositiveSmallIntegerField(_("term number"), null=True, blank=True)
+    voting_on = models.DateField(_("voting day"))
+    starts_at = models.TimeField(_("voting starts at"))
+    ends_at = models.TimeField(_("voting ends at"), null=True, blank=True)
+    method = models.CharField(_("voting method"), max_length=30, choices=VotingMethod.choices)
+    place = models.CharField(_("place of the central voting meeting"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("voting notice")
+        verbose_name_plural = _("voting notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="notice_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(method=VotingMethod.STATIONS) | ~Q(place=""),
+                name="notice_meeting_has_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_at__isnull=True)
+                | (Q(corrected_by__isnull=False) & ~Q(correction_reason="")),
+                name="notice_correction_names_who_and_why",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["division_code"], name="notice_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.published_on}"
+
+    @property
+    def has_meeting(self) -> bool:
+        return self.method in METHODS_WITH_MEETING
+
+    @property
+    def has_stations(self) -> bool:
+        return self.method in METHODS_WITH_STATIONS

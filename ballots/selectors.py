@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+
+from django.db.models import F
 
 from accounts.models import User
 from candidates.choices import POSITIONS_OF_BODY, NominationState
@@ -10,7 +13,7 @@ from candidates.models import Nomination
 from elections.models import VillageElection
 
 from . import services
-from .models import BallotBox, ElectionResult, TallyEntry, TallySheet
+from .models import BallotBox, BoxKind, ElectionResult, PollingStation, TallyEntry, TallySheet, VotingNotice
 
 
 @dataclass
@@ -92,3 +95,48 @@ def result_rows(result: ElectionResult) -> list[dict]:
             }
         )
     return rows
+
+
+# --- The voting notice ---------------------------------------------------------------------------------
+# A notice counts as published only while its voting day is the election's election day: once the day
+# moves, the old notice announces the wrong vote and must be corrected before the step is done again.
+
+
+def voting_notice(*, user: User, election: VillageElection) -> VotingNotice | None:
+    return (
+        VotingNotice.objects.visible_to(user)
+        .filter(election=election)
+        .select_related("published_by", "corrected_by")
+        .first()
+    )
+
+
+def voting_notice_published_on(election: VillageElection) -> datetime.date | None:
+    """The day the voting notice of `election` was published, or None (none, or not for its election day)."""
+    return (
+        VotingNotice.objects.filter(election=election, voting_on=F("election__election_day"))
+        .values_list("published_on", flat=True)
+        .first()
+    )
+
+
+def voting_notice_dates(*, cycle_id: int, prefix: str = "") -> dict[int, datetime.date]:
+    """{village election id: publication day} of the cycle's valid voting notices under a division-code
+    prefix ("" for all), in one query, for the lifecycle's gates and boards."""
+    return dict(
+        VotingNotice.objects.filter(
+            election__cycle_id=cycle_id,
+            division_code__startswith=prefix,
+            voting_on=F("election__election_day"),
+        ).values_list("election_id", "published_on")
+    )
+
+
+def stations(*, user: User, election: VillageElection):
+    """The election's polling stations, as the voting notice lists them."""
+    return PollingStation.objects.visible_to(user).filter(election=election).order_by("name")
+
+
+def mobile_boxes(*, user: User, election: VillageElection) -> int:
+    """How many mobile ballot boxes (流动票箱) are set up, as the voting notice announces them."""
+    return BallotBox.objects.visible_to(user).filter(election=election, kind=BoxKind.MOBILE).count()

@@ -16,4 +16,11 @@ urlpatterns = [
     path("ballots/election/<int:pk>/results/", views.results, name="results"),
     path("ballots/election/<int:pk>/announcement/", views.announcement, name="announcement"),
     path("ballots/election/<int:pk>/certificates/", views.certificates, name="certificates"),
+    path("ballots/election/<int:pk>/voting-notice/", views.voting_notice, name="voting_notice"),
+    path(
+        "ballots/election/<int:pk>/voting-notice/print/",
+        views.voting_notice_print,
+        name="voting_notice_print",
+    ),
+    path("ballots/election/<int:pk>/stations/", views.add_station, name="add_station"),
 ]

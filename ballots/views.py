@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +19,10 @@ from accounts.scoping import get_visible_or_404
 from candidates.choices import Body
 from elections.models import VillageElection
 
-from . import selectors, services
+from . import notices, selectors, services
 from .codes import Severity
-from .forms import COUNT_LABELS, AttendanceForm, BoxForm, TallyEntryForm
-from .models import PartyAttendance, ResultState, TallyEntry, TallySheet
+from .forms import COUNT_LABELS, AttendanceForm, BoxForm, StationForm, TallyEntryForm, VotingNoticeForm
+from .models import PartyAttendance, ResultState, TallyEntry, TallySheet, VotingMethod
 
 
 def _election(request, pk) -> VillageElection:
@@ -360,3 +361,115 @@ def certificates(request, pk):
     ]
     context = _common(request, election, body, round) | {"result": result, "people": people}
     return render(request, "ballots/certificates.html", context)
+
+
+# --- The voting notice -----------------------------------------------------------------------------------
+
+
+def _notice_initial(election: VillageElection, notice) -> dict:
+    if notice is not None:
+        return {name: getattr(notice, name) for name in notices.NOTICE_FIELDS}
+    return {
+        "voting_on": election.election_day,
+        "starts_at": "08:00",
+        "method": VotingMethod.CENTRAL,
+        "published_on": timezone.localdate(),
+    }
+
+
+def voting_notice(request, pk):
+    """投票公告: the township office publishes (or corrects) the time, place and method of the vote."""
+    election = _election(request, pk)
+    notice = selectors.voting_notice(user=request.user, election=election)
+    can_publish = notices.may_publish(request.user, election)
+    form = VotingNoticeForm(initial=_notice_initial(election, notice), correcting=notice is not None)
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied
+        form = VotingNoticeForm(request.POST, correcting=notice is not None)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notices.publish_voting_notice(
+                    election=election,
+                    term=data["term"],
+                    voting_on=data["voting_on"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    method=data["method"],
+                    place=data["place"],
+                    published_on=data["published_on"],
+                    reason=data.get("reason", ""),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Voting notice corrected.") if notice else _("Voting notice published.")
+                )
+                return redirect("ballots:voting_notice", election.pk)
+    context = _common(request, election, Body.COMMITTEE, 1) | {
+        "body": "",
+        "active": "notice",
+        "notice": notice,
+        "stale": notice is not None and notice.voting_on != election.election_day,
+        "form": form,
+        "can_publish": can_publish,
+        "due_on": notices.due_on(election),
+        "stations": selectors.stations(user=request.user, election=election),
+        "mobile_boxes": selectors.mobile_boxes(user=request.user, election=election),
+        "station_form": StationForm(),
+    }
+    return render(request, "ballots/voting_notice.html", context)
+
+
+@require_POST
+def add_station(request, pk):
+    """Set up a polling station (投票站), so that the voting notice can list it."""
+    election = _election(request, pk)
+    if not _can_enter(request.user):
+        raise PermissionDenied
+    form = StationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_polling_station(
+                election=election,
+                name=form.cleaned_data["name"],
+                place=form.cleaned_data["place"],
+                by=request.user,
+            )
+            messages.success(request, _("Polling station set up."))
+        except ValidationError as error:
+            _refuse(request, error)
+    else:
+        messages.error(request, _("Enter the name of the polling station."))
+    return redirect("ballots:voting_notice", election.pk)
+
+
+def voting_notice_print(request, pk):
+    """The voting notice as posted in the village: one A4 page, signed by the villagers' election committee."""
+    election = _election(request, pk)
+    notice = selectors.voting_notice(user=request.user, election=election)
+    if notice is None:
+        raise Http404
+    village = election.village.name
+    if notice.term:
+        title = _("Voting notice of the %(term)s villagers' committee election of %(village)s") % {
+            "term": notices.chinese_number(notice.term),
+            "village": village,
+        }
+    else:
+        title = _("Voting notice of the %(year)s villagers' committee election of %(village)s") % {
+            "year": election.cycle.year,
+            "village": village,
+        }
+    context = _common(request, election, Body.COMMITTEE, 1) | {
+        "notice": notice,
+        "title": title,
+        "stale": notice.voting_on != election.election_day,
+        "stations": selectors.stations(user=request.user, election=election),
+        "mobile_boxes": selectors.mobile_boxes(user=request.user, election=election),
+        "issuer": _("Villagers' election committee of %(village)s") % {"village": village},
+    }
+    return render(request, "ballots/voting_notice_print.html", context)
