@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from audits.models import AuditStatus, OutgoingAudit
-from ballots.models import ElectionResult, ResultState
+from ballots.models import ElectionResult, ResultState, VotingMethod, VotingNotice
 from candidates.choices import Body, NoticeKind
 from candidates.models import NoticePublication
 from elections.models import Region, Stage, VillageElection
@@ -136,6 +136,7 @@ class _Writer:
         self.red: list[int] = []
         self.notices: list[NoticePublication] = []
         self.results: list[ElectionResult] = []
+        self.voting_notices: list[VotingNotice] = []
 
     def notice(self, election, kind: str, day: date) -> None:
         """A notice published on the candidates' page (the derived steps read it)."""
@@ -144,6 +145,22 @@ class _Writer:
                 election=election,
                 division_code=election.division_code,
                 kind=kind,
+                published_on=min(day, self.ctx.today),
+                published_by=self.township,
+            )
+        )
+
+    def voting_notice(self, election, day: date) -> None:
+        """The printable voting notice of the election day (ballots), published `day`."""
+        self.voting_notices.append(
+            VotingNotice(
+                election=election,
+                division_code=election.division_code,
+                voting_on=election.election_day,
+                starts_at=time(8, 0),
+                ends_at=time(16, 0),
+                method=VotingMethod.CENTRAL,
+                place="村文化礼堂",
                 published_on=min(day, self.ctx.today),
                 published_by=self.township,
             )
@@ -383,7 +400,7 @@ def _village(
         writer.notice(election, NoticeKind.FORMAL, candidates_day)
     notice_day = day - timedelta(days=rng.randint(3, 4))
     if notice_day <= today and (voted or rng.random() < 0.75):
-        writer.done(election, "voting_notice", notice_day)
+        writer.voting_notice(election, notice_day)
     if not voted:
         return
     approved = index >= STAGE_INDEX[Stage.HANDOVER] or rng.random() < 0.5
@@ -450,6 +467,7 @@ def _write(writer: _Writer) -> None:
     RollPublication.objects.bulk_create(writer.rolls, batch_size=BATCH)
     NoticePublication.objects.bulk_create(writer.notices, batch_size=BATCH)
     ElectionResult.objects.bulk_create(writer.results, batch_size=BATCH)
+    VotingNotice.objects.bulk_create(writer.voting_notices, batch_size=BATCH)
     exceptions = GateException.objects.bulk_create([e for e, _d in writer.exceptions], batch_size=BATCH)
     for exception, (_e, day) in zip(exceptions, writer.exceptions, strict=True):
         exception.requested_at = (

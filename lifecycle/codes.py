@@ -16,6 +16,8 @@ GATE_ROLL_MISSING = "gate.roll_not_published"
 GATE_ROLL_LATE = "gate.roll_published_late"
 GATE_CANDIDATES_MISSING = "gate.candidates_not_published"
 GATE_CANDIDATES_LATE = "gate.candidates_published_late"
+GATE_VOTING_NOTICE_MISSING = "gate.voting_notice_not_published"
+GATE_VOTING_NOTICE_LATE = "gate.voting_notice_published_late"
 GATE_VOTING_NOT_HELD = "gate.voting_not_recorded"
 GATE_RESULT_NOT_APPROVED = "gate.result_not_approved"
 GATE_HANDOVER = "gate.handover_not_signed_off"
@@ -70,6 +72,11 @@ MESSAGES = {
     GATE_CANDIDATES_MISSING: _("The formal candidate list has not been published."),
     GATE_CANDIDATES_LATE: _(
         "The formal candidate list was published on %(published)s, %(days)s days before election day; "
+        "the law asks for at least %(required)s."
+    ),
+    GATE_VOTING_NOTICE_MISSING: _("The time, place and method of the vote have not been announced."),
+    GATE_VOTING_NOTICE_LATE: _(
+        "The voting notice was published on %(published)s, %(days)s days before election day; "
         "the law asks for at least %(required)s."
     ),
     GATE_VOTING_NOT_HELD: _(
@@ -129,6 +136,12 @@ REMEDIES = {
         "Publish the formal candidate list on its notice page at least %(required)s days before election day."
     ),
     GATE_CANDIDATES_LATE: _("Move the election day so that the list stands for at least %(required)s days."),
+    GATE_VOTING_NOTICE_MISSING: _(
+        "Publish the voting notice (time, place and method) at least %(required)s days before election day."
+    ),
+    GATE_VOTING_NOTICE_LATE: _(
+        "Move the election day so that the notice stands for at least %(required)s days."
+    ),
     GATE_VOTING_NOT_HELD: _(
         "On the ballots page, enter every tally sheet twice, reconcile, count and confirm the result; "
         "a void vote is held again, unfilled seats go to a further round."

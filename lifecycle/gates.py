@@ -140,6 +140,21 @@ def _voting(election: VillageElection) -> list[Blocked]:
                 required=required,
             )
         )
+    published = records.facts_of(election).get(StepSource.VOTING_NOTICE)
+    required = cycle.voting_notice_days
+    notice_url = reverse("ballots:voting_notice", args=[election.pk])
+    if published is None:
+        found.append(_blocked(codes.GATE_VOTING_NOTICE_MISSING, notice_url, required=required))
+    elif not deadlines.published_in_time(published, day, required):
+        found.append(
+            _blocked(
+                codes.GATE_VOTING_NOTICE_LATE,
+                notice_url,
+                published=_fmt(published),
+                days=deadlines.days_before(published, day),
+                required=required,
+            )
+        )
     return found
 
 
@@ -235,7 +250,7 @@ SOURCE_URLS = {
     StepSource.PARTY_VOTE: "ballots:overview",
     StepSource.PARTY_APPROVED: "ballots:results",
     StepSource.FORMAL_LIST: "candidates:notice_formal",
-    StepSource.VOTING_NOTICE: "ballots:overview",
+    StepSource.VOTING_NOTICE: "ballots:voting_notice",
     StepSource.VOTE_COUNTED: "ballots:overview",
     StepSource.RESULT_APPROVED: "ballots:results",
     StepSource.HANDOVER: "lifecycle:handover",

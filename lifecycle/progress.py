@@ -21,7 +21,7 @@ from accounts.roles import Role
 from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.regions import PREFIX_LENGTH
 
-from . import deadlines, gates
+from . import deadlines, gates, records
 from .models import (
     ExceptionStatus,
     GateException,
@@ -409,9 +409,15 @@ def todo(*, user: User, cycle: ElectionCycle | None) -> dict:
         .order_by("due_on", "division_code")
     )
     approvals = pending_exceptions(user=user) if can_decide_exceptions(user) else GateException.objects.none()
+    # Reminders are rebuilt daily and whenever a step is recorded here; a derived step's record is made in
+    # another app (a notice, a count), so the page drops the reminders whose record exists by now.
+    listed = list(reminders[: TODO_LIMIT * 2])
+    derived = [r for r in listed if r.step.source]
+    done = records.facts_for({r.election_id for r in derived}) if derived else {}
+    stale = {r.pk for r in derived if r.step.source in done.get(r.election_id, {})}
     return {
-        "reminders": list(reminders[:TODO_LIMIT]),
-        "reminder_count": reminders.count(),
+        "reminders": [r for r in listed if r.pk not in stale][:TODO_LIMIT],
+        "reminder_count": reminders.count() - len(stale),
         "approvals": list(approvals[:TODO_LIMIT]),
         "approval_count": approvals.count(),
     }

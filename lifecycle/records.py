@@ -2,12 +2,13 @@
 
 A step with a `source` is never ticked by hand: it is done on the day its record says. This module reads
 those days from the apps below, for one election or for every election of a cycle under a division-code
-prefix, in a fixed number of queries whatever the number of villages:
+prefix, in seven queries whatever the number of villages:
 
 - the roll's first publication (voters.RollPublication; later changes are logged against it);
 - the outgoing audit's completion and the finance clean-up (audits);
 - the preliminary notice and the formal candidate list (candidates.NoticePublication: the latest
   publication counts, since a list published again restarts the deadline);
+- the voting notice (ballots.VotingNotice, while it announces the present election day);
 - the Party assembly's vote and its approval, and the villagers' vote and its approval (ballots.ElectionResult,
   see `_vote_days`);
 - the handover signed off (lifecycle.Handover).
@@ -18,11 +19,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from audits.models import AuditStatus, FinanceCleanup, OutgoingAudit
-from ballots.models import ElectionResult, ResultState
+from ballots.models import ElectionResult, ResultState, VotingNotice
 from candidates.choices import Body, NoticeKind
 from candidates.models import NoticePublication
 from elections.models import VillageElection
@@ -97,6 +98,9 @@ def _collect(**where) -> dict[int, Facts]:
     put_rows = [(notice_source[kind], election_id, day) for election_id, kind, day in notices]
     for source, election_id, day in put_rows:
         found[election_id][source] = day
+    # The voting notice counts only while it announces the election's present day (ballots.selectors).
+    notices = VotingNotice.objects.filter(voting_on=F("election__election_day"), **where)
+    put(StepSource.VOTING_NOTICE, notices.values_list("election_id", "published_on"))
     results = ElectionResult.objects.filter(body__in=(Body.PARTY, Body.COMMITTEE), **where).values(
         "election_id", "body", "round", "state", "valid", "data", "confirmed_at", "approved_at"
     )
@@ -114,10 +118,15 @@ def _collect(**where) -> dict[int, Facts]:
 
 
 def facts(*, cycle_id: int, prefix: str) -> dict[int, Facts]:
-    """The days of every derived step of the elections of a cycle under `prefix`: six queries."""
+    """The days of every derived step of the elections of a cycle under `prefix`: seven queries."""
     return _collect(election__cycle_id=cycle_id, division_code__startswith=prefix)
 
 
 def facts_of(election: VillageElection) -> Facts:
     """The days of one election's derived steps."""
     return _collect(election_id=election.pk).get(election.pk, {})
+
+
+def facts_for(election_ids) -> dict[int, Facts]:
+    """The days of the derived steps of the given elections (a page of them)."""
+    return _collect(election_id__in=list(election_ids))

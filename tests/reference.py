@@ -8,6 +8,7 @@ from django.apps import apps
 CHECKLIST_MIGRATIONS = (
     ("elections.migrations.0003_default_steps", "load"),
     ("lifecycle.migrations.0002_derived_steps", "derive"),
+    ("lifecycle.migrations.0003_voting_notice_step", "derive"),
 )
 
 

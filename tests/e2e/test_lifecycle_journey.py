@@ -32,16 +32,6 @@ def gate_codes(page) -> set[str]:
     return set(page.eval_on_selector_all("#errors [data-code]", "els => els.map(e => e.dataset.code)"))
 
 
-def record_step(page, base, election, code, day, note=""):
-    page.goto(f"{base}/elections/{election.pk}/steps/{code}/")
-    page.select_option("select[name=status]", "done")
-    page.fill("input[name=done_on]", d(day))
-    if note:
-        page.fill("textarea[name=note]", note)
-    page.click("#record-step")
-    page.wait_for_load_state("networkidle")
-
-
 def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_postponement(
     page, settings, tmp_path
 ):
@@ -119,7 +109,11 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     # The vote is the ballots app's record: its step page says what stands in the way.
     page.goto(f"{base}/elections/{home.pk}/steps/voting_held/")
     codes = page.eval_on_selector_all(".gates [data-code]", "els => els.map(e => e.dataset.code)")
-    assert set(codes) == {"gate.roll_not_published", "gate.candidates_not_published"}
+    assert set(codes) == {
+        "gate.roll_not_published",
+        "gate.candidates_not_published",
+        "gate.voting_notice_not_published",
+    }
     assert "选民名单尚未张榜公布" in page.inner_text(".gates")
     screenshot(page, "lifecycle-gate-voting")
 
@@ -130,8 +124,17 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     # written here directly; the walk through those pages joins this journey with issue 13's e2e.
     publish_formal_list(home, election_day - timedelta(days=6), township_user)
     hold_vote(home, election_day, township_user, approved=True)
-    record_step(page, base, home, "voting_notice", election_day - timedelta(days=4))
-    assert "步骤已记录" in page.content()
+    page.goto(f"{base}/elections/{home.pk}/steps/voting_notice/")
+    page.click("#record a.button")  # the step is the ballots app's printable notice
+    page.fill("input[name='voting_on']", d(election_day))
+    page.fill("input[name='starts_at']", "08:00")
+    page.check("input[value='central']")
+    page.fill("input[name='place']", "村文化礼堂")
+    page.fill("input[name='published_on']", d(election_day - timedelta(days=4)))
+    page.click("button:has-text('发布投票公告')")
+    assert "投票公告已发布" in page.content()
+    page.goto(f"{base}/elections/{home.pk}/steps/voting_notice/")
+    assert d(election_day - timedelta(days=4)) in page.inner_text("#derived-done")
 
     page.goto(f"{base}/elections/{home.pk}/workflow/")
     advance(page)

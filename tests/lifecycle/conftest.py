@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditorKind, AuditStatus, OutgoingAudit
-from ballots.models import ElectionResult, ResultState
+from ballots.models import ElectionResult, ResultState, VotingMethod, VotingNotice
 from candidates.choices import Body, NoticeKind
 from candidates.models import NoticePublication
 from elections.models import Stage, VillageElection
@@ -75,6 +75,19 @@ def publish_formal_list(election: VillageElection, on: date, by) -> NoticePublic
     )
 
 
+def publish_voting_notice(election: VillageElection, on: date, by) -> VotingNotice:
+    """The ballots app's voting notice for the election's present day (the gates read it)."""
+    return VotingNotice.objects.create(
+        election=election,
+        voting_on=election.election_day,
+        starts_at=timezone.datetime.min.time().replace(hour=8),
+        method=VotingMethod.CENTRAL,
+        place="村文化礼堂",
+        published_on=on,
+        published_by=by,
+    )
+
+
 def hold_vote(
     election: VillageElection,
     on: date,
@@ -131,4 +144,5 @@ def ready_to_vote(world, today):
     election.refresh_from_db()
     publish_roll(election, today - timedelta(days=20), world["township"])
     publish_formal_list(election, today - timedelta(days=5), world["township"])
+    publish_voting_notice(election, today - timedelta(days=3), world["township"])
     return election

@@ -1,11 +1,13 @@
 """Late, overdue and missing steps per village, township and county; the board and the to-do list."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ballots.models import VotingMethod
+from ballots.notices import publish_voting_notice
 from elections.models import Stage, VillageElection
 from lifecycle import progress, workflow
 from tests.factories import VillageElectionFactory, region_chain
@@ -78,7 +80,7 @@ def test_the_board_takes_the_same_number_of_queries_for_any_number_of_villages(w
             user=world["county"], region=county, cycle=world["cycle"], today=today
         )
     assert len(villages) == 2 + extra
-    assert len(queries) <= 11, [q["sql"] for q in queries]  # fixed: the records read are six queries
+    assert len(queries) <= 12, [q["sql"] for q in queries]  # fixed: the records read are seven queries
 
 
 def test_the_board_counts_stages_and_overdue_steps_per_township(world, today):
@@ -119,18 +121,20 @@ def test_the_todo_list_holds_reminders_and_the_countys_approvals(world, today):
     assert {r.division_code for r in township["reminders"]} == {world["home"].division_code}
 
 
-def test_recording_a_step_takes_it_off_the_todo_list(world, today):
+def test_publishing_the_voting_notice_takes_it_off_the_todo_list(world, today):
     VillageElection.objects.filter(pk=world["home"].pk).update(election_day=today + timedelta(days=2))
     complete_audit(world["home"])
     workflow.refresh_reminders(cycle=world["cycle"], prefix="330702", today=today)
     election = force_stage(world["home"], Stage.COMMITTEE_ELECTION)
     codes = {r.step.code for r in progress.todo(user=world["township"], cycle=world["cycle"])["reminders"]}
     assert "voting_notice" in codes
-    workflow.record_step(
+    publish_voting_notice(
         election=election,
-        step=progress.StepDefinition.objects.get(code="voting_notice"),
-        status="done",
-        done_on=today,
+        voting_on=election.election_day,
+        starts_at=time(8),
+        method=VotingMethod.CENTRAL,
+        place="村文化礼堂",
+        published_on=today - timedelta(days=1),
         by=world["township"],
     )
     codes = {r.step.code for r in progress.todo(user=world["township"], cycle=world["cycle"])["reminders"]}
