@@ -213,8 +213,8 @@ def evaluate_region(
 ) -> list[VillageProgress]:
     """Every election of `elections` (already scoped and filtered to `prefix`) with its evaluated steps.
 
-    Nine queries whatever the number of villages: step definitions, elections, step records, and the
-    six reads of the records behind the derived steps (lifecycle.records).
+    Ten queries whatever the number of villages: step definitions, elections, step records, and the
+    seven reads of the records behind the derived steps (lifecycle.records).
     """
     today = today or timezone.localdate()
     steps = active_steps()
