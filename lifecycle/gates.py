@@ -1,4 +1,4 @@
-"""The gates of the workflow: the one module where the ground floor looks upward (ARCHITECTURE.md "Floors").
+"""The gates of the workflow: what must be recorded in the apps below before a stage move or a step.
 
 A gate is a rule that refuses a stage move or a step until something recorded elsewhere is done:
 - "audit done": no election-stage step or move in a village whose outgoing audit is not completed
@@ -7,13 +7,15 @@ A gate is a rule that refuses a stage move or a step until something recorded el
   is closed out: the weekly rating (`risk.selectors.red_village_open`: red, or a rectification plan still
   open) or the flag `VillageElection.risk_red_open` a township sets; the county's close-out of the plan
   clears both, or the county approves a close-out exception (GateException RED_CLOSE_OUT);
-- "roll and candidates in time": no vote before the roll (voters.RollPublication, its first publication)
-  was published ≥ roll_publication_days and the formal candidate list (the step record
-  "candidates_published" with its date) ≥ candidate_list_days before election day;
-- "handover signed off" before "completed"; "postponement approved by the county" before "postponed".
+- "published in time": no vote before the roll (voters.RollPublication, its first publication) was
+  published ≥ roll_publication_days, the formal candidate list (candidates' notice) ≥ candidate_list_days
+  and the voting notice (ballots) ≥ voting_notice_days before election day;
+- "vote held" (a valid, confirmed count with every seat filled) before the supervision stage, "result
+  approved" before the handover, "handover signed off" before "completed"; "postponement approved by the
+  county" before "postponed".
 
 Each closed gate is a `Blocked` with a stable code (lifecycle.codes), the message, what to do and where.
-`facts()` gives the dates other apps hold for the derived steps, in a fixed number of queries.
+The dates of the records are read by lifecycle.records.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.urls import reverse
 
 from audits.selectors import audit_completed
 from elections.models import Stage, VillageElection
+from risk.selectors import red_village_open
 
 from . import codes, deadlines, records
 from .models import (
@@ -39,8 +42,7 @@ from .models import (
     StepSource,
 )
 
-# The steps the gates name (codes of the default checklist, migration 0003).
-CANDIDATES_PUBLISHED = "candidates_published"
+# The step the gates name (a code of the default checklist, migration elections 0003).
 VOTING_HELD = "voting_held"
 ELECTION_STAGES = frozenset({Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, Stage.SUPERVISION})
 
@@ -82,8 +84,6 @@ def _audit(election: VillageElection) -> list[Blocked]:
 
 def _red(election: VillageElection) -> list[Blocked]:
     """Red and not closed out: the township's flag, or the weekly rating without a county close-out."""
-    from risk.selectors import red_village_open  # the gates module is where the ground floor looks upward
-
     flagged = election.risk_red_open or red_village_open(election)
     if not flagged or exception_approved(election, ExceptionKind.RED_CLOSE_OUT):
         return []
@@ -94,67 +94,35 @@ def _fmt(day: date) -> str:
     return day.strftime("%Y-%m-%d")
 
 
-def roll_published_on(election: VillageElection) -> date | None:
-    """The roll's first publication (later changes are logged against it, DOMAIN.md "Voter registration")."""
-    return records.facts_of(election).get(StepSource.ROLL_PUBLICATION)
-
-
-def candidates_published_on(election: VillageElection) -> date | None:
-    """The formal candidate list's publication (the candidates app's notice, its latest publication)."""
-    return records.facts_of(election).get(StepSource.FORMAL_LIST)
+# The publications the vote waits for (DOMAIN.md "Villagers' committee election"): the record's source,
+# the cycle's setting of days, the codes when missing and when late, the page where it is published, and
+# whether a late one is mended by moving the election day (the roll and the list) or on its own page.
+PUBLICATIONS = (
+    (StepSource.ROLL_PUBLICATION, "roll_publication_days", codes.GATE_ROLL_MISSING, codes.GATE_ROLL_LATE,
+     "voters:roll", True),
+    (StepSource.FORMAL_LIST, "candidate_list_days", codes.GATE_CANDIDATES_MISSING, codes.GATE_CANDIDATES_LATE,
+     "candidates:notice_formal", True),
+    (StepSource.VOTING_NOTICE, "voting_notice_days", codes.GATE_VOTING_NOTICE_MISSING,
+     codes.GATE_VOTING_NOTICE_LATE, "ballots:voting_notice", False),
+)  # fmt: skip
 
 
 def _voting(election: VillageElection) -> list[Blocked]:
-    """No vote before the roll and the formal candidate list were published in time."""
+    """No vote before the roll (its first publication), the formal candidate list (its latest) and the
+    voting notice were published in time (one read of the records)."""
     steps_url = reverse("lifecycle:workflow", args=[election.pk])
     if election.election_day is None:
         return [_blocked(codes.GATE_ELECTION_DAY, steps_url + "#election-day")]
-    cycle, day, found = election.cycle, election.election_day, []
-    roll_url = reverse("voters:roll", args=[election.pk])
-    published = roll_published_on(election)
-    required = cycle.roll_publication_days
-    if published is None:
-        found.append(_blocked(codes.GATE_ROLL_MISSING, roll_url, required=required))
-    elif not deadlines.published_in_time(published, day, required):
-        found.append(
-            _blocked(
-                codes.GATE_ROLL_LATE,
-                steps_url + "#election-day",
-                published=_fmt(published),
-                days=deadlines.days_before(published, day),
-                required=required,
-            )
-        )
-    published = candidates_published_on(election)
-    required = cycle.candidate_list_days
-    notice_url = reverse("candidates:notice_formal", args=[election.pk])
-    if published is None:
-        found.append(_blocked(codes.GATE_CANDIDATES_MISSING, notice_url, required=required))
-    elif not deadlines.published_in_time(published, day, required):
-        found.append(
-            _blocked(
-                codes.GATE_CANDIDATES_LATE,
-                steps_url + "#election-day",
-                published=_fmt(published),
-                days=deadlines.days_before(published, day),
-                required=required,
-            )
-        )
-    published = records.facts_of(election).get(StepSource.VOTING_NOTICE)
-    required = cycle.voting_notice_days
-    notice_url = reverse("ballots:voting_notice", args=[election.pk])
-    if published is None:
-        found.append(_blocked(codes.GATE_VOTING_NOTICE_MISSING, notice_url, required=required))
-    elif not deadlines.published_in_time(published, day, required):
-        found.append(
-            _blocked(
-                codes.GATE_VOTING_NOTICE_LATE,
-                notice_url,
-                published=_fmt(published),
-                days=deadlines.days_before(published, day),
-                required=required,
-            )
-        )
+    day, known, found = election.election_day, records.facts_of(election), []
+    for source, setting, missing, late, page, late_on_day in PUBLICATIONS:
+        required, url = getattr(election.cycle, setting), reverse(page, args=[election.pk])
+        published = known.get(source)
+        if published is None:
+            found.append(_blocked(missing, url, required=required))
+        elif not deadlines.published_in_time(published, day, required):
+            days = deadlines.days_before(published, day)
+            where = steps_url + "#election-day" if late_on_day else url
+            found.append(_blocked(late, where, published=_fmt(published), days=days, required=required))
     return found
 
 
@@ -233,12 +201,6 @@ def for_step(election: VillageElection, step: StepDefinition) -> list[Blocked]:
 def raise_if_blocked(blocked: list[Blocked]) -> None:
     if blocked:
         raise ValidationError([b.error() for b in blocked])
-
-
-def facts(*, cycle_id: int, prefix: str) -> dict[int, dict[str, date]]:
-    """Dates of the derived steps (StepSource) for every election of a cycle under `prefix`
-    (lifecycle.records)."""
-    return records.facts(cycle_id=cycle_id, prefix=prefix)
 
 
 # Where each derived step is done, for links from the checklist and the to-do list.

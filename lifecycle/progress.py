@@ -2,7 +2,7 @@
 township and county, the progress board, the timeline and the to-do list.
 
 Set-based: a region's villages are evaluated from one query each for the step definitions, the elections,
-the step records and the derived facts (lifecycle.gates.facts), whatever the number of villages; the
+the step records and the derived facts (lifecycle.records), whatever the number of villages; the
 deadline rules themselves are the pure functions of lifecycle.deadlines.
 """
 
@@ -21,7 +21,7 @@ from accounts.roles import Role
 from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.regions import PREFIX_LENGTH
 
-from . import deadlines, gates, records
+from . import deadlines, records
 from .models import (
     ExceptionStatus,
     GateException,
@@ -223,19 +223,19 @@ def evaluate_region(
             "id", "division_code", "stage", "election_day", "village__name", "village__parent__name"
         )
     )
-    records: dict[int, dict[int, dict]] = defaultdict(dict)
+    by_election: dict[int, dict[int, dict]] = defaultdict(dict)
     for record in (
         StepRecord.objects.filter(election__cycle=cycle, division_code__startswith=prefix)
         .order_by()
         .values(*RECORD_FIELDS)
     ):
-        records[record["election_id"]][record["step_id"]] = record
-    facts = gates.facts(cycle_id=cycle.pk, prefix=prefix)
+        by_election[record["election_id"]][record["step_id"]] = record
+    facts = records.facts(cycle_id=cycle.pk, prefix=prefix)
     return [
         _evaluate(
             row,
             steps=steps,
-            records=records[row["id"]],
+            records=by_election[row["id"]],
             facts=facts.get(row["id"], {}),
             cycle=cycle,
             today=today,

@@ -95,9 +95,8 @@ def _collect(**where) -> dict[int, Facts]:
         NoticeKind.PRELIMINARY: StepSource.PRELIMINARY_NOTICE,
         NoticeKind.FORMAL: StepSource.FORMAL_LIST,
     }
-    put_rows = [(notice_source[kind], election_id, day) for election_id, kind, day in notices]
-    for source, election_id, day in put_rows:
-        found[election_id][source] = day
+    for election_id, kind, day in notices:
+        put(notice_source[kind], [(election_id, day)])
     # The voting notice counts only while it announces the election's present day (ballots.selectors).
     notices = VotingNotice.objects.filter(voting_on=F("election__election_day"), **where)
     put(StepSource.VOTING_NOTICE, notices.values_list("election_id", "published_on"))
