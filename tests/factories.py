@@ -6,7 +6,7 @@ import factory
 
 from accounts.models import User
 from accounts.roles import Role
-from elections.models import ElectionCycle, Region, VillageElection
+from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.regions import level_of, parent_code
 
 TEST_PASSWORD = "Test@2026pass"
@@ -58,6 +58,9 @@ class VillageElectionFactory(factory.django.DjangoModelFactory):
     cycle = factory.SubFactory(CycleFactory)
     village = factory.LazyFunction(lambda: region_chain("330702001001"))
     election_day = date(2027, 1, 20)
+    # Most tests exercise the villagers' committee election (the roll, nominations, the vote); a test of
+    # another stage's doors says so (elections.permits).
+    stage = Stage.COMMITTEE_ELECTION
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -27,10 +27,16 @@ def today() -> date:
 def world(today):
     cycle = CycleFactory(starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=200))
     home = VillageElectionFactory(
-        cycle=cycle, village=region_chain(HOME, name="上方村"), election_day=today + timedelta(days=30)
+        cycle=cycle,
+        village=region_chain(HOME, name="上方村"),
+        election_day=today + timedelta(days=30),
+        stage=Stage.PREPARATION,
     )
     neighbour = VillageElectionFactory(
-        cycle=cycle, village=region_chain(NEIGHBOUR, name="邻乡村"), election_day=today + timedelta(days=30)
+        cycle=cycle,
+        village=region_chain(NEIGHBOUR, name="邻乡村"),
+        election_day=today + timedelta(days=30),
+        stage=Stage.PREPARATION,
     )
     township = home.village.parent
     county = township.parent

@@ -66,6 +66,7 @@ def _villages(n: int, cycle, today, by):
             cycle=cycle,
             village=region_chain(f"330702003{i + 1:03d}", name=f"村{i}"),
             election_day=today + timedelta(days=2),
+            stage=Stage.PREPARATION,
         )
         force_record(election, "prep_organization", today)
         publish_roll(election, today - timedelta(days=1), by)

@@ -1,0 +1,172 @@
+"""Which actions each stage of a village election permits: the one table every lower door asks.
+
+The lifecycle (top floor) is the only writer of `VillageElection.stage` and moves it only when the records
+its gates require exist (an audit completed before the Party election starts, the roll and the formal list
+published in time before the vote, …). So the stage is the summary of those gates that the apps below can
+read without looking upward: every state-changing service of voters, candidates, ballots and audits calls
+`require(election, action)` first, whichever door called it (view, command, admin, Celery task), and gets
+a coded `ValidationError` that says which gate is closed and what to do.
+
+The table follows DOMAIN.md "The lifecycle of one village's election". Where the document is silent we
+chose what a careful election office would (README "Stages and actions"):
+- the roll (registration, import, publication) is kept from the Party election on: the Party election
+  and the villagers' registration run side by side in most townships, and the roll must be published
+  ≥ 20 days before the villagers' vote; after the vote the roll is closed;
+- candidate work and ballots of a body happen in that body's stage: the Party committee in the Party
+  election, the villagers' committee in the villagers' committee election, the supervision committee in
+  the villagers' committee election (elected at the same villagers' assembly in many townships) or its
+  own stage; a body's result may be approved, and its certificates issued, until the handover ends;
+- the election committee (村民选举委员会) is elected before the roll is kept, from the Party election on;
+- the previous term's members (the baseline of the slate comparison) are entered from preparation on;
+- audits are preparation work that may go on (findings rectified) in every stage before completion, and
+  in a postponed village, which is rectified first;
+- a postponed village does no election work; a red village not closed out does none either (its flag,
+  set and cleared by `elections.red_flag`);
+- a completed election is read-only, except for the corrections recorded with a reason that the table
+  marks (a roll entry added, corrected or removed with its reason; a nomination withdrawn with its reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Stage, VillageElection
+
+P, PE, CE, S, H, C, X = (
+    Stage.PREPARATION,
+    Stage.PARTY_ELECTION,
+    Stage.COMMITTEE_ELECTION,
+    Stage.SUPERVISION,
+    Stage.HANDOVER,
+    Stage.COMPLETED,
+    Stage.POSTPONED,
+)
+
+# The codes of a closed door (stable: tests and the trail read them).
+STAGE_CLOSED = "permit.stage_closed"
+POSTPONED = "permit.postponed"
+RED_OPEN = "permit.red_open"
+COMPLETED = "permit.completed"
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: object  # what the action is, as a clerk says it (lazy translation)
+    stages: frozenset[str]
+    election_work: bool = True  # refused while the red flag is open
+    correctable: bool = False  # allowed in a completed election with a reason
+
+
+def _rule(label, *stages, election_work=True, correctable=False) -> Rule:
+    return Rule(label, frozenset(stages), election_work, correctable)
+
+
+# Candidate and ballot work of each body (candidates.Body / ballots' body values).
+BODY_STAGES = {
+    "party": frozenset({PE}),
+    "committee": frozenset({CE}),
+    "supervision": frozenset({CE, S}),
+}
+# A body's result may be approved and its certificates issued from its stage until the handover ends.
+AFTER_VOTE = {
+    "party": frozenset({PE, CE, S, H}),
+    "committee": frozenset({CE, S, H}),
+    "supervision": frozenset({CE, S, H}),
+}
+
+ACTIONS: dict[str, Rule] = {
+    # voters
+    "roll.edit": _rule(gettext_lazy("keep the voter roll"), PE, CE, correctable=True),
+    "roll.publish": _rule(gettext_lazy("publish the voter roll"), PE, CE),
+    # candidates (the body's stages are added by `require(..., body=...)`)
+    "candidates.work": _rule(gettext_lazy("nominate and review candidates")),
+    "candidates.withdraw": _rule(gettext_lazy("withdraw a nomination"), correctable=True),
+    "candidates.election_committee": _rule(gettext_lazy("elect the villagers' election committee"), PE, CE),
+    "candidates.previous_term": _rule(
+        gettext_lazy("enter the previous term's members"), P, PE, CE, election_work=False
+    ),
+    # ballots
+    "ballots.voting": _rule(gettext_lazy("prepare and count the vote")),
+    "ballots.approve": _rule(gettext_lazy("approve the result")),
+    "ballots.certificates": _rule(gettext_lazy("issue the certificates")),
+    "ballots.notice": _rule(gettext_lazy("publish the voting notice"), CE),
+    # audits
+    "audits.work": _rule(
+        gettext_lazy("carry out the outgoing audit"), P, PE, CE, S, H, X, election_work=False
+    ),
+}
+BODY_ACTIONS = {"candidates.work": BODY_STAGES, "candidates.withdraw": BODY_STAGES, "ballots.voting": BODY_STAGES,
+                "ballots.approve": AFTER_VOTE, "ballots.certificates": AFTER_VOTE}  # fmt: skip
+
+STAGE_ORDER = (P, PE, CE, S, H, C)
+
+
+def stages_for(action: str, body: str = "") -> frozenset[str]:
+    rule = ACTIONS[action]
+    if action in BODY_ACTIONS:
+        return BODY_ACTIONS[action].get(body, frozenset()) | rule.stages
+    return rule.stages
+
+
+def _workflow_url(election: VillageElection) -> str:
+    try:
+        return reverse("lifecycle:workflow", args=[election.pk])  # a URL name, not an import upward
+    except NoReverseMatch:  # pragma: no cover - the lifecycle app is always installed
+        return ""
+
+
+def refusal(
+    election: VillageElection, action: str, *, body: str = "", reason: str = ""
+) -> ValidationError | None:
+    """The error that closes this door now, or None when the election's stage and flags permit it."""
+    rule = ACTIONS[action]
+    allowed = stages_for(action, body)
+    stage = election.stage
+    label = str(rule.label)
+    url = _workflow_url(election)
+    if stage == C:
+        if rule.correctable and reason.strip():
+            return None
+        message = _(
+            "This village's election is completed and its records are read-only: you cannot %(action)s now. "
+            "A correction is recorded with its reason."
+        )
+        return ValidationError(message % {"action": label}, code=COMPLETED, params={"url": url})
+    if stage == X and stage not in allowed:
+        message = _(
+            "This village's election is postponed with the county's approval: you cannot %(action)s until "
+            "the township resumes it on its steps page."
+        )
+        return ValidationError(message % {"action": label}, code=POSTPONED, params={"url": url})
+    if rule.election_work and election.risk_red_open:
+        message = _(
+            "This village is rated red and not closed out: you cannot %(action)s until the county closes "
+            "out its rectification or approves the close-out on the steps page."
+        )
+        return ValidationError(message % {"action": label}, code=RED_OPEN, params={"url": url})
+    if stage in allowed:
+        return None
+    names = "、".join(str(Stage(s).label) for s in STAGE_ORDER if s in allowed) or "—"
+    message = _(
+        "The election is in the stage “%(stage)s”: you can %(action)s only in the stage %(stages)s. "
+        "Move the election on its steps page once the records the next stage needs exist."
+    )
+    params = {"stage": Stage(stage).label, "action": label, "stages": names}
+    return ValidationError(message % params, code=STAGE_CLOSED, params={"url": url})
+
+
+def permits(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> bool:
+    """For templates and navigation: whether the button should be offered at all."""
+    return refusal(election, action, body=body, reason=reason) is None
+
+
+def require(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> None:
+    """Raise the coded refusal when the election's stage or flags do not permit `action` (every door)."""
+    error = refusal(election, action, body=body, reason=reason)
+    if error is not None:
+        raise error
