@@ -28,6 +28,7 @@ NOT_ALLOWED = "workflow.not_allowed"
 STAGE_TRANSITION = "stage.transition_not_allowed"
 STAGE_RESUME = "stage.resume_other_stage"
 STAGE_CHANGED = "stage.changed_meanwhile"
+NOTHING_TO_CATCH_UP = "stage.nothing_to_catch_up"
 ELECTION_DAY_FIXED = "stage.election_day_fixed"
 STEP_NOT_APPLICABLE_HERE = "step.not_for_this_village"
 STEP_STAGE_NOT_REACHED = "step.stage_not_reached"
@@ -90,6 +91,7 @@ MESSAGES = {
     STAGE_TRANSITION: _("The election cannot go from “%(from)s” to “%(to)s”."),
     STAGE_RESUME: _("A postponed election resumes at the stage it was postponed in (“%(stage)s”)."),
     STAGE_CHANGED: _("The stage was changed meanwhile; reload the page."),
+    NOTHING_TO_CATCH_UP: _("The records do not show a later stage than the present one."),
     ELECTION_DAY_FIXED: _("The vote has taken place: the election day can no longer be moved."),
     STEP_NOT_APPLICABLE_HERE: _("This step does not belong to this village's checklist."),
     STEP_STAGE_NOT_REACHED: _(

@@ -8,6 +8,7 @@ app_name = "lifecycle"
 urlpatterns = [
     path("elections/<int:pk>/workflow/", views.election_workflow, name="workflow"),
     path("elections/<int:pk>/workflow/advance/", views.advance, name="advance"),
+    path("elections/<int:pk>/workflow/catch-up/", views.catch_up, name="catch_up"),
     path("elections/<int:pk>/workflow/election-day/", views.election_day, name="election_day"),
     path("elections/<int:pk>/workflow/exceptions/", views.request_exception, name="request_exception"),
     path(

@@ -105,6 +105,9 @@ def _workflow_context(request, election: VillageElection, **extra) -> dict:
         "state_labels": progress.STATE_LABELS,
         "errors": [],
     }
+    path = workflow.catch_up_path(election) if context["can_move"] else []
+    context["catch_up"] = path
+    context["catch_up_label"] = Stage(path[-1]).label if path else ""
     context.update(extra)
     return context
 
@@ -146,6 +149,22 @@ def advance(request, pk):
         return _refused(request, election, error)
     messages.success(
         request, _("The election moved to “%(stage)s”.") % {"stage": change.get_to_stage_display()}
+    )
+    return redirect("lifecycle:workflow", pk=election.pk)
+
+
+@require_POST
+def catch_up(request, pk):
+    """One click through every stage the records have passed (lifecycle.workflow.catch_up)."""
+    election = _election(request, pk)
+    if not workflow.can_move_stage(request.user, election):
+        raise PermissionDenied
+    try:
+        changes = workflow.catch_up(election=election, by=request.user, expected=request.POST.get("expected"))
+    except ValidationError as error:
+        return _refused(request, election, error)
+    messages.success(
+        request, _("The election moved to “%(stage)s”.") % {"stage": changes[-1].get_to_stage_display()}
     )
     return redirect("lifecycle:workflow", pk=election.pk)
 

@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, Stage, VillageElection
 from elections.races import insert_once
 
-from . import codes, deadlines, documents, gates, progress
+from . import codes, deadlines, documents, gates, progress, records
 from .models import (
     ExceptionKind,
     ExceptionStatus,
@@ -35,6 +36,7 @@ from .models import (
     StepDefinition,
     StepDocument,
     StepRecord,
+    StepSource,
     StepStatus,
 )
 
@@ -139,6 +141,46 @@ def advance_stage(
     election.save(update_fields=["stage", "updated_at"])
     refresh_village_reminders(election=election)
     return change
+
+
+# The record that shows a village has finished the work before each stage (records, not checkboxes):
+# entering the villagers' committee stage is shown by the Party result approved, the supervision stage by
+# the villagers' vote counted, the handover by its result approved, completion by the signed handover.
+# Entering the Party election has no such record (its work starts with the move), so it is never caught up.
+EVIDENCE = {
+    Stage.COMMITTEE_ELECTION: StepSource.PARTY_APPROVED,
+    Stage.SUPERVISION: StepSource.VOTE_COUNTED,
+    Stage.HANDOVER: StepSource.RESULT_APPROVED,
+    Stage.COMPLETED: StepSource.HANDOVER,
+}
+
+
+def catch_up_path(election: VillageElection) -> list[str]:
+    """The stages the records have already passed: each next stage whose record (EVIDENCE) exists and
+    whose gates are open, in order, stopping at the first that is not (one read of the records)."""
+    known = records.facts_of(election)
+    path, stage = [], election.stage
+    while (to := NEXT_STAGE.get(stage)) and EVIDENCE.get(to) in known:
+        if gates.for_transition(election, to):
+            break
+        path.append(to)
+        stage = to
+    return path
+
+
+@transaction.atomic
+def catch_up(*, election: VillageElection, by: User, expected: str | None = None) -> list[StageChange]:
+    """Advance in one click through every stage the records have passed (`catch_up_path`); each move is
+    an ordinary `advance_stage` (its gates, its StageChange, its trail). Nothing to catch up is an error."""
+    path = catch_up_path(election)
+    if not path:
+        raise _error(codes.NOTHING_TO_CATCH_UP)
+    changes = []
+    for to in path:
+        note = _("Advanced by the records")
+        changes.append(advance_stage(election=election, to=to, by=by, expected=expected, note=note))
+        expected = to
+    return changes
 
 
 def _stage_reached(election: VillageElection, step: StepDefinition) -> bool:
