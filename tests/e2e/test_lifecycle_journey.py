@@ -44,12 +44,16 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
         ends_on=today + timedelta(days=120),
     )
     home = VillageElectionFactory(
-        cycle=cycle, village=region_chain("330702001001", name="上方村"), election_day=election_day
+        cycle=cycle,
+        village=region_chain("330702001001", name="上方村"),
+        election_day=election_day,
+        stage=Stage.PREPARATION,
     )
     other = VillageElectionFactory(
         cycle=cycle,
         village=region_chain("330702001002", name="溪口村"),
         election_day=today + timedelta(days=40),
+        stage=Stage.PREPARATION,
     )
     VillageElection.objects.filter(pk=home.pk).update(risk_red_open=True)
     for name in ("王五", "方平", "孔明"):
