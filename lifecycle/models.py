@@ -44,6 +44,8 @@ class StepSource(models.TextChoices):
     """Where a step's completion is read from: recorded by hand, or derived from another record."""
 
     MANUAL = "", _("Recorded on the step")
+    RISK_RATED = "risk_rated", _("The weekly three-colour rating")
+    RED_CLOSED_OUT = "red_closed_out", _("The county's close-out of the red village")
     ROLL_PUBLICATION = "roll_publication", _("The voter roll's publication")
     OUTGOING_AUDIT = "outgoing_audit", _("The outgoing audit's completion")
     FINANCE_CLEANUP = "finance_cleanup", _("The finance clean-up")

@@ -2,7 +2,7 @@
 
 A step with a `source` is never ticked by hand: it is done on the day its record says. This module reads
 those days from the apps below, for one election or for every election of a cycle under a division-code
-prefix, in seven queries whatever the number of villages:
+prefix, in ten queries whatever the number of villages:
 
 - the roll's first publication (voters.RollPublication; later changes are logged against it);
 - the outgoing audit's completion and the finance clean-up (audits);
@@ -11,7 +11,9 @@ prefix, in seven queries whatever the number of villages:
 - the voting notice (ballots.VotingNotice, while it announces the present election day);
 - the Party assembly's vote and its approval, and the villagers' vote and its approval (ballots.ElectionResult,
   see `_vote_days`);
-- the handover signed off (lifecycle.Handover).
+- the handover signed off (lifecycle.Handover);
+- the first weekly three-colour rating (risk.RiskSnapshot), and the red village's close-out (risk's plan
+  closed out, or the county's approved close-out exception).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from ballots.models import ElectionResult, ResultState, VotingNotice
 from candidates.choices import Body, NoticeKind
 from candidates.models import NoticePublication
 from elections.models import VillageElection
+from risk.models import PlanStatus, RectificationPlan, RiskSnapshot
 from voters.models import RollPublication
 
-from .models import Handover, StepSource
+from .models import ExceptionKind, ExceptionStatus, GateException, Handover, StepSource
 
 Facts = dict[str, date]
 
@@ -113,11 +116,28 @@ def _collect(**where) -> dict[int, Facts]:
         put(approved_source, [(election_id, approved)])
     handovers = Handover.objects.filter(signed_off_at__isnull=False, **where)
     put(StepSource.HANDOVER, handovers.values_list("election_id", "handed_over_on"))
+    # The risk assessment is done with the village's first weekly rating; a red village is closed out on
+    # the day the county closed out its rectification plan, or approved the close-out on the steps page.
+    snapshots = RiskSnapshot.objects.filter(**where).order_by().values("election_id")
+    put(StepSource.RISK_RATED, snapshots.annotate(first=Min("week")).values_list("election_id", "first"))
+    plans = RectificationPlan.objects.filter(status=PlanStatus.CLOSED_OUT, **where).order_by()
+    closed = dict(
+        plans.values("election_id").annotate(last=Max("closed_out_on")).values_list("election_id", "last")
+    )
+    approved = GateException.objects.filter(
+        kind=ExceptionKind.RED_CLOSE_OUT, status=ExceptionStatus.APPROVED, **where
+    ).order_by()
+    for election_id, moment in (
+        approved.values("election_id").annotate(last=Max("decided_at")).values_list("election_id", "last")
+    ):
+        day = _day(moment)
+        closed[election_id] = max(closed.get(election_id, day), day)
+    put(StepSource.RED_CLOSED_OUT, closed.items())
     return found
 
 
 def facts(*, cycle_id: int, prefix: str) -> dict[int, Facts]:
-    """The days of every derived step of the elections of a cycle under `prefix`: seven queries."""
+    """The days of every derived step of the elections of a cycle under `prefix`: ten queries."""
     return _collect(election__cycle_id=cycle_id, division_code__startswith=prefix)
 
 

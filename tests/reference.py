@@ -9,6 +9,7 @@ CHECKLIST_MIGRATIONS = (
     ("elections.migrations.0003_default_steps", "load"),
     ("lifecycle.migrations.0002_derived_steps", "derive"),
     ("lifecycle.migrations.0003_voting_notice_step", "derive"),
+    ("lifecycle.migrations.0004_risk_steps", "derive"),
 )
 
 

@@ -196,3 +196,30 @@ def test_catch_up_stops_at_a_closed_gate_and_never_starts_the_party_election(wor
     publish_voting_notice(election, today - timedelta(days=3), world["township"])
     call_command("advance_stage", election=election.pk, user="township", catch_up=True)
     assert _stage(election) == Stage.HANDOVER
+
+
+def test_the_risk_rating_and_the_red_close_out_are_steps_read_from_their_records(world, today):
+    from lifecycle import records
+    from lifecycle.models import StepSource
+    from risk.models import PlanStatus, RectificationPlan, RiskSnapshot
+
+    election, other = world["home"], world["neighbour"]
+    monday = today - timedelta(days=today.weekday() + 7)
+    for village in (election, other):
+        RiskSnapshot.objects.create(
+            election=village, division_code=village.division_code, cycle=village.cycle, week=monday,
+            score=55, colour="red",
+        )  # fmt: skip
+    assert records.facts_of(election).get(StepSource.RISK_RATED) == monday
+    assert StepSource.RED_CLOSED_OUT not in records.facts_of(election)
+    RectificationPlan.objects.create(
+        election=other, division_code=other.division_code, city_leader="市领导", county_leader="县领导",
+        township_leader="镇领导", work_team="驻村工作组", stationed_on=monday, status=PlanStatus.CLOSED_OUT,
+        closed_out_on=today - timedelta(days=1), closed_out_by=world["county"],
+    )  # fmt: skip
+    assert records.facts_of(other)[StepSource.RED_CLOSED_OUT] == today - timedelta(days=1)
+    exception = workflow.request_exception(
+        election=election, kind="red_close_out", reason="整顿完成，验收合格", by=world["township"]
+    )
+    workflow.decide_exception(exception=exception, approve=True, by=world["county"])
+    assert records.facts_of(election)[StepSource.RED_CLOSED_OUT] == timezone.localdate()
