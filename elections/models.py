@@ -163,6 +163,17 @@ class Stage(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
 
 
+# The stages in their order; POSTPONED stands aside (a postponed election is in none of them).
+STAGE_ORDER = (
+    Stage.PREPARATION,
+    Stage.PARTY_ELECTION,
+    Stage.COMMITTEE_ELECTION,
+    Stage.SUPERVISION,
+    Stage.HANDOVER,
+    Stage.COMPLETED,
+)
+
+
 class VillageElection(models.Model):
     """村级换届: the election of one village in one cycle (its stage, election day and seats).
 

@@ -35,7 +35,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Stage, VillageElection
+from .models import STAGE_ORDER, Stage, VillageElection
 
 P, PE, CE, S, H, C, X = (
     Stage.PREPARATION,
@@ -103,8 +103,6 @@ ACTIONS: dict[str, Rule] = {
 BODY_ACTIONS = {"candidates.work": BODY_STAGES, "candidates.withdraw": BODY_STAGES, "ballots.voting": BODY_STAGES,
                 "ballots.approve": AFTER_VOTE, "ballots.certificates": AFTER_VOTE}  # fmt: skip
 
-STAGE_ORDER = (P, PE, CE, S, H, C)
-
 
 def stages_for(action: str, body: str = "") -> frozenset[str]:
     rule = ACTIONS[action]
@@ -128,7 +126,6 @@ def refusal(
     allowed = stages_for(action, body)
     stage = election.stage
     label = str(rule.label)
-    url = _workflow_url(election)
     if stage == C:
         if rule.correctable and reason.strip():
             return None
@@ -136,19 +133,25 @@ def refusal(
             "This village's election is completed and its records are read-only: you cannot %(action)s now. "
             "A correction is recorded with its reason."
         )
-        return ValidationError(message % {"action": label}, code=COMPLETED, params={"url": url})
+        return ValidationError(
+            message % {"action": label}, code=COMPLETED, params={"url": _workflow_url(election)}
+        )
     if stage == X and stage not in allowed:
         message = _(
             "This village's election is postponed with the county's approval: you cannot %(action)s until "
             "the township resumes it on its steps page."
         )
-        return ValidationError(message % {"action": label}, code=POSTPONED, params={"url": url})
+        return ValidationError(
+            message % {"action": label}, code=POSTPONED, params={"url": _workflow_url(election)}
+        )
     if rule.election_work and election.risk_red_open:
         message = _(
             "This village is rated red and not closed out: you cannot %(action)s until the county closes "
             "out its rectification or approves the close-out on the steps page."
         )
-        return ValidationError(message % {"action": label}, code=RED_OPEN, params={"url": url})
+        return ValidationError(
+            message % {"action": label}, code=RED_OPEN, params={"url": _workflow_url(election)}
+        )
     if stage in allowed:
         return None
     names = "、".join(str(Stage(s).label) for s in STAGE_ORDER if s in allowed) or "—"
@@ -157,7 +160,7 @@ def refusal(
         "Move the election on its steps page once the records the next stage needs exist."
     )
     params = {"stage": Stage(stage).label, "action": label, "stages": names}
-    return ValidationError(message % params, code=STAGE_CLOSED, params={"url": url})
+    return ValidationError(message % params, code=STAGE_CLOSED, params={"url": _workflow_url(election)})
 
 
 def permits(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> bool:

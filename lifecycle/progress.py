@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from elections.models import ElectionCycle, Region, Stage, VillageElection
+from elections.models import STAGE_ORDER, ElectionCycle, Region, Stage, VillageElection
 from elections.regions import PREFIX_LENGTH
 
 from . import deadlines, records
@@ -33,15 +33,6 @@ from .models import (
     StepStatus,
 )
 
-# The stages in their order; POSTPONED stands aside (a postponed election is in none of them).
-STAGE_ORDER = [
-    Stage.PREPARATION,
-    Stage.PARTY_ELECTION,
-    Stage.COMMITTEE_ELECTION,
-    Stage.SUPERVISION,
-    Stage.HANDOVER,
-    Stage.COMPLETED,
-]
 STAGE_INDEX = {stage: i for i, stage in enumerate(STAGE_ORDER)}
 VOTED_STAGES = frozenset({Stage.SUPERVISION, Stage.HANDOVER, Stage.COMPLETED})
 # Postponed elections wait for a new date: their deadlines are not flagged until they resume.

@@ -105,7 +105,8 @@ def _workflow_context(request, election: VillageElection, **extra) -> dict:
         "state_labels": progress.STATE_LABELS,
         "errors": [],
     }
-    path = workflow.catch_up_path(election) if context["can_move"] else []
+    # A closed gate on the next move stops the catch-up at its first stage: no need to read it again.
+    path = workflow.catch_up_path(election) if context["can_move"] and not context["blocked"] else []
     context["catch_up"] = path
     context["catch_up_label"] = Stage(path[-1]).label if path else ""
     context.update(extra)

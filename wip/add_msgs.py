@@ -3,6 +3,7 @@
 Usage: python add_msgs.py pairs.json [project_root]
 pairs.json is a JSON object {"English msgid": "中文 msgstr", ...}.
 """
+
 import json
 import sys
 from pathlib import Path
