@@ -160,8 +160,11 @@ def catch_up(request, pk):
     election = _election(request, pk)
     if not workflow.can_move_stage(request.user, election):
         raise PermissionDenied
+    expected = request.POST.get("expected")
+    if not expected:  # a hand-made request without the stage the user saw
+        return _incomplete(request, election, _("The form was not filled in correctly."))
     try:
-        changes = workflow.catch_up(election=election, by=request.user, expected=request.POST.get("expected"))
+        changes = workflow.catch_up(election=election, by=request.user, expected=expected)
     except ValidationError as error:
         return _refused(request, election, error)
     messages.success(
