@@ -3,14 +3,37 @@ from django.contrib import admin
 from .models import AuditFinding, FinanceCleanup, OutgoingAudit, TermEvaluation
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin shows audits read-only: every change goes through audits.services, which asks who may
+    act and whether the election's stage permits it (elections.permits), as the audit page does."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class FindingInline(admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     model = AuditFinding
     extra = 0
     fields = ("description", "severity", "amount", "rectification", "rectified_on", "note")
 
 
 @admin.register(OutgoingAudit)
-class OutgoingAuditAdmin(admin.ModelAdmin):
+class OutgoingAuditAdmin(ReadOnlyAdmin):
     list_display = (
         "division_code",
         "election",
@@ -31,7 +54,7 @@ class OutgoingAuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditFinding)
-class AuditFindingAdmin(admin.ModelAdmin):
+class AuditFindingAdmin(ReadOnlyAdmin):
     list_display = ("division_code", "description", "severity", "amount", "rectification", "rectified_on")
     list_filter = ("severity", "rectification")
     search_fields = ("=division_code", "description")
@@ -40,7 +63,7 @@ class AuditFindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FinanceCleanup)
-class FinanceCleanupAdmin(admin.ModelAdmin):
+class FinanceCleanupAdmin(ReadOnlyAdmin):
     list_display = ("division_code", "election", "completed_on", "funds_yuan", "assets_yuan", "resources_mu")
     search_fields = ("=division_code",)
     raw_id_fields = ("election", "recorded_by")
@@ -49,7 +72,7 @@ class FinanceCleanupAdmin(admin.ModelAdmin):
 
 
 @admin.register(TermEvaluation)
-class TermEvaluationAdmin(admin.ModelAdmin):
+class TermEvaluationAdmin(ReadOnlyAdmin):
     list_display = ("division_code", "resident", "year", "position", "rating", "evaluated_on", "evaluated_by")
     list_filter = ("rating", "position", "year")
     search_fields = ("=division_code", "resident__name", "evaluated_by")

@@ -3,6 +3,10 @@
 One verb, one function, one transaction; keyword arguments only; `full_clean()` before every save. Each
 rule violation raises ValidationError with a code of `audits.codes`. The changes reach the activity
 trail through the trail registry (audits.apps), attributed to `by`.
+
+Every one of them asks the election's stage first (`elections.permits`, action "audits.work"): audits are
+preparation work that may go on, findings rectified, in every stage before completion and in a postponed
+village; a completed election's audit is read-only.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from elections import permits
 from elections.models import VillageElection
 from elections.races import insert_once
 from trail.services import acting_as
@@ -50,6 +55,13 @@ CENT = Decimal("0.01")
 def _money(value: Decimal | None) -> Decimal | None:
     """Amounts as the database keeps them (2 decimals), so the trail sees no change where none is."""
     return None if value is None else Decimal(value).quantize(CENT)
+
+
+AUDITS_WORK = "audits.work"
+
+
+def _require_stage(election: VillageElection) -> None:
+    permits.require(election, AUDITS_WORK)
 
 
 def _error(code: str, **params) -> ValidationError:
@@ -108,6 +120,7 @@ def record_audit(
     by: User,
 ) -> OutgoingAudit:
     """Record the outgoing audit of a village election: planned, or in progress from `started_on`."""
+    _require_stage(election)
     _require_editor(by, election.division_code)
     recorded = OutgoingAudit.objects.filter(election=election)
     if recorded.exists():
@@ -133,6 +146,7 @@ def record_audit(
 @transaction.atomic
 def start_audit(*, audit: OutgoingAudit, started_on: date, by: User) -> OutgoingAudit:
     """A planned audit starts on `started_on` (not in the future)."""
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if started_on is None:
         raise _error(codes.STARTED_ON_MISSING)
@@ -156,6 +170,7 @@ def add_finding(
     by: User,
 ) -> AuditFinding:
     """Record a problem the audit found, while the audit is in progress; the severity may wait."""
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if audit.status != AuditStatus.IN_PROGRESS:
         raise _error(codes.NOT_IN_PROGRESS)
@@ -183,6 +198,7 @@ def assess_finding(
 ) -> AuditFinding:
     """Set (or correct) a finding's severity and amount while its audit is in progress."""
     audit = finding.audit
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if audit.status != AuditStatus.IN_PROGRESS:
         raise _error(codes.NOT_IN_PROGRESS)
@@ -211,6 +227,7 @@ def rectify_finding(
     """Move a finding's rectification on (open → being rectified → rectified); rectified needs the date,
     which lies between the audit's start and today."""
     audit = finding.audit
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if status not in RECTIFICATION_ALLOWED[Rectification(finding.rectification)]:
         raise _error(
@@ -242,6 +259,7 @@ def complete_audit(
 
     A completed audit opens the workflow's gate (DOMAIN.md: no election-stage work before it).
     """
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     _check_move(audit, AuditStatus.COMPLETED)
     if completed_on is None:
@@ -263,6 +281,7 @@ def complete_audit(
 @transaction.atomic
 def publish_audit(*, audit: OutgoingAudit, published_on: date, by: User) -> OutgoingAudit:
     """Record that a completed audit's results were published to the villagers (村务公开)."""
+    _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if audit.status != AuditStatus.COMPLETED:
         raise _error(codes.NOT_COMPLETED)
@@ -290,6 +309,7 @@ def record_finance_cleanup(
     by: User,
 ) -> FinanceCleanup:
     """Record (or correct) the finance clean-up of a village: one record per village election."""
+    _require_stage(election)
     _require_editor(by, election.division_code)
     _not_in_future(completed_on)
     if min(funds_yuan, assets_yuan, resources_mu) < 0:
@@ -328,11 +348,24 @@ def record_term_evaluation(
     evaluated_on: date,
     evaluated_by: str,
     by: User,
+    election: VillageElection | None = None,
 ) -> TermEvaluation:
     """Record a sitting cadre's evaluation for a year (称职 / 基本称职 / 不称职), once per position and year.
 
-    The evaluation is made in or after the year it evaluates, and not in the future.
+    The evaluation is made in or after the year it evaluates, and not in the future. It is part of the
+    audit work of the village's election (`election`, by default the resident's village's election of the
+    latest cycle), whose stage is asked first; a village with no election yet has no stage to ask.
     """
+    if election is None:
+        election = (
+            VillageElection.objects.filter(division_code=resident.division_code)
+            .order_by("-cycle__is_current", "-cycle__starts_on", "-pk")
+            .first()
+        )
+    elif election.division_code != resident.division_code:
+        raise _error(codes.RESIDENT_UNKNOWN)
+    if election is not None:
+        _require_stage(election)
     _require_editor(by, resident.division_code)
     _not_in_future(evaluated_on)
     try:

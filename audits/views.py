@@ -11,9 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import get_visible_or_404
+from elections import permits
 from elections.models import VillageElection
 from elections.selectors import current_cycle
 from voters.models import Resident
@@ -139,6 +142,18 @@ ACTIONS = {
 }
 
 
+def _refused(error: ValidationError) -> str | None:
+    """A stage's refusal (elections.permits, codes "permit.…") as a message linking the election's steps
+    page, where the stage is moved; None for any other error (shown on its form)."""
+    params = getattr(error, "params", None)
+    if not str(getattr(error, "code", "")).startswith("permit."):
+        return None
+    url = params.get("url") if isinstance(params, dict) else ""
+    if not url:
+        return error.message
+    return format_html('{} <a href="{}">{}</a>', error.message, url, _("Open the election's steps page"))
+
+
 def audit_page(request, pk):
     """One village election's outgoing audit, findings, finance clean-up and term evaluations."""
     election = get_visible_or_404(
@@ -159,7 +174,12 @@ def audit_page(request, pk):
             try:
                 handler(request, election, form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                refused = _refused(error)
+                if refused is None:
+                    form.add_error(None, error)
+                else:  # nothing to correct in the form: the page says why, and what to do
+                    messages.error(request, refused)
+                    return redirect(request.path)
             else:
                 messages.success(request, done)
                 return redirect(request.path)
@@ -173,10 +193,12 @@ def audit_page(request, pk):
         bound["cleanup"] = forms.CleanupForm(
             prefix="cleanup", initial={f: getattr(cleanup, f) for f in fields}
         )
+    closed = permits.refusal(election, services.AUDITS_WORK) if editable else None
     context = {
         "election": election,
         "village": election.village,
-        "editable": editable,
+        "editable": editable and closed is None,  # the forms are offered only where the stage permits
+        "closed": closed,
         "audit": audit,
         "gate_open": selectors.audit_completed(election),
         "findings": findings,

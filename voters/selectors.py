@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import ROLL_EDITORS, Role
 from accounts.scoping import scope
+from elections import permits
 from elections.models import Region, VillageElection
 
 # A pure leaf module (no models, no app imports): the one stroke ordering of every notice and roll.
@@ -66,6 +67,33 @@ def roll_summary(*, election: VillageElection) -> dict:
         "groups": groups,
         "publication": latest_publication(election=election),
     }
+
+
+def roll_doors(*, election: VillageElection) -> dict:
+    """Which of the roll's buttons the election's stage permits (elections.permits), and why not.
+
+    `edit` / `publish`: the refusal (its message and the steps page's URL in `params["url"]`) or None.
+    `correcting`: the election is completed and a change is accepted only as a correction with its reason.
+    """
+    edit = permits.refusal(election, "roll.edit")
+    correcting = _correcting(edit)
+    return {
+        "edit": None if correcting else edit,
+        "correcting": correcting,
+        "publish": permits.refusal(election, "roll.publish"),
+    }
+
+
+def _correcting(refusal) -> bool:
+    return bool(
+        refusal is not None and refusal.code == permits.COMPLETED and permits.ACTIONS["roll.edit"].correctable
+    )
+
+
+def roll_closed(election: VillageElection):
+    """The refusal of roll work in this election, or None (also when only a correction's reason is missing)."""
+    refusal = permits.refusal(election, "roll.edit")
+    return None if _correcting(refusal) else refusal
 
 
 def latest_publication(*, election: VillageElection) -> RollPublication | None:
@@ -217,8 +245,13 @@ def conflicts(*, user, elections: QuerySet[VillageElection]) -> list[dict]:
         (r.election_id, r.registration_id): r
         for r in scope(ConflictRequest.objects.filter(election__in=elections), user).order_by("requested_at")
     }
+    closed = {}
     for row in rows:
         row["request"] = sent.get((row["election"].pk, row["registration"]))
+        election = row["election"]
+        if election.pk not in closed:
+            closed[election.pk] = roll_closed(election)
+        row["closed"] = closed[election.pk]  # the stage closes this village's roll: no request from it
     return rows
 
 
@@ -244,7 +277,7 @@ def conflict_requests(*, user, cycle) -> dict[str, list[ConflictRequest]]:
     if cycle is None:
         return {"incoming": [], "outgoing": []}
     base = ConflictRequest.objects.filter(cycle=cycle).select_related(
-        "resident", "election__village__parent", "requested_by", "answered_by", "registration"
+        "resident", "election__village__parent", "requested_by", "answered_by", "registration__election"
     )
     held = Region.objects.visible_to(user).values("code")
     incoming = list(base.filter(holding_code__in=held).order_by("state", "-requested_at")[:500])
@@ -255,6 +288,9 @@ def conflict_requests(*, user, cycle) -> dict[str, list[ConflictRequest]]:
         village = request.election.village
         request.requesting_place = f"{village.parent.name if village.parent else ''}{village.name}"
         request.holding_place = places.get(request.holding_code, "")
+    for request in incoming:  # the holding roll's stage decides whether it can be answered now
+        holding = request.registration
+        request.closed = roll_closed(holding.election) if holding is not None else None
     return {"incoming": incoming, "outgoing": outgoing}
 
 

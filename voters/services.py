@@ -22,8 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elections import permits
 from elections.bulk import Encoded, SequenceConnection, allocate_ids, batched, encode_rows, send_rows
-from elections.models import Region, VillageElection
+from elections.models import Region, Stage, VillageElection
 from elections.races import insert_once
 from trail.services import record_bulk
 from voters import codes
@@ -107,6 +108,33 @@ def _roll_published(election: VillageElection) -> bool:
     return election.roll_publications.exists()
 
 
+ROLL_EDIT = "roll.edit"
+
+
+def require_roll_work(election: VillageElection, *, reason: str = "", checking: bool = False) -> None:
+    """The stage's word on roll work (elections.permits), asked first by every door that changes the roll.
+
+    `checking`: an upload kept for its check, which writes nothing to the roll yet. It is refused where
+    the roll is closed, so the clerk learns it before the file is checked; but in a completed election,
+    where a correction is accepted with its reason, it goes ahead and the confirmation asks the reason.
+
+    A dry run (`import_roll(dry_run=True)`, the `--dry-run` of import_voters, the check of an uploaded
+    file) is not asked: it writes nothing anywhere, a township may check its files in preparation, and
+    the job's page shows the closed door in place of the confirmation. Its write is asked again.
+    """
+    error = permits.refusal(election, ROLL_EDIT, reason=reason)
+    if error is None:
+        return
+    if checking and error.code == permits.COMPLETED and permits.ACTIONS[ROLL_EDIT].correctable:
+        return
+    raise error
+
+
+def _logs_changes(election: VillageElection) -> bool:
+    """Changes are logged with their reason once the roll is published, and in a completed election."""
+    return election.stage == Stage.COMPLETED or _roll_published(election)
+
+
 def import_roll(
     *, election: VillageElection, file, by, dry_run: bool, reason: str = "", progress: Progress | None = None
 ) -> ImportReport:
@@ -116,14 +144,18 @@ def import_roll(
     against this roll, and against every other village's roll of the cycle), nothing half-written: any
     database error leaves the roll exactly as it was. After publication, every change needs a reason and
     is logged as a roll change. Re-importing the same file changes nothing.
+
+    The stage is asked first (`require_roll_work`), unless it is a dry run, which writes nothing.
     """
+    if not dry_run:
+        require_roll_work(election, reason=reason)
     report = ImportReport(dry_run=dry_run)
     tick = progress or (lambda fraction: None)
     data = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
     report.sha256 = hashlib.sha256(data).hexdigest()
     day = _registration_day(election)
     report.election_day = day.isoformat()
-    published = _roll_published(election)
+    published = _logs_changes(election)
     if published and not dry_run and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     try:
@@ -391,7 +423,8 @@ def register_person(*, election: VillageElection, values: dict, by, reason: str 
     from voters import selectors
     from voters.reading import RollRow, normalise_cells
 
-    published = _roll_published(election)
+    require_roll_work(election, reason=reason)
+    published = _logs_changes(election)
     if published and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     cleaned, issues = normalise_cells(values)
@@ -431,9 +464,10 @@ def register_person(*, election: VillageElection, values: dict, by, reason: str 
 def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, by) -> VoterRegistration:
     """Take a person off the roll with the reason the law allows (除名); logged once the roll is published."""
     election = registration.election
+    require_roll_work(election, reason=note)  # the note is the reason of a correction
     if reason_code not in LeftOffReason.values:
         raise ValidationError(codes.MESSAGES[codes.CHOICE_INVALID], code=codes.CHOICE_INVALID)
-    published = _roll_published(election)
+    published = _logs_changes(election)
     if published and not note.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     registration.status = Status.LEFT_OFF
@@ -476,6 +510,9 @@ def request_conflict_resolution(
     """
     from voters import selectors
 
+    require_roll_work(
+        election, reason=note
+    )  # the requesting village's roll (a note says why, once completed)
     if not _settles_for(by, election.division_code):
         raise PermissionDenied
     registration = None
@@ -515,6 +552,11 @@ def answer_conflict_request(
     """The holding township's answer: keep the person on its roll (saying why), or take them off it with
     the legal reason (`leave_off`), after which the requesting village can register them. Answered once."""
     request = ConflictRequest.objects.select_for_update().get(pk=request.pk)
+    holding = request.registration
+    if (
+        holding is not None
+    ):  # the roll that keeps or loses the person (a registration gone: nothing to change)
+        require_roll_work(holding.election, reason=note)
     if not _settles_for(by, request.holding_code):
         raise PermissionDenied
     if request.state != ConflictRequest.State.OPEN:
@@ -527,7 +569,7 @@ def answer_conflict_request(
             )
         request.state = ConflictRequest.State.KEPT
     else:
-        registration = request.registration
+        registration = holding
         if registration is not None and registration.status == Status.REGISTERED:
             leave_off(registration=registration, reason_code=reason_code, note=note, by=by)
         request.state = ConflictRequest.State.RELEASED
@@ -859,6 +901,7 @@ def publish_roll(*, election: VillageElection, published_on: datetime.date, by) 
     Idempotent per date: publishing again on a day the roll was already published (in sequence or at
     the same moment) returns that publication; another date is a new one (a republication).
     """
+    permits.require(election, "roll.publish")
     voters = election.registrations.filter(status=Status.REGISTERED).count()
     if voters == 0:
         raise ValidationError(codes.MESSAGES[codes.PUBLISH_EMPTY], code=codes.PUBLISH_EMPTY)
@@ -891,7 +934,10 @@ def start_import_job(*, election: VillageElection, upload, by) -> ImportJob:
     """Keep an uploaded roll file and open its import job; the check runs as a task (tasks.py).
 
     Each upload also ends the jobs whose worker died and deletes the files kept too long
-    (`purge_roll_uploads`), so they go even where no periodic task runs."""
+    (`purge_roll_uploads`), so they go even where no periodic task runs.
+
+    Refused where the stage closes the roll (`require_roll_work`, as a check: nothing is written yet)."""
+    require_roll_work(election, checking=True)
     data = upload.read()
     job = ImportJob(
         election=election,
@@ -950,10 +996,13 @@ def _claim(job_id: int, *, waiting: tuple[str, ...], running: str) -> ImportJob 
     return job
 
 
-def _fail(job_id: int, code: str, message: str | None = None) -> None:
-    """End a job failed with the message the clerk sees (kept with what the check found, if anything)."""
+def _fail(job_id: int, code: str, message: str | None = None, url: str = "") -> None:
+    """End a job failed with the message the clerk sees (kept with what the check found, if anything);
+    `url` is the page that says what to do (a stage's refusal: the election's steps page)."""
     result = ImportJob.objects.filter(pk=job_id).values_list("result", flat=True).first() or {}
     failure = {"code": code, "message": message or str(codes.MESSAGES[code])}
+    if url:
+        failure["url"] = url
     ImportJob.objects.filter(pk=job_id).update(
         state=ImportJob.State.FAILED,
         progress=100,
@@ -982,13 +1031,24 @@ def check_import_job(*, job_id: int) -> None:
                 progress=_job_progress(job_id, 0, 100),
             )
     except ValidationError as error:
-        _fail(job_id, getattr(error, "code", None) or codes.IMPORT_FAILED, " ".join(error.messages))
+        _fail_with(job_id, error)
         return
     except Exception:
         logger.exception("roll import job %s: the check failed", job_id)
         _fail(job_id, codes.IMPORT_FAILED)
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.PREVIEWED)
+
+
+def _fail_with(job_id: int, error: ValidationError) -> None:
+    """End a job failed with a service's coded refusal (a stage's: its code, and the steps page)."""
+    params = getattr(error, "params", None) or {}
+    _fail(
+        job_id,
+        getattr(error, "code", None) or codes.IMPORT_FAILED,
+        " ".join(error.messages),
+        url=params.get("url", "") if isinstance(params, dict) else "",
+    )
 
 
 def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
@@ -1010,7 +1070,7 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
                 progress=_job_progress(job_id, 0, 100),
             )
     except ValidationError as error:
-        _fail(job_id, getattr(error, "code", None) or codes.IMPORT_FAILED, " ".join(error.messages))
+        _fail_with(job_id, error)
         return
     except Exception:
         logger.exception("roll import job %s: the import failed", job_id)
@@ -1073,9 +1133,10 @@ def purge_roll_uploads(*, now: datetime.datetime | None = None) -> int:
 
 def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
     """Mark a previewed job for import; the roll's publication makes a reason mandatory."""
+    require_roll_work(job.election, reason=reason)
     if job.state != ImportJob.State.PREVIEWED:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
-    if _roll_published(job.election) and not reason.strip():
+    if _logs_changes(job.election) and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     updated = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
         state=ImportJob.State.IMPORTING, progress=0, attempts=0, step_started_at=timezone.now()

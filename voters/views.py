@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,6 +42,21 @@ def _editable(request, election):
         raise PermissionDenied
 
 
+def _refused(error: ValidationError) -> str:
+    """A service's refusal as one message. A stage's refusal (elections.permits: codes "permit.…") says
+    what to do and links the election's steps page, where the stage is moved."""
+    params = getattr(error, "params", None)
+    if (
+        str(getattr(error, "code", "")).startswith("permit.")
+        and isinstance(params, dict)
+        and params.get("url")
+    ):
+        return format_html(
+            '{} <a href="{}">{}</a>', error.message, params["url"], _("Open the election's steps page")
+        )
+    return " ".join(error.messages)
+
+
 def roll(request, pk):
     """The village's roll: summary, publication, import, and the registrations by group."""
     election = _election(request, pk)
@@ -71,6 +87,7 @@ def roll(request, pk):
             "changes": selectors.changes(user=request.user, election=election)[:20],
             "add_form": AddPersonForm(),
             "leave_off_form": LeaveOffForm(),
+            "doors": selectors.roll_doors(election=election),
         },
     )
 
@@ -96,7 +113,11 @@ def upload(request, pk):
         for error in form.errors.get("file", []):
             messages.error(request, error)
         return redirect("voters:roll", pk=election.pk)
-    job = services.start_import_job(election=election, upload=form.cleaned_data["file"], by=request.user)
+    try:
+        job = services.start_import_job(election=election, upload=form.cleaned_data["file"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+        return redirect("voters:roll", pk=election.pk)
     _queue(job, tasks.check_roll_import, job.pk)
     return redirect("voters:job", job_pk=job.pk)
 
@@ -131,6 +152,7 @@ def job(request, job_pk):
         "published": selectors.latest_publication(election=job.election),
         "confirm_form": ConfirmImportForm(),
         "can_edit": selectors.can_edit_roll(request.user),
+        "doors": selectors.roll_doors(election=job.election),
     }
     template = "voters/_job_status.html" if request.htmx else "voters/import_job.html"
     return render(request, template, context)
@@ -145,7 +167,7 @@ def confirm(request, job_pk):
     try:
         services.confirm_import_job(job=job, by=request.user, reason=reason)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refused(error))
         return redirect("voters:job", job_pk=job.pk)
     _queue(job, tasks.apply_roll_import, job.pk, request.user.pk, reason)
     return redirect("voters:job", job_pk=job.pk)
@@ -177,7 +199,7 @@ def publish(request, pk):
             election=election, published_on=form.cleaned_data["published_on"], by=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refused(error))
     else:
         messages.success(
             request,
@@ -294,7 +316,7 @@ def conflict_request(request):
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refused(error))
     else:
         messages.success(
             request, _("The request was sent to the township that holds the other registration.")
@@ -321,7 +343,7 @@ def conflict_answer(request, pk):
             reason_code=form.cleaned_data["reason_code"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refused(error))
     else:
         messages.success(request, _("The reply was recorded."))
     return redirect("voters:conflicts")
@@ -345,8 +367,11 @@ def add_person(request, pk):
             election=election, values=values, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        if hasattr(error, "code"):  # one refusal (the stage's, or a rule's)
+            messages.error(request, _refused(error))
+        else:  # the problems the import's checks found in the row
+            for message in error.messages:
+                messages.error(request, message)
     else:
         if report.created:
             messages.success(request, _("%(name)s was added to the roll.") % {"name": values["name"]})
@@ -381,7 +406,7 @@ def leave_off(request, pk):
             by=request.user,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refused(error))
     else:
         messages.success(
             request, _("%(name)s was taken off the roll.") % {"name": registration.resident.name}
