@@ -3,7 +3,8 @@
 DOMAIN.md "voting": the time, place and method of the vote are announced at least N days before election
 day (N is the cycle's `voting_notice_days`, 3 by default; "at least N days before": published exactly N days
 before is on time). The township election office records the notice; the village's election committee signs
-it. One verb, one transaction; refusals carry a code of `ballots.codes`.
+it. One verb, one transaction; refusals carry a code of `ballots.codes`, and the stage is asked first
+("ballots.notice": in the villagers' committee election, `elections.permits`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from elections.models import VillageElection
+from elections.permits import require
 from elections.races import insert_once
 from trail.services import acting_as
 
 from . import codes
 from .codes import RuleCode
 from .models import METHODS_WITH_MEETING, METHODS_WITH_STATIONS, PollingStation, VotingMethod, VotingNotice
-from .services import APPROVING_ROLES
+from .services import APPROVING_ROLES, NOTICE
 
 # Who publishes the notice: the township election office, as for the approval of the results.
 NOTICE_ROLES = APPROVING_ROLES
@@ -104,6 +106,7 @@ def publish_voting_notice(
     reason = " ".join((reason or "").split())
     with transaction.atomic(), acting_as(by):
         election = VillageElection.objects.select_related("cycle").get(pk=election.pk)
+        require(election, NOTICE)
         if not may_publish(by, election):
             raise _error(codes.NOTICE_NOT_ALLOWED)
         values = {

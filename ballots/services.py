@@ -3,6 +3,12 @@
 One verb, one function, one transaction (STYLE.md "Services"). Each service checks its rule and raises
 `ValidationError(message, code=...)` with a code of `ballots.codes`. The arithmetic of the statute lives
 in the pure `ballots.counting`; this module feeds it the agreed tally sheets and keeps what it says.
+
+Every write asks the ground floor first whether the election's stage and flags permit it
+(`elections.permits.require`), whichever door called it: the vote of a body ("ballots.voting") in its
+stage, its approval ("ballots.approve") until the handover ends, the boxes ("ballots.boxes") in either
+counted body's stage, the polling stations with the voting notice ("ballots.notice"). The reconciliation
+only reads, and is not gated.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.choices import Position as PositionChoice
 from candidates.models import Nomination
 from elections.models import VillageElection
+from elections.permits import require
 from elections.races import insert_once
 from trail.services import anchor_on_commit
 from voters.models import Status, VoterRegistration
@@ -47,6 +54,7 @@ TALLY_ROLES = frozenset({Role.CLERK, Role.TOWNSHIP})
 APPROVING_ROLES = frozenset({Role.TOWNSHIP})
 COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY)
 LOCKED_STATES = (ResultState.CONFIRMED, ResultState.APPROVED)
+VOTING, APPROVE, BOXES, NOTICE = "ballots.voting", "ballots.approve", "ballots.boxes", "ballots.notice"
 WRITE_IN_PREFIX = "w:"
 
 
@@ -81,7 +89,8 @@ def write_in_key(name: str) -> str:
 
 @transaction.atomic
 def add_polling_station(*, election: VillageElection, name: str, place: str = "", by: User) -> PollingStation:
-    """Set up a polling station (投票站) of the village."""
+    """Set up a polling station (投票站) of the village (the voting notice lists them)."""
+    require(election, NOTICE)
     _require_role(by, TALLY_ROLES)
     station = PollingStation(election=election, name=name, place=place)
     station.division_code = election.division_code
@@ -103,6 +112,7 @@ def add_ballot_box(
     by: User,
 ) -> BallotBox:
     """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱)."""
+    require(election, BOXES)
     _require_role(by, TALLY_ROLES)
     box = BallotBox(election=election, label=label, kind=kind, ballots_issued=ballots_issued, station=station)
     box.division_code = election.division_code
@@ -124,6 +134,7 @@ def record_party_attendance(
     by: User,
 ) -> PartyAttendance:
     """Record who is due at the Party members' meeting (DOMAIN.md: five categories may be excused)."""
+    require(election, VOTING, body=Body.PARTY)
     _require_role(by, TALLY_ROLES)
     unknown = set(excused) - set(PartyAttendance.EXCUSE_FIELDS)
     if unknown:
@@ -214,11 +225,12 @@ def record_tally_entry(
     unseen. The box row is locked (SELECT ... FOR UPDATE) for the whole transaction, so concurrent entries
     of the same sheet are serialised: no third entry slips in and no comparison reads a half-written pair.
     """
+    election = VillageElection.objects.get(pk=box.election_id)
+    require(election, VOTING, body=body)
     _require_role(by, TALLY_ROLES)
     if body not in COUNTED_BODIES:
         raise _error(codes.TALLY_UNKNOWN_POSITION, body=body)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    election = VillageElection.objects.get(pk=box.election_id)
     _refuse_if_locked(election, body, round)
     cleaned = _clean_values(values, body)
     first_round = None
@@ -419,6 +431,7 @@ def acknowledge_warning(
     *, election: VillageElection, body: str, round: int = 1, key: str, by: User, note: str = ""
 ) -> WarningAcknowledgement:
     """Record that a named user looked at a current reconciliation warning and accepts it (STYLE.md)."""
+    require(election, VOTING, body=body)
     _require_role(by, TALLY_ROLES)
     _refuse_if_locked(election, body, round)
     report = reconcile_election(election=election, body=body, round=round)
@@ -559,6 +572,7 @@ def count_election(*, election: VillageElection, body: str, round: int = 1, by: 
 
     Recounting replaces the outcome until the results are confirmed; after that the count stands.
     """
+    require(election, VOTING, body=body)
     _require_role(by, TALLY_ROLES)
     election = VillageElection.objects.select_for_update().get(pk=election.pk)
     _refuse_if_locked(election, body, round)
@@ -592,6 +606,7 @@ def confirm_results(*, election: VillageElection, body: str, round: int = 1, by:
     Blocked by any reconciliation error and by any warning no named user has acknowledged. The count is
     taken again from the sheets, so what is confirmed is what the agreed sheets say now.
     """
+    require(election, VOTING, body=body)
     _require_role(by, TALLY_ROLES)
     result = (
         ElectionResult.objects.select_for_update().filter(election=election, body=body, round=round).first()
@@ -620,6 +635,7 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
     `candidates.services.mark_elected` keeps one set per village election, so the winners of the other
     approved votes (the other body, the other round) are passed along with this one's.
     """
+    require(result.election, APPROVE, body=result.body)
     _require_role(by, APPROVING_ROLES)
     result = ElectionResult.objects.select_for_update().get(pk=result.pk)
     _move(result, ResultState.APPROVED)

@@ -3,6 +3,12 @@
 Each service checks its rule and raises ValidationError(message, code=...) with a code of
 `candidates.codes`. Who may call which service (the role) is the views' concern (`permissions.py`); what a
 given person may decide (a department only its own unit's reviews) is the rule's, checked here.
+
+Every service that writes a village election's records asks the ground floor first whether the election's
+stage and flags permit it (`elections.permits.require`), whichever door called it: the work on a nominee
+in its body's stage ("candidates.work" with the nomination's body), the villagers' election committee, the
+previous term. The cycle-level settings (negative-list items, rule settings, review units) belong to no
+election and are not gated.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from elections.models import ElectionCycle, Region, VillageElection
+from elections.permits import require
 from elections.races import insert_once, insert_or_update
 from elections.regions import ancestor_codes
 from voters.models import Resident
 
 from . import codes, defaults, rules
 from .choices import (
+    BODY_OF_NOTICE,
     BODY_OF_POSITION,
     COUNTED_SOURCES,
     JOINT_MINIMUM,
@@ -54,6 +62,14 @@ from .reading import parse_previous_term
 
 def _error(code: str, **params) -> ValidationError:
     return ValidationError(codes.MESSAGES[code], code=code, params=params or None)
+
+
+WORK = "candidates.work"
+
+
+def _require_work(nomination: Nomination) -> None:
+    """The stage of the nominee's election permits work on its body (elections.permits)."""
+    require(nomination.election, WORK, body=nomination.body)
 
 
 # --- Rules as data -----------------------------------------------------------------------------------
@@ -134,6 +150,7 @@ def nominate(
     One person stands once per body.
     """
     body = BODY_OF_POSITION[position]
+    require(election, WORK, body=body)
     if source not in SOURCES_OF_BODY[body]:
         raise _error(codes.SOURCE_NOT_ALLOWED)
     if source in COUNTED_SOURCES and not nominators:
@@ -171,7 +188,9 @@ def _move(nomination: Nomination, to: str) -> None:
 
 @transaction.atomic
 def withdraw_nomination(*, nomination: Nomination, reason: str, by: User) -> Nomination:
-    """A nominee steps back (or is stood down); the reason is kept."""
+    """A nominee steps back (or is stood down); the reason is kept (and opens the door of a completed
+    election: a withdrawal with its reason is a correction)."""
+    require(nomination.election, "candidates.withdraw", body=nomination.body, reason=reason)
     _refuse_withdrawn(nomination)
     if not reason.strip():
         raise _error(codes.NOTE_REQUIRED)
@@ -189,6 +208,7 @@ def withdraw_nomination(*, nomination: Nomination, reason: str, by: User) -> Nom
 def record_first_review(*, nomination: Nomination, passed: bool, note: str, by: User) -> QualificationReview:
     """The township's first review (初审). A failure needs its reason and disqualifies; the verdict is final
     and keeps who gave it, for which unit and when ("谁审核、谁负责")."""
+    _require_work(nomination)
     _refuse_withdrawn(nomination)
     decided = QualificationReview.objects.filter(nomination=nomination, kind=ReviewKind.TOWNSHIP)
     if decided.exists():
@@ -221,6 +241,9 @@ def request_reviews(
 ) -> list[QualificationReview]:
     """Send nominees who passed the township's first review to the chosen departments of their county
     (资格联审); a department already asked is not asked twice."""
+    nominations = list(nominations)
+    for nomination in nominations:
+        _require_work(nomination)
     if not units:
         raise _error(codes.NO_UNITS)
     created = []
@@ -255,6 +278,7 @@ def request_reviews(
 def decide_review(*, review: QualificationReview, passed: bool, note: str, by: User) -> QualificationReview:
     """A department's verdict on a nominee it was asked to review. Only a user of the addressed unit may
     give it; a failure needs its reason; the verdict is final ("谁审核、谁负责")."""
+    _require_work(review.nomination)
     review = QualificationReview.objects.select_for_update().get(pk=review.pk)
     if review.kind != ReviewKind.DEPARTMENT or not by.unit or by.unit != review.unit:
         raise _error(codes.NOT_YOUR_UNIT)
@@ -284,6 +308,7 @@ def answer_negative_list(
     """
     from .selectors import negative_list_for
 
+    _require_work(nomination)
     items = {item.pk: item for item in negative_list_for(nomination.election)}
     saved = []
     for item_id, (hit, evidence) in answers.items():
@@ -317,6 +342,7 @@ def record_inspection(
     by: User,
 ) -> Inspection:
     """The inspection (考察): democratic evaluation, interviews, site visit; "unsuitable" blocks."""
+    _require_work(nomination)
 
     def fill(inspection: Inspection) -> Inspection:
         inspection.evaluation_score = evaluation_score
@@ -338,6 +364,7 @@ def record_commitments(
     *, nomination: Nomination, signed: Mapping[str, datetime.date | None], by: User
 ) -> Commitments:
     """The discipline pledge and the three commitments, each with the day it was signed (None: not yet)."""
+    _require_work(nomination)
 
     def fill(record: Commitments) -> Commitments:
         for kind, field_name in Commitments.FIELDS.items():
@@ -360,6 +387,7 @@ def request_approval(*, nomination: Nomination, code: str, justification: str, b
     """Ask the county to approve an "in principle" breach (an over-age secretary…) with a justification."""
     from .selectors import election_vetting
 
+    _require_work(nomination)
     if not justification.strip():
         raise _error(codes.JUSTIFICATION_REQUIRED)
     row = election_vetting(election=nomination.election).row(nomination.pk)
@@ -387,6 +415,7 @@ def request_approval(*, nomination: Nomination, code: str, justification: str, b
 @transaction.atomic
 def decide_approval(*, approval: Approval, approve: bool, note: str, by: User) -> Approval:
     """The county's answer: approved, the breach passes; refused (with its reason), it blocks."""
+    _require_work(approval.nomination)
     approval = Approval.objects.select_for_update().get(pk=approval.pk)
     target = ApprovalState.APPROVED if approve else ApprovalState.REFUSED
     if target not in Approval.ALLOWED[approval.state]:
@@ -416,6 +445,7 @@ def set_list(
     """
     from .selectors import election_vetting
 
+    require(election, WORK, body=body)
     vetting = election_vetting(election=election)
     chosen_ids = {n.pk for n in nominations}
     body_rows = [r for r in vetting.rows if r.facts.body == body]
@@ -458,7 +488,9 @@ def set_list(
 
 @transaction.atomic
 def set_proposed(*, election: VillageElection, nominations: Iterable[Nomination], by: User) -> int:
-    """Mark the nominees the township proposes for the team (拟任人选); the slate check reads them."""
+    """Mark the nominees the township proposes for the team (拟任人选); the slate check reads them. The team
+    spans both committees ("一肩挑"…), so it is planned in either body's stage ("candidates.slate")."""
+    require(election, "candidates.slate")
     ids = {n.pk for n in nominations}
     team = Nomination.objects.filter(election=election, body__in=TEAM_BODIES).exclude(
         state=NominationState.WITHDRAWN
@@ -471,7 +503,13 @@ def set_proposed(*, election: VillageElection, nominations: Iterable[Nomination]
 
 @transaction.atomic
 def mark_elected(*, election: VillageElection, nominations: Iterable[Nomination], by: User | None) -> int:
-    """Record who was elected, for the structure check of the result (called by the results of the vote)."""
+    """Record who was elected, for the structure check of the result (called by the results of the vote).
+
+    Not gated here: its one caller, `ballots.services.approve_results`, asked the stage first
+    ("ballots.approve", which stays open after the body's own stage, until the handover ends). Asking
+    "candidates.work" here would refuse the approval of the Party's result in the villagers' committee
+    election.
+    """
     ids = {n.pk for n in nominations}
     listed = Nomination.objects.filter(election=election).exclude(state=NominationState.WITHDRAWN)
     if ids - set(listed.values_list("pk", flat=True)):
@@ -484,7 +522,10 @@ def mark_elected(*, election: VillageElection, nominations: Iterable[Nomination]
 def record_notice_publication(
     *, election: VillageElection, kind: str, published_on: datetime.date, by: User
 ) -> NoticePublication:
-    """The day a notice was put up; a formal list after its deadline stays flagged as late."""
+    """The day a notice was put up; a formal list after its deadline stays flagged as late. The notice is
+    work on the body it lists (the preliminary Party candidates, the formal villagers' committee list)."""
+    if kind in BODY_OF_NOTICE:  # another kind is refused by the model's choices below
+        require(election, WORK, body=BODY_OF_NOTICE[kind])
     publication = NoticePublication(election=election, kind=kind, published_on=published_on, published_by=by)
     publication.full_clean()
     publication.save()
@@ -493,12 +534,15 @@ def record_notice_publication(
 
 # --- Villagers' election committee and the outgoing team --------------------------------------------
 
+ELECTION_COMMITTEE = "candidates.election_committee"
+
 
 @transaction.atomic
 def record_election_committee_vote(
     *, election: VillageElection, resident: Resident, votes: int, seated: bool, role: str, by: User
 ) -> ElectionCommitteeMember:
     """One person of the vote choosing the villagers' election committee, seated or not."""
+    require(election, ELECTION_COMMITTEE)
     if resident.division_code != election.division_code:
         raise _error(codes.RESIDENT_OUTSIDE_VILLAGE)
 
@@ -527,6 +571,7 @@ def withdraw_from_election_committee(
 ) -> ElectionCommitteeMember | None:
     """A member withdraws (a member nominated for the villagers' committee must); the next person of the
     original vote takes the seat ("按照原推选结果依次递补"). Returns the replacement, if anyone is left."""
+    require(member.election, ELECTION_COMMITTEE)
     member = ElectionCommitteeMember.objects.select_for_update().get(pk=member.pk)
     if not member.seated:
         raise _error(codes.NOT_SEATED)
@@ -550,6 +595,7 @@ def withdraw_from_election_committee(
 def import_previous_term(*, election: VillageElection, text: str, by: User) -> tuple[int, list[dict]]:
     """Replace the village's outgoing team with the rows pasted from Excel; nothing is saved if any row is
     wrong. Members are linked to the village's residents by ID number."""
+    require(election, "candidates.previous_term")
     rows, errors = parse_previous_term(text)
     if errors:
         return 0, errors

@@ -86,12 +86,18 @@ ACTIONS: dict[str, Rule] = {
     # candidates (the body's stages are added by `require(..., body=...)`)
     "candidates.work": _rule(gettext_lazy("nominate and review candidates")),
     "candidates.withdraw": _rule(gettext_lazy("withdraw a nomination"), correctable=True),
+    # the proposed team (拟任人选) spans the Party committee and the villagers' committee: planned in either
+    # body's stage
+    "candidates.slate": _rule(gettext_lazy("propose the team"), PE, CE),
     "candidates.election_committee": _rule(gettext_lazy("elect the villagers' election committee"), PE, CE),
     "candidates.previous_term": _rule(
         gettext_lazy("enter the previous term's members"), P, PE, CE, election_work=False
     ),
     # ballots
     "ballots.voting": _rule(gettext_lazy("prepare and count the vote")),
+    # a box serves every body voting at the meeting (the Party members' or the villagers'), so it is set up
+    # in either counted body's stage
+    "ballots.boxes": _rule(gettext_lazy("set up the ballot boxes"), PE, CE),
     "ballots.approve": _rule(gettext_lazy("approve the result")),
     "ballots.certificates": _rule(gettext_lazy("issue the certificates")),
     "ballots.notice": _rule(gettext_lazy("publish the voting notice"), CE),

@@ -5,7 +5,9 @@ from ballots import services
 from ballots.models import ElectionResult, ResultState, SheetState, TallyEntry, TallySheet
 from candidates.choices import Position
 from candidates.models import Nomination
+from elections.models import Stage
 from tests.ballots.factories import add_box, enter_twice, make_village, sheet_values
+from tests.candidates.factories import move_to
 from trail.services import read_anchor_file
 
 pytestmark = pytest.mark.django_db
@@ -313,6 +315,7 @@ def test_approval_needs_confirmation_first(village):
 def test_party_vote_counts_against_members_present(village):
     from tests.candidates.factories import NominationFactory, ResidentFactory
 
+    move_to(village.election, Stage.PARTY_ELECTION)  # the Party members' meeting
     election = village.election
     secretary = NominationFactory(
         election=election,
@@ -340,6 +343,7 @@ def test_party_vote_counts_against_members_present(village):
 
 
 def test_party_vote_without_attendance_cannot_be_counted(village):
+    move_to(village.election, Stage.PARTY_ELECTION)  # the Party members' meeting
     box = add_box(village, label="党员大会")
     values = {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "votes": {}}
     enter_twice(village, box, values, body="party")

@@ -7,6 +7,8 @@ import pytest
 from accounts.roles import Role
 from candidates import services
 from candidates.selectors import county_of
+from elections.models import Stage
+from tests.candidates.factories import move_to
 from tests.factories import CycleFactory, UserFactory, VillageElectionFactory, region_chain
 
 VILLAGE = "330702001001"
@@ -30,6 +32,12 @@ def election(cycle):
     return VillageElectionFactory(
         cycle=cycle, village=village, party_seats=3, committee_seats=3, election_day=date(2027, 1, 20)
     )
+
+
+@pytest.fixture
+def party_stage(election):
+    """The election in the Party organization election, where the Party's nominees are worked on."""
+    return move_to(election, Stage.PARTY_ELECTION)
 
 
 @pytest.fixture

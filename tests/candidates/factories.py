@@ -10,6 +10,7 @@ from stdnum.cn import ric
 
 from candidates.choices import BODY_OF_POSITION, Position, Source
 from candidates.models import Nomination, QualificationReview, ReviewUnit
+from elections.models import VillageElection
 from tests.factories import VillageElectionFactory
 from voters.models import Kinship, Resident
 
@@ -22,6 +23,14 @@ def id_number(region: str, born: date, sex: str) -> str:
     sequence = f"{n % 100:02d}{(2 * ((n // 100) % 5)) + (1 if sex == 'M' else 0)}"
     body = f"{region[:6]}{born:%Y%m%d}{sequence}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def move_to(election: VillageElection, stage: str) -> VillageElection:
+    """Put the election in `stage`, as the lifecycle (its one writer) would once its gates are met: each
+    body's candidate and ballot work is done in its body's stage (elections.permits)."""
+    VillageElection.objects.filter(pk=election.pk).update(stage=stage)
+    election.stage = stage
+    return election
 
 
 class ResidentFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from candidates import codes, services
-from candidates.choices import Position, Source, VettingStatus
+from candidates.choices import BODY_OF_POSITION, Position, Source, VettingStatus
 from candidates.models import (
     Approval,
     CandidateRuleSettings,
@@ -23,7 +23,15 @@ from candidates.models import (
     ReviewUnit,
 )
 from candidates.selectors import election_vetting, negative_list_for
-from tests.candidates.factories import NominationFactory, ResidentFactory, id_number, kin, pass_everything
+from elections.models import Stage
+from tests.candidates.factories import (
+    NominationFactory,
+    ResidentFactory,
+    id_number,
+    kin,
+    move_to,
+    pass_everything,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +91,7 @@ def test_default_departments_are_named_after_the_county(units):
 # --- Nominating --------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_nominate_a_resident(election, people):
     person = ResidentFactory(village=election.village)
     nomination = services.nominate(
@@ -106,6 +115,8 @@ def test_nominate_a_resident(election, people):
     ],
 )
 def test_nomination_shape_rules(election, people, position, source, nominators, code):
+    if BODY_OF_POSITION[position] == "party":
+        move_to(election, Stage.PARTY_ELECTION)
     person = ResidentFactory(village=election.village)
     with pytest.raises(ValidationError) as excinfo:
         services.nominate(
@@ -134,6 +145,7 @@ def test_a_joint_nomination_of_exactly_ten_voters_is_valid(election, people):
 
 def test_one_nomination_per_person_and_body_but_both_committees_allowed(election, people):
     person = ResidentFactory(village=election.village)
+    move_to(election, Stage.PARTY_ELECTION)
     first = services.nominate(
         election=election,
         resident=person,
@@ -150,6 +162,7 @@ def test_one_nomination_per_person_and_body_but_both_committees_allowed(election
             by=people["township"],
         )
     assert code_of(excinfo) == codes.ALREADY_NOMINATED
+    move_to(election, Stage.COMMITTEE_ELECTION)
     services.nominate(
         election=election,
         resident=person,
@@ -158,6 +171,7 @@ def test_one_nomination_per_person_and_body_but_both_committees_allowed(election
         nominators=50,
         by=people["township"],
     )
+    move_to(election, Stage.PARTY_ELECTION)  # a test's shortcut: the lifecycle never moves back
     services.withdraw_nomination(nomination=first, reason="本人放弃", by=people["township"])
     services.nominate(
         election=election,
@@ -168,6 +182,7 @@ def test_one_nomination_per_person_and_body_but_both_committees_allowed(election
     )
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_a_resident_of_another_village_cannot_be_nominated(election, neighbour, people):
     stranger = ResidentFactory(village=neighbour.village)
     with pytest.raises(ValidationError) as excinfo:
@@ -181,6 +196,7 @@ def test_a_resident_of_another_village_cannot_be_nominated(election, neighbour, 
     assert code_of(excinfo) == codes.RESIDENT_OUTSIDE_VILLAGE
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_withdrawal_needs_a_reason_and_is_final(election, people):
     nomination = NominationFactory(election=election)
     with pytest.raises(ValidationError):
@@ -195,6 +211,7 @@ def test_withdrawal_needs_a_reason_and_is_final(election, people):
 # --- Joint qualification review ----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_first_review_failure_needs_a_note_and_the_verdict_is_final(election, people):
     nomination = NominationFactory(election=election)
     with pytest.raises(ValidationError) as excinfo:
@@ -214,6 +231,7 @@ def test_first_review_failure_needs_a_note_and_the_verdict_is_final(election, pe
     assert code_of(excinfo) == codes.REVIEW_ALREADY_DECIDED
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_departments_review_only_after_the_first_review_passed(election, people, units):
     nomination = NominationFactory(election=election)
     with pytest.raises(ValidationError) as excinfo:
@@ -227,6 +245,7 @@ def test_departments_review_only_after_the_first_review_passed(election, people,
     assert status(nomination) == VettingStatus.AWAITING
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_units_of_another_county_cannot_be_asked(election, outside, people):
     nomination = NominationFactory(election=election)
     services.record_first_review(nomination=nomination, passed=True, note="", by=people["township"])
@@ -236,6 +255,7 @@ def test_units_of_another_county_cannot_be_asked(election, outside, people):
     assert code_of(excinfo) == codes.WRONG_ELECTION
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_a_department_decides_only_its_own_units_reviews(election, people, units):
     nomination = NominationFactory(election=election)
     services.record_first_review(nomination=nomination, passed=True, note="", by=people["township"])
@@ -262,6 +282,7 @@ def test_a_department_decides_only_its_own_units_reviews(election, people, units
     assert status(nomination) == VettingStatus.BLOCKED
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_qualified_once_every_step_has_passed(election, people, units):
     nomination = pass_everything(
         NominationFactory(election=election), township=people["township"], units=units[:2]
@@ -269,6 +290,7 @@ def test_qualified_once_every_step_has_passed(election, people, units):
     assert status(nomination) == VettingStatus.QUALIFIED
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_negative_list_answers_need_evidence_and_a_hit_blocks(election, people, units):
     nomination = pass_everything(
         NominationFactory(election=election), township=people["township"], units=units[:1]
@@ -285,6 +307,7 @@ def test_negative_list_answers_need_evidence_and_a_hit_blocks(election, people, 
     assert codes.NEGATIVE_LIST_HIT in findings(nomination) and status(nomination) == VettingStatus.BLOCKED
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_an_unsuitable_inspection_blocks(election, people, units):
     nomination = pass_everything(
         NominationFactory(election=election), township=people["township"], units=units[:1]
@@ -318,6 +341,7 @@ def old_secretary(election, people, units):
     return pass_everything(nomination, township=people["township"], units=units[:1])
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_an_in_principle_breach_passes_with_the_countys_approval(old_secretary, people):
     assert status(old_secretary) == VettingStatus.NEEDS_APPROVAL
     with pytest.raises(ValidationError) as excinfo:
@@ -346,6 +370,7 @@ def test_an_in_principle_breach_passes_with_the_countys_approval(old_secretary, 
     assert code_of(excinfo) == codes.APPROVAL_ALREADY_DECIDED
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_a_refused_breach_blocks_and_may_be_asked_again(old_secretary, people):
     approval = services.request_approval(
         nomination=old_secretary, code=codes.HEAD_OVER_AGE, justification="表现优秀", by=people["township"]
@@ -361,6 +386,7 @@ def test_a_refused_breach_blocks_and_may_be_asked_again(old_secretary, people):
     assert status(old_secretary) == VettingStatus.NEEDS_APPROVAL
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_approval_only_for_a_breach_the_nominee_has(election, people):
     nomination = NominationFactory(election=election, position=Position.SECRETARY)
     with pytest.raises(ValidationError) as excinfo:
@@ -379,11 +405,13 @@ def test_avoidance_through_a_grandparent_found_via_the_parent(election, people, 
     grandson = ResidentFactory(village=election.village, name="王孙", birth_date=date(1995, 1, 1))
     kin(grandfather, father, "parent")
     kin(father, grandson, "parent")
+    move_to(election, Stage.PARTY_ELECTION)
     old = pass_everything(
         NominationFactory(election=election, resident=grandfather),
         township=people["township"],
         units=units[:1],
     )
+    move_to(election, Stage.COMMITTEE_ELECTION)
     young = pass_everything(
         NominationFactory(election=election, resident=grandson, position=Position.COMMITTEE_MEMBER),
         township=people["township"],
@@ -469,6 +497,7 @@ def qualified(election, people, units, count, position, **resident):
     ]
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_the_preliminary_list_has_exactly_seats_plus_one(election, people, units):
     nominees = qualified(election, people, units, 5, Position.PARTY_MEMBER)
     for wrong in (nominees[:3], nominees[:5]):
@@ -484,6 +513,7 @@ def test_the_preliminary_list_has_exactly_seats_plus_one(election, people, units
     assert Nomination.objects.get(pk=nominees[0].pk).state == "nominated"
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_an_unqualified_nominee_cannot_be_listed(election, people, units):
     nominees = qualified(election, people, units, 3, Position.PARTY_MEMBER)
     nominees.append(NominationFactory(election=election))
@@ -603,6 +633,7 @@ def test_previous_term_tells_new_entrants_from_sitting_cadres(election, people):
 # --- Reading stays cheap -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_vetting_an_election_takes_the_same_queries_for_any_number_of_nominees(election, people, units):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -617,6 +648,7 @@ def test_vetting_an_election_takes_the_same_queries_for_any_number_of_nominees(e
     assert queries() == few
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_a_department_user_with_the_same_unit_elsewhere_sees_nothing_here(election, outside, people, units):
     nomination = NominationFactory(election=election)
     services.record_first_review(nomination=nomination, passed=True, note="", by=people["township"])

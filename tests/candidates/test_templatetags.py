@@ -18,6 +18,7 @@ def render(user):
     )
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_the_card_lists_what_waits_for_the_unit(election, people, units):
     nomination = NominationFactory(
         election=election, resident=ResidentFactory(village=election.village, name="孙待审")

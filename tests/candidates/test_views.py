@@ -113,6 +113,7 @@ def test_township_user_gets_404_for_another_townships_village(client, election, 
     assert response.status_code == 404 and not QualificationReview.objects.exists()
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_department_user_sees_only_requests_addressed_to_its_unit(client, election, people, units, sent):
     unsent = NominationFactory(
         election=election, resident=ResidentFactory(village=election.village, name="钱未送")
@@ -128,6 +129,7 @@ def test_department_user_sees_only_requests_addressed_to_its_unit(client, electi
     assert client.get(f"/candidates/{election.pk}/nominee/?nomination={sent.pk}").status_code == 404
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_a_department_cannot_decide_another_units_review(client, people, sent):
     court_review = sent.reviews.get(unit="婺城区人民法院")
     client.force_login(people["police"])
@@ -136,6 +138,7 @@ def test_a_department_cannot_decide_another_units_review(client, people, sent):
     assert QualificationReview.objects.get(pk=court_review.pk).verdict == "pending"
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_department_passes_and_fails_with_a_note(client, people, sent):
     client.force_login(people["police"])
     review = sent.reviews.get(unit="婺城区公安分局")
@@ -197,6 +200,7 @@ def test_a_clerk_nominates_but_does_not_vet(client, election, people):
 # --- The township's journey through the pages ---------------------------------------------------------
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_nominate_review_and_send_from_the_board(client, election, people, units):
     person = ResidentFactory(village=election.village, name="周候选")
     client.force_login(people["township"])
@@ -222,6 +226,7 @@ def test_nominate_review_and_send_from_the_board(client, election, people, units
     assert nomination.reviews.filter(kind="department").count() == len(units)
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_nominee_page_forms_record_each_step(client, election, people, units):
     nomination = NominationFactory(election=election)
     client.force_login(people["township"])
@@ -258,6 +263,7 @@ def test_nominee_page_forms_record_each_step(client, election, people, units):
     assert Nomination.objects.get(pk=nomination.pk).state == "withdrawn"
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_township_asks_and_the_county_approves_an_in_principle_breach(client, election, people, units):
     person = ResidentFactory(village=election.village, name="吴老书记", birth_date=date(1964, 5, 1))
     nomination = pass_everything(
@@ -397,6 +403,7 @@ def test_names_outside_the_stroke_data_are_listed_on_the_notice(client, election
     assert f'data-code="{codes.UNKNOWN_CHARACTERS}"' in page
 
 
+@pytest.mark.usefixtures("party_stage")
 def test_shortlist_page_lists_the_preliminary_candidates(client, election, people, units):
     nominees = [
         pass_everything(NominationFactory(election=election), township=people["township"], units=units[:1])

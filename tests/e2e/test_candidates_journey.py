@@ -13,12 +13,14 @@ from candidates import services
 from candidates.choices import Position
 from candidates.models import Approval, Nomination
 from candidates.selectors import county_of
+from elections.models import Stage
 from elections.ordering import stroke_order_key
-from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything
+from tests.candidates.factories import NominationFactory, ResidentFactory, move_to, pass_everything
 from tests.e2e.conftest import PHONE, login, screenshot
 from tests.factories import TEST_PASSWORD, CycleFactory, UserFactory, VillageElectionFactory, region_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
+COMMITTEE = (Position.CHAIR, Position.COMMITTEE_MEMBER)
 
 
 @pytest.fixture
@@ -35,6 +37,7 @@ def village(settings):
         party_seats=3,
         committee_seats=3,
         election_day=timezone.localdate() + timedelta(days=12),
+        stage=Stage.PARTY_ELECTION,
     )
     county, township = place.parent.parent, place.parent
     people = {
@@ -78,10 +81,13 @@ def village(settings):
         ("陈平", Position.COMMITTEE_MEMBER, "M"),
         ("丁一", Position.COMMITTEE_MEMBER, "M"),
     ]:
+        # each body's nominees are vetted in its body's stage (elections.permits)
+        move_to(election, Stage.COMMITTEE_ELECTION if position in COMMITTEE else Stage.PARTY_ELECTION)
         nominee = NominationFactory(
             election=election, position=position, resident=ResidentFactory(village=place, name=name, sex=sex)
         )
         pass_everything(nominee, township=people["township"], units=units, reviewers=reviewers)
+    move_to(election, Stage.PARTY_ELECTION)  # a test's shortcut: the journey starts in the Party election
     return {"election": election, "people": people, "residents": residents, "units": units}
 
 
@@ -214,7 +220,9 @@ def test_township_vets_nominees_with_the_departments_and_the_county(page, villag
     screenshot(page, "candidates-6-board-phone")
     page.set_viewport_size({"width": 1366, "height": 768})
 
-    # 8. The villagers' committee's formal candidates are chosen and the list is printed in stroke order.
+    # 8. The villagers' committee's formal candidates are chosen and the list is printed in stroke order,
+    # once the lifecycle moved the election to the villagers' committee election.
+    move_to(election, Stage.COMMITTEE_ELECTION)
     page.goto(f"{page.base_url}/candidates/{election.pk}/list/?body=committee")
     for checkbox in page.locator("input[name=nominations]:not([disabled])").all():
         checkbox.check()
