@@ -2,6 +2,10 @@
 
 Views parse input and call `ballots.services`; rows come only through `.visible_to(user)`. The body and
 round are query parameters (`?body=committee&round=1`) so that every URL names only the village election.
+
+The services ask the election's stage (`elections.permits`); a refusal of the stage is shown with its link
+to the steps page on the page the user was on, and a page offers no button the stage keeps closed, saying
+why (`candidates.doors`, shared with the candidates pages).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
+from candidates import doors
 from candidates.choices import Body
 from elections.models import VillageElection
 
@@ -53,7 +58,8 @@ def _can_approve(user) -> bool:
 
 
 def _refuse(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+    if not doors.refused(request, error):
+        messages.error(request, " ".join(error.messages))
 
 
 def _common(request, election, body, round) -> dict:
@@ -66,6 +72,17 @@ def _common(request, election, body, round) -> dict:
         "bodies": [(b, Body(b).label) for b in services.COUNTED_BODIES],
         "can_enter": _can_enter(request.user),
         "can_approve": _can_approve(request.user),
+        # the doors of this body's vote that the stage keeps closed now, with why
+        "closed": doors.closed(
+            election,
+            {
+                "voting": (services.VOTING, body),
+                "approve": (services.APPROVE, body),
+                "boxes": (services.BOXES, ""),
+                "attendance": (services.VOTING, Body.PARTY),
+                "notice": (services.NOTICE, ""),
+            },
+        ),
     }
 
 
@@ -403,7 +420,8 @@ def voting_notice(request, pk):
                     by=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                if not doors.refused(request, error):
+                    form.add_error(None, error)
             else:
                 messages.success(
                     request, _("Voting notice corrected.") if notice else _("Voting notice published.")

@@ -3,6 +3,10 @@
 Every page of a village takes the VillageElection's pk and reaches it only through the user's jurisdiction
 (`get_visible_or_404`); a nominee is named by the `nomination` query parameter and looked up among that
 election's nominations. A role that has no business on a page gets the same 404 as a stranger.
+
+The services ask the election's stage (`elections.permits`); a page shows a refusal of the stage with its
+link to the steps page (`doors.refused`) and offers no button the stage keeps closed, saying why
+(`doors.closed`).
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import get_visible_or_404
+from elections import permits
 from elections.models import VillageElection
 from elections.spreadsheets import xlsx_response
 from voters.models import Resident
 
-from . import codes, forms, selectors, services
+from . import codes, doors, forms, selectors, services
 from .choices import (
+    BODY_OF_NOTICE,
     Body,
     NominationState,
     NoticeKind,
@@ -41,6 +47,7 @@ from .models import (
 from .permissions import can
 
 INBOX_PAGE = 100
+ELECTION_COMMITTEE = "candidates.election_committee"
 
 
 def _election(request, pk: int, action: str = "view") -> VillageElection:
@@ -52,8 +59,26 @@ def _election(request, pk: int, action: str = "view") -> VillageElection:
 
 
 def _fail(request, error: ValidationError) -> None:
+    if doors.refused(request, error):
+        return
     for message in error.messages:
         messages.error(request, message)
+
+
+def _form_error(request, form, error: ValidationError) -> None:
+    """A stage's refusal as the page's message with its link; a rule's refusal on the form, as before."""
+    if not doors.refused(request, error):
+        form.add_error(None, error)
+
+
+WORK = "candidates.work"
+# A withdrawal in a completed election is a correction with its reason: the page offers it as it is used.
+WITH_REASON = "—"
+
+
+def _work_doors(election) -> doors.Closed:
+    """The candidate work of each body that the stage keeps closed now."""
+    return doors.closed(election, {body: (WORK, body) for body in Body})
 
 
 def _flags(user) -> dict:
@@ -78,7 +103,9 @@ def board(request, pk):
         for status in VettingStatus
         if status != VettingStatus.WITHDRAWN
     ]
-    ready = [r for r in vetting.rows if _ready_to_send(r)]
+    closed = _work_doors(election)
+    ready = [r for r in vetting.rows if _ready_to_send(r) and r.facts.body not in closed]
+    bodies = [b | {"closed": closed.get(b["body"])} for b in vetting.bodies()]
     return render(
         request,
         "candidates/board.html",
@@ -86,7 +113,9 @@ def board(request, pk):
             "election": election,
             "village": election.village,
             "vetting": vetting,
-            "bodies": vetting.bodies(),
+            "bodies": bodies,
+            "closed": closed,
+            "nominate_open": len(closed) < len(Body),
             "totals": totals,
             "ready_to_send": ready,
             "units": services.ensure_review_units(county=selectors.county_of(election.division_code))
@@ -106,7 +135,12 @@ def _send_all(request, election):
     if not can(request.user, "vet"):
         raise Http404
     vetting = selectors.election_vetting(election=election)
-    ready = [r.nomination for r in vetting.rows if _ready_to_send(r)]
+    closed = _work_doors(election)
+    waiting = [r.nomination for r in vetting.rows if _ready_to_send(r)]
+    ready = [n for n in waiting if n.body not in closed]  # another body's nominees wait for its stage
+    if waiting and not ready:
+        _fail(request, permits.refusal(election, WORK, body=waiting[0].body))
+        return redirect("candidates:board", pk=election.pk)
     units = services.ensure_review_units(county=selectors.county_of(election.division_code))
     chosen = request.POST.getlist("units")
     if chosen:
@@ -141,7 +175,7 @@ def nominate(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(
                 request,
@@ -151,6 +185,7 @@ def nominate(request, pk):
             if "another" in request.POST:
                 return redirect("candidates:nominate", pk=election.pk)
             return redirect(f"{reverse('candidates:board', args=[election.pk])}#body-{nomination.body}")
+    closed = _work_doors(election)
     return render(
         request,
         "candidates/nominate.html",
@@ -158,6 +193,9 @@ def nominate(request, pk):
             "election": election,
             "village": election.village,
             "form": form,
+            "closed": closed,
+            "nominate_open": len(closed) < len(Body),
+            "closed_bodies": [{"body": b, "label": Body(b).label, "why": why} for b, why in closed.items()],
             "has_residents": Resident.objects.filter(division_code=election.division_code).exists(),
         },
     )
@@ -251,6 +289,15 @@ def _render_nominee(request, election, nomination, bound):
         )
         for f in breaches
     ]
+    closed = doors.closed(
+        election,
+        {
+            "work": (WORK, nomination.body),
+            "withdraw": ("candidates.withdraw", nomination.body, WITH_REASON),
+            "election_committee": (ELECTION_COMMITTEE, ""),
+        },
+    )
+    withdrawn = nomination.state == NominationState.WITHDRAWN
     return render(
         request,
         "candidates/nominee.html",
@@ -258,6 +305,8 @@ def _render_nominee(request, election, nomination, bound):
             "election": election,
             "village": election.village,
             "nomination": nomination,
+            "closed": closed,
+            "vet_open": can(request.user, "vet") and not withdrawn and "work" not in closed,
             "resident": nomination.resident,
             "row": row,
             "first": first,
@@ -269,7 +318,7 @@ def _render_nominee(request, election, nomination, bound):
             "commitments": commitments,
             "committee_member": committee_member,
             "forms": forms_,
-            "withdrawn": nomination.state == NominationState.WITHDRAWN,
+            "withdrawn": withdrawn,
             **_flags(request.user),
         },
     )
@@ -286,7 +335,7 @@ def _first_review(request, election, nomination):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("The first review is recorded."))
             return redirect(_nominee_url(election, nomination))
@@ -301,7 +350,7 @@ def _send(request, election, nomination):
         try:
             services.request_reviews(nominations=[nomination], units=chosen, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("Sent to %(count)s departments.") % {"count": len(chosen)})
             return redirect(_nominee_url(election, nomination))
@@ -316,7 +365,7 @@ def _negative(request, election, nomination):
         try:
             services.answer_negative_list(nomination=nomination, answers=form.answers(), by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("The negative list is answered."))
             return redirect(_nominee_url(election, nomination))
@@ -329,7 +378,7 @@ def _inspection(request, election, nomination):
         try:
             services.record_inspection(nomination=nomination, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("The inspection is recorded."))
             return redirect(_nominee_url(election, nomination))
@@ -339,9 +388,13 @@ def _inspection(request, election, nomination):
 def _commitments(request, election, nomination):
     form = forms.CommitmentsForm(request.POST)
     if form.is_valid():
-        services.record_commitments(nomination=nomination, signed=form.signed(), by=request.user)
-        messages.success(request, _("The commitments are recorded."))
-        return redirect(_nominee_url(election, nomination))
+        try:
+            services.record_commitments(nomination=nomination, signed=form.signed(), by=request.user)
+        except ValidationError as error:
+            _form_error(request, form, error)
+        else:
+            messages.success(request, _("The commitments are recorded."))
+            return redirect(_nominee_url(election, nomination))
     return form
 
 
@@ -356,7 +409,7 @@ def _approval(request, election, nomination):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("The county is asked to approve."))
             return redirect(_nominee_url(election, nomination))
@@ -371,7 +424,7 @@ def _withdraw(request, election, nomination):
                 nomination=nomination, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("The nomination is withdrawn."))
             return redirect(_nominee_url(election, nomination))
@@ -455,7 +508,7 @@ def shortlist(request, pk):
                 election=election, body=body, nominations=list(chosen), by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(request, form, error)
         else:
             messages.success(request, _("%(count)s names are on the list.") % {"count": len(listed)})
             if added is not None:
@@ -481,6 +534,7 @@ def shortlist(request, pk):
             "extra": vetting.thresholds.preliminary_extra,
             "listed": {r.nomination.pk for r in rows if r.nomination.state == NominationState.LISTED},
             "findings": vetting.body_findings.get(body, []),
+            "closed": doors.closed(election, {"list": (WORK, body)}),
             **_flags(request.user),
         },
     )
@@ -517,6 +571,7 @@ def slate_check(request, pk):
             "checks": checks,
             "team_rows": team_rows,
             "thresholds": vetting.thresholds,
+            "closed": doors.closed(election, {"slate": ("candidates.slate", "")}),
             **_flags(request.user),
         },
     )
@@ -530,10 +585,17 @@ def notice(request, pk, kind):
             raise Http404
         form = forms.PublishForm(request.POST)
         if form.is_valid():
-            services.record_notice_publication(
-                election=election, kind=kind, published_on=form.cleaned_data["published_on"], by=request.user
-            )
-            messages.success(request, _("The publication date is recorded."))
+            try:
+                services.record_notice_publication(
+                    election=election,
+                    kind=kind,
+                    published_on=form.cleaned_data["published_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("The publication date is recorded."))
         return redirect(f"candidates:notice_{kind}", pk=election.pk)
     vetting = selectors.election_vetting(election=election)
     today = timezone.localdate()
@@ -550,6 +612,7 @@ def notice(request, pk, kind):
             "today": today,
             "order": vetting.thresholds.notice_order,
             "publish_form": forms.PublishForm(),
+            "closed": doors.closed(election, {"publish": (WORK, BODY_OF_NOTICE[kind])}),
             "issuer": _("Villagers' election committee of %(village)s") % {"village": election.village.name}
             if kind == NoticeKind.FORMAL
             else _("Party organization of %(village)s") % {"village": election.village.name},
@@ -613,7 +676,7 @@ def election_committee(request, pk):
                     election=election, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                _form_error(request, form, error)
             else:
                 messages.success(request, _("The vote is recorded."))
                 return redirect("candidates:election_committee", pk=election.pk)
@@ -632,6 +695,7 @@ def election_committee(request, pk):
             "committee": committee,
             "nominated": nominated,
             "form": form,
+            "closed": doors.closed(election, {"committee": (ELECTION_COMMITTEE, "")}),
             **_flags(request.user),
         },
     )
@@ -645,14 +709,18 @@ def previous_term(request, pk):
         if not can(request.user, "village"):
             raise Http404
         if form.is_valid():
-            count, errors = services.import_previous_term(
-                election=election, text=form.cleaned_data["rows"], by=request.user
-            )
-            if not errors:
-                messages.success(
-                    request, _("%(count)s members of the previous term imported.") % {"count": count}
+            try:
+                count, errors = services.import_previous_term(
+                    election=election, text=form.cleaned_data["rows"], by=request.user
                 )
-                return redirect("candidates:previous_term", pk=election.pk)
+            except ValidationError as error:
+                _form_error(request, form, error)
+            else:
+                if not errors:
+                    messages.success(
+                        request, _("%(count)s members of the previous term imported.") % {"count": count}
+                    )
+                    return redirect("candidates:previous_term", pk=election.pk)
     members = election.previous_term.select_related("resident").order_by("id")
     return render(
         request,
@@ -663,6 +731,7 @@ def previous_term(request, pk):
             "members": members,
             "form": form,
             "errors": errors,
+            "closed": doors.closed(election, {"import": ("candidates.previous_term", "")}),
             **_flags(request.user),
         },
     )
@@ -692,11 +761,14 @@ def approvals(request):
                     by=request.user,
                 )
             except ValidationError as error:
-                bound.add_error(None, error)
+                _form_error(request, bound, error)
             else:
                 messages.success(request, _("The decision is recorded."))
                 return redirect("candidates:approvals")
     queue = list(selectors.approvals_queue(user=request.user)[:200])
+    for approval in queue:
+        nomination = approval.nomination
+        approval.closed = doors.why(nomination.election, WORK, body=nomination.body)
     return render(
         request,
         "candidates/approvals.html",
@@ -730,7 +802,7 @@ def inbox(request):
                     by=request.user,
                 )
             except ValidationError as error:
-                bound.add_error(None, error)
+                _form_error(request, bound, error)
             else:
                 messages.success(
                     request,
@@ -739,11 +811,15 @@ def inbox(request):
                 return redirect("candidates:inbox")
     inbox = selectors.department_inbox(user=request.user)
     pending = inbox.filter(verdict=Verdict.PENDING)
+    shown = list(pending[:INBOX_PAGE])
+    for review in shown:
+        nomination = review.nomination
+        review.closed = doors.why(nomination.election, WORK, body=nomination.body)
     return render(
         request,
         "candidates/inbox.html",
         {
-            "pending": list(pending[:INBOX_PAGE]),
+            "pending": shown,
             "pending_count": pending.count(),
             "decided": list(inbox.exclude(verdict=Verdict.PENDING)[:INBOX_PAGE]),
             "bound": bound,

@@ -1,0 +1,74 @@
+"""How a page shows a door that the election's stage keeps closed (`elections.permits`).
+
+The services refuse (every door asks them); the pages only say so well: a refused action's Chinese message
+with a link to the election's steps page, on the page the user was on, and the buttons the stage does not
+permit replaced by the same explanation. The ballots pages (a floor above) use the same two helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from elections import permits
+from elections.models import VillageElection
+
+CODES = frozenset({permits.STAGE_CLOSED, permits.POSTPONED, permits.RED_OPEN, permits.COMPLETED})
+
+
+def explain(error: ValidationError) -> SafeString:
+    """The refusal's message and, when it has one, the link to the steps page (escaped, safe to show)."""
+    url = (error.params or {}).get("url")
+    if not url:
+        return format_html("{}", error.message)
+    return format_html('{} <a href="{}">{}</a>', error.message, url, _("Open the election's steps page"))
+
+
+def closed_door(error: ValidationError) -> ValidationError | None:
+    """The stage's refusal inside `error`, if that is what it is (a rule's refusal is not)."""
+    for item in getattr(error, "error_list", [error]):
+        if getattr(item, "code", None) in CODES:
+            return item
+    return None
+
+
+def refused(request, error: ValidationError) -> bool:
+    """Show a closed door's message with its link as the page's error message; False for any other error
+    (the caller shows it as before)."""
+    door = closed_door(error)
+    if door is None:
+        return False
+    messages.error(request, explain(door))
+    return True
+
+
+def why(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> SafeString | None:
+    """Why the stage keeps `action` closed now (with the link), or None when it is open."""
+    error = permits.refusal(election, action, body=body, reason=reason)
+    return explain(error) if error is not None else None
+
+
+class Closed(dict):
+    """`{name: why}` of the doors a page offers that the stage keeps closed; `reasons` without repeats
+    (a postponed village closes every door for the same reason)."""
+
+    @property
+    def reasons(self) -> list[SafeString]:
+        return list(dict.fromkeys(self.values()))
+
+
+def closed(election: VillageElection, actions: Mapping[str, tuple[str, ...]]) -> Closed:
+    """For a page's buttons: the doors of `actions` (`name: (action, body[, reason])`) that the stage does
+    not permit now; a name absent from the result is open. A correction's door (a withdrawal in a
+    completed election) is asked as it will be used, with a reason."""
+    shut = Closed()
+    for name, (action, body, *reason) in actions.items():
+        note = why(election, action, body=body, reason=reason[0] if reason else "")
+        if note is not None:
+            shut[name] = note
+    return shut
