@@ -23,6 +23,7 @@ class LifecycleConfig(AppConfig):
             StepDocument,
             StepRecord,
         )
+        from .risk_feed import register as register_in_risk
 
         register_in_trail(StepDefinition)
         register_in_trail(StepRecord, exclude_fields=["updated_at"])
@@ -33,3 +34,4 @@ class LifecycleConfig(AppConfig):
         register_in_trail(HandoverItem)
         register_in_trail(HandoverProblem)
         register_in_archive(roll_archive_part)
+        register_in_risk()

@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, Stage, VillageElection
 from elections.races import insert_once
+from elections.red_flag import set_red_flag
 
 from . import codes, deadlines, documents, gates, progress, records
 from .models import (
@@ -316,7 +317,8 @@ def request_exception(*, election: VillageElection, kind: str, reason: str, by: 
 
 @transaction.atomic
 def decide_exception(*, exception: GateException, approve: bool, by: User, note: str = "") -> GateException:
-    """The county approves or rejects an exception; an approved postponement postpones the election at once."""
+    """The county approves or rejects an exception; an approved postponement postpones the election at once,
+    an approved red close-out lowers the village's red flag (elections.red_flag, trailed)."""
     exception = GateException.objects.select_for_update().select_related("election").get(pk=exception.pk)
     if not can_decide_exception(by, exception.election):
         raise _error(codes.EXCEPTION_COUNTY_ONLY)
@@ -336,6 +338,8 @@ def decide_exception(*, exception: GateException, approve: bool, by: User, note:
     exception.save()
     if approve and exception.kind == ExceptionKind.POSTPONEMENT:
         advance_stage(election=exception.election, to=Stage.POSTPONED, by=by, note=exception.reason[:300])
+    if approve and exception.kind == ExceptionKind.RED_CLOSE_OUT:
+        set_red_flag(election=exception.election, open=False, by=by)
     return exception
 
 

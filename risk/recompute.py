@@ -7,6 +7,10 @@ tasks closed in the week, the previous weeks' snapshots for the flags. It scores
 ``risk.scoring.score_many`` and then replaces the county's snapshots of that week in one transaction
 (delete, then COPY on PostgreSQL): a worker killed mid-run leaves the old snapshots or the new ones, never
 half a county. Running it twice gives the same snapshots: it is safe to retry.
+
+In the same transaction it raises and lowers the red flags of the county's villages
+(`VillageElection.risk_red_open`, through `elections.red_flag.sync_red_flags`; see `red_flag_moves` for
+the rule), so the doors below the lifecycle (elections.permits) follow the latest weekly rating.
 """
 
 from __future__ import annotations
@@ -21,19 +25,28 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from elections.bulk import insert_rows
-from elections.models import ElectionCycle, Region, VillageElection
+from elections.models import ElectionCycle, Region, Stage, VillageElection
+from elections.red_flag import sync_red_flags
 from trail.services import record_bulk
 
-from .models import MANUAL_CODES, RecomputeRun, RectificationTask, RiskSnapshot, WeeklyAssessment
+from .models import (
+    MANUAL_CODES,
+    PlanStatus,
+    RecomputeRun,
+    RectificationPlan,
+    RectificationTask,
+    RiskSnapshot,
+    WeeklyAssessment,
+)
 from .scoring import Colour, Thresholds, false_rectification_weeks, score_many, unchanged_for
 from .selectors import cycle_weights
-from .sources import AUTO_SOURCES, SourceScope, is_pending
+from .sources import AUTO_SOURCES, RED_CLOSE_OUT_APPROVED, SourceScope, provided
 from .weeks import WEEK, week_of
 
 #: Autovacuum's defaults (autovacuum_analyze_threshold, _scale_factor): the snapshots are analyzed after
@@ -68,6 +81,8 @@ class CountyResult:
     stuck: int
     suspect: int
     seconds: float
+    flags_raised: int = 0
+    flags_lowered: int = 0
 
 
 def county_prefix(code: str) -> str:
@@ -147,6 +162,73 @@ def _flags(earlier: Iterable[tuple], current: tuple) -> tuple[bool, bool]:
     return stuck, suspect
 
 
+@dataclass(frozen=True)
+class FlaggedVillage:
+    """What lowering a raised red flag depends on: the village's plans and its last red week before."""
+
+    open_plan: bool
+    closed_out_on: date | None
+    last_red_week: date | None
+
+
+def flagged_villages(cycle: ElectionCycle, prefix: str, week: date) -> dict[int, FlaggedVillage]:
+    """The county's villages whose red flag is raised, with their plans and last red week (one query)."""
+    plans = RectificationPlan.objects.filter(election=OuterRef("pk"))
+    red = RiskSnapshot.objects.filter(election=OuterRef("pk"), colour=Colour.RED, week__lt=week)
+    rows = (
+        VillageElection.objects.filter(cycle=cycle, division_code__startswith=prefix, risk_red_open=True)
+        .annotate(
+            open_plan=Exists(plans.filter(status=PlanStatus.OPEN)),
+            closed_out_on=Subquery(
+                plans.filter(status=PlanStatus.CLOSED_OUT)
+                .order_by("-closed_out_on")
+                .values("closed_out_on")[:1]
+            ),
+            last_red_week=Subquery(red.order_by("-week").values("week")[:1]),
+        )
+        .values_list("id", "open_plan", "closed_out_on", "last_red_week")
+    )
+    return {pk: FlaggedVillage(*facts) for pk, *facts in rows}
+
+
+def red_flag_moves(
+    villages: Iterable[tuple[int, str, str, bool, Colour]],
+    *,
+    flagged: dict[int, FlaggedVillage],
+    approved: Iterable[str],
+) -> tuple[list[int], list[int]]:
+    """The elections whose red flag the week's rating raises and lowers (DOMAIN.md: "不销号、不撤组、不启动
+    换届"), from (election id, division code, stage, flag raised, colour) of each village.
+
+    Raise: a village rated red this week, unless its election is completed (nothing left to hold up) or
+    the county approved its red close-out exception (the lifecycle's gate lets such a village start
+    whatever its colour, so the doors below must not hold it up either).
+    Lower: a raised flag of a village with an approved close-out exception; or of a village not rated red
+    this week, with no rectification plan open, whose plan was closed out on or after the Monday of its
+    last red rating (a village never rated red: any close-out). A village that leaves red without a
+    close-out stays flagged: only the county's close-out (risk.services.close_out) or its approved
+    exception lifts it, and both lower the flag themselves as they happen; the weekly rule repeats them,
+    so a flag that missed its lowering is mended on Monday.
+    """
+    approved = set(approved)
+    raise_ids, lower_ids = [], []
+    for election_id, code, stage, raised, colour in villages:
+        if code in approved:
+            if raised:
+                lower_ids.append(election_id)
+            continue
+        if colour == Colour.RED:
+            if not raised and stage != Stage.COMPLETED:
+                raise_ids.append(election_id)
+            continue
+        facts = flagged.get(election_id)
+        if not raised or facts is None or facts.open_plan or facts.closed_out_on is None:
+            continue
+        if facts.last_red_week is None or facts.closed_out_on >= facts.last_red_week:
+            lower_ids.append(election_id)
+    return raise_ids, lower_ids
+
+
 def _lock_county(cycle_id: int, prefix: str, week: date) -> None:
     """Serialise two recomputes of the same county and week (a retried task next to the first one)."""
     if connection.vendor != "postgresql":
@@ -174,17 +256,20 @@ def recompute_county(
     elections = list(
         VillageElection.objects.filter(cycle=cycle, division_code__startswith=prefix)
         .order_by("division_code")
-        .values_list("id", "division_code")
+        .values_list("id", "division_code", "stage", "risk_red_open")
     )
+    village_facts = {election_id: (stage, raised) for election_id, _code, stage, raised in elections}
     scope = SourceScope(cycle=cycle, prefix=prefix, as_of=week)
-    auto = {
-        code: source(scope)
-        for code, source in AUTO_SOURCES.items()
-        if code in weights and not is_pending(source)
-    }
+    auto = {code: source(scope) for code, source in AUTO_SOURCES.items() if code in weights}
     manual = latest_assessments(cycle, prefix, week)
     closed = tasks_closed_in_week(prefix, week)
     history = previous_weeks(cycle, prefix, week)
+    # The flags follow the county's latest week: recomputing an older week leaves them as they are.
+    latest_week = not RiskSnapshot.objects.filter(
+        cycle=cycle, division_code__startswith=prefix, week__gt=week
+    ).exists()
+    flagged = flagged_villages(cycle, prefix, week) if latest_week else {}
+    approved = provided(RED_CLOSE_OUT_APPROVED, scope) if latest_week else {}
 
     def values_of(election_id: int, code: str) -> dict[str, int]:
         values = {indicator: found.get(code, 0) for indicator, found in auto.items()}
@@ -192,16 +277,18 @@ def recompute_county(
         return values
 
     scored = score_many(
-        (((election_id, code), values_of(election_id, code)) for election_id, code in elections),
+        (((election_id, code), values_of(election_id, code)) for election_id, code, *_ in elections),
         weights,
         thresholds,
     )
     week_text = week.isoformat()
     rows = []
     counts = {Colour.RED: 0, Colour.ORANGE: 0, Colour.GREEN: 0}
-    flagged = {"stuck": 0, "suspect": 0}
+    flags = {"stuck": 0, "suspect": 0}
     townships: dict[str, dict] = {}
+    rated: list[tuple[int, str, str, bool, Colour]] = []
     for (election_id, code), score, colour, breakdown in scored:
+        rated.append((election_id, code, *village_facts[election_id], colour))
         tasks_closed = closed.get(code, 0)
         stuck, suspect = _flags(history.get(election_id, ()), (week, score, colour, tasks_closed))
         counts[colour] += 1
@@ -210,8 +297,8 @@ def recompute_county(
             township = townships[code[:9]] = {"red": 0, "orange": 0, "green": 0, "score_sum": Decimal(0)}
         township[colour.value] += 1
         township["score_sum"] += score
-        flagged["stuck"] += stuck
-        flagged["suspect"] += suspect
+        flags["stuck"] += stuck
+        flags["suspect"] += suspect
         rows.append(
             (
                 election_id,
@@ -261,10 +348,21 @@ def recompute_county(
                 "red": counts[Colour.RED],
                 "orange": counts[Colour.ORANGE],
                 "green": counts[Colour.GREEN],
-                **flagged,
+                **flags,
             },
             extra={"cycle": cycle.pk, "week": week_text},
         )
+        raised = lowered = []
+        if latest_week:
+            raised, lowered = red_flag_moves(rated, flagged=flagged, approved=approved)
+            sync_red_flags(
+                division_code=county_code,
+                raise_ids=raised,
+                lower_ids=lowered,
+                by=by,
+                reason=_("Red flags of the weekly risk rating of %(county)s for the week of %(week)s")
+                % {"county": county_code, "week": week_text},
+            )
         transaction.on_commit(lambda: _analyze_snapshots(loaded=len(rows)), robust=True)
     return CountyResult(
         county_code=county_code,
@@ -273,9 +371,11 @@ def recompute_county(
         red=counts[Colour.RED],
         orange=counts[Colour.ORANGE],
         green=counts[Colour.GREEN],
-        stuck=flagged["stuck"],
-        suspect=flagged["suspect"],
+        stuck=flags["stuck"],
+        suspect=flags["suspect"],
         seconds=time.perf_counter() - started,
+        flags_raised=len(raised),
+        flags_lowered=len(lowered),
     )
 
 

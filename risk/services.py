@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, VillageElection
+from elections.red_flag import set_red_flag
 from trail.services import acting_as
 
 from . import codes
@@ -280,7 +281,8 @@ def close_task(*, task: RectificationTask, closed_on: date, result: str, by: Use
 
 def close_out(*, plan: RectificationPlan, note: str, by: User, on: date | None = None) -> RectificationPlan:
     """销号: a county user closes out a red village's plan once every task is closed and the village is no
-    longer red in its latest weekly rating. This lifts the lifecycle's gate (risk.selectors.red_village_open)."""
+    longer red in its latest weekly rating. This lifts the lifecycle's gate (risk.selectors.red_village_open)
+    and lowers the village's red flag (elections.red_flag), in the same transaction, trailed."""
     _require(by, CLOSERS, plan.division_code)
     on = on or timezone.localdate()
     _not_in_future(on)
@@ -302,8 +304,8 @@ def close_out(*, plan: RectificationPlan, note: str, by: User, on: date | None =
         plan.close_out_note = (note or "").strip()[:300]
         plan.full_clean(validate_constraints=False)
         plan.save()
-        # The lifecycle's red-village flag is lifted with the close-out (DOMAIN.md: 不销号、不启动换届).
-        VillageElection.objects.filter(pk=plan.election_id).update(risk_red_open=False)
+        # The red flag is lifted with the close-out (DOMAIN.md: 不销号、不启动换届), by its one writer.
+        set_red_flag(election=plan.election, open=False, by=by)
     return plan
 
 
