@@ -1,4 +1,5 @@
-"""Demo outgoing audits for the demo cycle: most villages audited and completed, some still in progress,
+"""Demo outgoing audits for the demo cycle: every village past preparation audited and completed (the
+audit gate) on its plan's day (demo.lifecycle.schedule); in preparation most audited, some still in progress,
 findings with amounts (some unresolved), finance clean-ups, and term evaluations where residents exist.
 
 Bulk writes only, so 20,000 villages take seconds; one trail entry records the whole seed.
@@ -26,6 +27,7 @@ from audits.models import (
     TermEvaluation,
 )
 from demo.base import DemoContext
+from demo.lifecycle import plans_of
 from elections.models import Region, VillageElection
 from trail.services import record_bulk
 from voters.models import Resident
@@ -68,13 +70,20 @@ def seed(ctx: DemoContext) -> None:
     elections = list(
         VillageElection.objects.filter(cycle=ctx.cycle).order_by("id").values_list("id", "division_code")
     )
+    stages = plans_of(ctx)
     audits, plans = [], []
     for election_id, code in elections:
-        if rng.random() >= 0.9:
-            continue
-        started = today - timedelta(days=rng.randint(25, 80))
-        completed = rng.random() < 0.85
-        completed_on = min(started + timedelta(days=rng.randint(7, 20)), today) if completed else None
+        plan = stages.get(election_id)
+        if plan is not None and plan.past_preparation:
+            # Past preparation: the audit gate was passed, on the day the village's plan says.
+            completed, completed_on = True, plan.audit_on
+            started = completed_on - timedelta(days=rng.randint(7, 20))
+        else:
+            if rng.random() >= 0.85:
+                continue
+            started = today - timedelta(days=rng.randint(25, 80))
+            completed = rng.random() < 0.6
+            completed_on = min(started + timedelta(days=rng.randint(7, 20)), today) if completed else None
         published = completed_on and rng.random() < 0.85
         third_party = rng.random() < 0.35
         audits.append(
@@ -122,19 +131,26 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
     AuditFinding.objects.bulk_create(findings, batch_size=BATCH)
-    cleanups = [
-        FinanceCleanup(
-            election_id=election_id,
-            division_code=code,
-            completed_on=today - timedelta(days=rng.randint(5, 60)),
-            funds_yuan=Decimal(rng.randrange(5_000_000, 300_000_000)) / 100,
-            assets_yuan=Decimal(rng.randrange(20_000_000, 2_000_000_000)) / 100,
-            resources_mu=Decimal(rng.randrange(5_000, 500_000)) / 100,
-            recorded_by=recorder,
+    cleanups = []
+    for election_id, code in elections:
+        plan = stages.get(election_id)
+        if plan is not None and plan.past_preparation:
+            done = plan.audit_on - timedelta(days=rng.randint(0, 10))
+        elif rng.random() < 0.7:
+            done = today - timedelta(days=rng.randint(5, 60))
+        else:
+            continue
+        cleanups.append(
+            FinanceCleanup(
+                election_id=election_id,
+                division_code=code,
+                completed_on=done,
+                funds_yuan=Decimal(rng.randrange(5_000_000, 300_000_000)) / 100,
+                assets_yuan=Decimal(rng.randrange(20_000_000, 2_000_000_000)) / 100,
+                resources_mu=Decimal(rng.randrange(5_000, 500_000)) / 100,
+                recorded_by=recorder,
+            )
         )
-        for election_id, code in elections
-        if rng.random() < 0.85
-    ]
     FinanceCleanup.objects.bulk_create(cleanups, batch_size=BATCH)
     evaluations = _term_evaluations(ctx, recorder, township_names)
     record_bulk(

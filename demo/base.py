@@ -1,19 +1,27 @@
 """Demo data of the ground floor: a province → city → counties → townships → villages tree, a cycle, users.
 
-Deterministic for a given seed and scale. Names are generated from the patterns of Zhejiang place names
-(上方村, 王宅村, 溪口村 …) so that no real village is misrepresented; the counties are real ones of Jinhua.
+The places are real: the division codes and names of the statistics bureau's 2023 list for Jinhua
+(`demo/data/jinhua-regions-2023.csv`, columns 统计用区划代码, 名称), by default 婺城区 and 金东区 (2
+counties, 37 townships, 797 villages and communities). The committee's name in the list (…村委会,
+…社区居委会, …村民委员会) is shortened to the village's (…村, …社区). Populations, households, Party members
+and groups are generated, deterministic for a given seed. Only a scale beyond the villages of all of
+Jinhua (benchmarks: 20,000) falls back to generated place names (`build_synthetic_tree`).
 """
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from random import Random
 
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
+from candidates.choices import DepartmentKind
+from candidates.defaults import department_name
 from elections.models import ElectionCycle, Region, VillageElection
 from elections.services import seats_for_population
 
@@ -58,13 +66,22 @@ TOWNSHIP_HEADS = "白琅蒋汤罗洋乾竹长莘苏箬塔岭沙安雅孝曹澧�
 TOWNSHIP_TAILS = "龙溪堂埠山畈阳石上地畈里头湖桥源口"
 
 
+REGIONS_CSV = Path(__file__).parent / "data" / "jinhua-regions-2023.csv"
+DEFAULT_COUNTIES = ("330702", "330703")  # 婺城区, 金东区
+
+
 @dataclass
 class DemoContext:
-    """What each app's demo step receives: the random source, the scale, and what earlier steps built."""
+    """What each app's demo step receives: the random source, the scale, and what earlier steps built.
+
+    `counties`: the 6-digit codes of the real counties to build (every village of them); `villages`, when
+    given, takes that many villages instead, spread over the townships of those counties (and of the
+    next counties of Jinhua when they have too few)."""
 
     rng: Random
-    villages: int
-    today: date
+    villages: int | None = None
+    today: date = field(default_factory=date.today)
+    counties: tuple[str, ...] = DEFAULT_COUNTIES
     cycle: ElectionCycle | None = None
     users: dict[str, object] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)  # what a later step of one app passes itself
@@ -97,8 +114,96 @@ def _village_name(rng: Random, community: bool) -> str:
     return base + ("社区" if community else "村")
 
 
+def _short_name(name: str, community: bool) -> str:
+    """The village's name from its committee's name in the statistics list."""
+    for suffix in ("村民委员会", "居民委员会", "村委会", "居委会"):
+        if name.endswith(suffix):
+            name = name.removesuffix(suffix)
+            break
+    else:
+        return name
+    if community:
+        return name if name.endswith("社区") else name + "社区"
+    return name if name.endswith("村") else name + "村"
+
+
+def real_places() -> list[tuple[str, str]]:
+    with REGIONS_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return [(code, name) for code, name in rows[1:] if code]
+
+
+def _chosen_villages(ctx: DemoContext, villages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every village of `ctx.counties`, or `ctx.villages` of them taken in turn from each township (the
+    first village of every township, then the second…), in those counties first."""
+    wanted = set(ctx.counties)
+    if ctx.villages is None:
+        return [v for v in villages if v[0][:6] in wanted]
+    groups: list[dict[str, list]] = [{}, {}]  # the townships of the counties asked for, then the others
+    for village in villages:
+        groups[village[0][:6] not in wanted].setdefault(village[0][:9], []).append(village)
+    chosen: list[tuple[str, str]] = []
+    for townships in groups:
+        lists = [townships[k] for k in sorted(townships)]
+        turn = 0
+        while len(chosen) < ctx.villages and any(turn < len(v) for v in lists):
+            chosen += [v[turn] for v in lists if turn < len(v)][: ctx.villages - len(chosen)]
+            turn += 1
+    return sorted(chosen)
+
+
 def build_tree(ctx: DemoContext) -> Region:
-    """Create the region tree for `ctx.villages` villages in bulk; returns the province."""
+    """Create the region tree of the real places in bulk; returns the province."""
+    places = real_places()
+    villages = [(c, n) for c, n in places if c[9:] != "000"]
+    if ctx.villages is not None and ctx.villages > len(villages):
+        return build_synthetic_tree(ctx)
+    rng = ctx.rng
+    chosen = _chosen_villages(ctx, villages)
+    names = dict(places)
+    province = Region.objects.create(code=PROVINCE[0], name=PROVINCE[1], level="province")
+    city_code = "330700000000"
+    city = Region.objects.create(code=city_code, name=names[city_code], level="city", parent=province)
+    counties = Region.objects.bulk_create(
+        [
+            Region(code=code, name=names[code], level="county", parent=city)
+            for code in sorted({v[0][:6].ljust(12, "0") for v in chosen})
+        ]
+    )
+    county_of = {c.code[:6]: c for c in counties}
+    townships = Region.objects.bulk_create(
+        [
+            Region(code=code, name=names[code], level="township", parent=county_of[code[:6]])
+            for code in sorted({v[0][:9].ljust(12, "0") for v in chosen})
+        ]
+    )
+    township_of = {t.code[:9]: t for t in townships}
+    rows = []
+    for code, name in chosen:
+        community = int(code[9:]) < 200  # 001–199 residents' committees, 200–399 villagers' (GB/T 10114)
+        population = int(rng.lognormvariate(6.7, 0.5)) + 150
+        if community:
+            population = population * 3 // 2
+        rows.append(
+            Region(
+                code=code,
+                name=_short_name(name, community),
+                level="village",
+                parent=township_of[code[:9]],
+                is_community=community,
+                population=population,
+                households=max(1, round(population / rng.uniform(2.7, 3.4))),
+                party_members=max(3, round(population * rng.uniform(0.03, 0.06))),
+                village_groups=max(1, round(population / rng.uniform(150, 300))),
+                weak_party_organization=rng.random() < 0.05,
+            )
+        )
+    Region.objects.bulk_create(rows, batch_size=5000)
+    return province
+
+
+def build_synthetic_tree(ctx: DemoContext) -> Region:
+    """Create a generated region tree for `ctx.villages` villages in bulk (beyond the real places)."""
     rng = ctx.rng
     n_townships = max(20, math.ceil(ctx.villages / VILLAGES_PER_TOWNSHIP))
     n_counties = max(2, math.ceil(n_townships / TOWNSHIPS_PER_COUNTY))
@@ -173,7 +278,7 @@ def build_cycle(ctx: DemoContext, province: Region) -> ElectionCycle:
         region=province,
         year=2027,
         reference_date=date(2027, 1, 1),
-        starts_on=date(2026, 11, 1),
+        starts_on=min(date(2026, 11, 1), ctx.today - timedelta(days=120)),
         ends_on=date(2027, 4, 30),
     )
     first_day = date(2027, 1, 9)
@@ -200,20 +305,47 @@ def build_cycle(ctx: DemoContext, province: Region) -> ElectionCycle:
     return cycle
 
 
+def _work_township(county: Region) -> Region:
+    """The township office's township: the county's township (镇/乡 before 街道) with the most villages,
+    so that its villages can stand at every stage."""
+    townships = Region.objects.filter(level="township", parent=county).order_by("code")
+    sizes = {t.pk: t.children.count() for t in townships}
+    return max(townships, key=lambda t: (not t.name.endswith("街道"), sizes[t.pk], -int(t.code)))
+
+
+CLERK_POPULATION = 4200  # a roll of a few thousand voters
+
+
 def build_users(ctx: DemoContext) -> dict[str, object]:
-    """One demo login per role, inside the first county of the demo city."""
+    """One demo login per role, inside the first county of the demo: the township office's township has
+    villages at every stage, and the clerk's village (its largest, with a few thousand voters) is in the
+    villagers' committee election with its roll still to publish (demo.lifecycle.schedule)."""
     User = get_user_model()
     city = Region.objects.filter(level="city").order_by("-code").filter(code__startswith="3307").first()
+    city = city or Region.objects.filter(level="city").order_by("code").first()
     county = Region.objects.filter(level="county", parent=city).order_by("code").first()
-    township = Region.objects.filter(level="township", parent=county).order_by("code").first()
-    village = Region.objects.filter(level="village", parent=township).order_by("code").first()
+    township = _work_township(county)
+    village = (
+        Region.objects.filter(level="village", parent=township, is_community=False)
+        .order_by("-population", "code")
+        .first()
+        or Region.objects.filter(level="village", parent=township).order_by("code").first()
+    )
+    if village.population < CLERK_POPULATION and ctx.villages and ctx.villages >= 100:
+        village.population = CLERK_POPULATION
+        village.households = CLERK_POPULATION // 3
+        village.party_members = CLERK_POPULATION // 22
+        village.village_groups = 16
+        village.save(update_fields=["population", "households", "party_members", "village_groups"])
+        seats = seats_for_population(village.population)
+        VillageElection.objects.filter(village=village).update(party_seats=seats, committee_seats=seats)
     specs = [
         ("admin", "系统管理员", Role.ADMIN, None, ""),
         ("city_reviewer", "市委组织部 刘审核", Role.CITY, city, ""),
         ("county_reviewer", "县委组织部 陈审核", Role.COUNTY, county, ""),
-        ("township_office", "乡镇换届办 王干事", Role.TOWNSHIP, township, ""),
-        ("village_clerk", "村选举委员会 李文书", Role.CLERK, village, ""),
-        ("department_reviewer", "公安分局 赵警官", Role.DEPARTMENT, county, f"{county.name}公安分局"),
+        ("township_office", f"{township.name}换届办 王干事", Role.TOWNSHIP, township, ""),
+        ("village_clerk", f"{village.name}选举委员会 李文书", Role.CLERK, village, ""),
+        ("department_reviewer", "公安分局 赵警官", Role.DEPARTMENT, county, _police(county)),
     ]
     users = {}
     for username, name, role, region, unit in specs:
@@ -232,10 +364,15 @@ def build_users(ctx: DemoContext) -> dict[str, object]:
     return users
 
 
+def _police(county: Region) -> str:
+    return department_name(DepartmentKind.POLICE, county.name)
+
+
 def seed(ctx: DemoContext) -> None:
     from demo.lifecycle import schedule
 
     province = build_tree(ctx)
+    ctx.villages = Region.objects.filter(level="village").count()
     ctx.cycle = build_cycle(ctx, province)
     ctx.users = build_users(ctx)
     schedule(ctx)  # election days of the villages that already voted, before the rolls are built

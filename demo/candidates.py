@@ -26,7 +26,6 @@ from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
-from stdnum.cn import ric
 
 from accounts.roles import Role
 from candidates import codes, rules, services
@@ -55,8 +54,11 @@ from candidates.models import (
     ReviewUnit,
 )
 from demo.base import DEMO_PASSWORD, SURNAMES, DemoContext
+from demo.ids import id_number
+from demo.lifecycle import plans_of
 from elections.bulk import allocate_ids, insert_rows
-from elections.models import Region, VillageElection
+from elections.models import Region, Stage, VillageElection
+from lifecycle.progress import STAGE_INDEX
 from voters.models import Kinship, Resident
 
 DETAIL_COUNTIES = 2
@@ -114,6 +116,30 @@ class Plan:
     retiring: list[tuple[Person, str, str]] = field(default_factory=list)
     committee_vote: list[tuple[Person, int, bool]] = field(default_factory=list)
     spouses: tuple[Person, Person] | None = None
+    clean: bool = False  # a village whose lists were published: every nominee's vetting is settled
+
+
+def _vetting_stage(rng: Random, village) -> tuple[str, bool]:
+    """How far the vetting went, from the village's stage (demo.lifecycle): nominations only in
+    preparation; any step in the Party election; lists chosen from the villagers' committee election on
+    (their vetting settled: no pending review or approval, so the lists could be published)."""
+    if village is None:
+        return rng.choices(STAGES, STAGE_WEIGHTS)[0], False
+    if village.stage in (Stage.PREPARATION, Stage.POSTPONED):
+        return rng.choices(STAGES[:2], (60, 40))[0], False
+    if village.stage == Stage.PARTY_ELECTION:
+        return rng.choices(STAGES[1:], (20, 50, 30))[0], False
+    return "vetted", True
+
+
+def _demote_unlisted(ctx, listed: dict[int, set[str]]) -> None:
+    """A village whose lists the rules did not let the township draw up cannot have voted on them."""
+    for election_id, plan in plans_of(ctx).items():
+        bodies = listed.get(election_id, set())
+        if plan.index >= STAGE_INDEX[Stage.COMMITTEE_ELECTION] and "party" not in bodies:
+            plan.demote_to_party_election()
+        elif (plan.formal_on or plan.counted) and "committee" not in bodies:
+            plan.demote_to_committee_election(ctx.today)
 
 
 def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
@@ -168,16 +194,19 @@ def seed(ctx: DemoContext) -> None:
         }
         detail = detail or {c.code[:6] for c in counties[:DETAIL_COUNTIES]}
     _department_users(rng, units, detail)
-    clerk = ctx.users.get("village_clerk")
-    showcase = (
-        clerk.region.code if clerk is not None and clerk.region else elections[0][1] if elections else None
-    )
+    stages = plans_of(ctx)
+    asked: set[str] = set()
     pools = _resident_pools(thresholds.reference_date)
     plans = []
     for election_id, code, party, committee, supervision in elections:
         seats = {"party": party, "committee": committee, "supervision": supervision}
-        stage = "vetted" if code == showcase else rng.choices(STAGES, STAGE_WEIGHTS)[0]
-        plan = Plan(election_id, code, seats, stage, code[:6] in detail)
+        village = stages.get(election_id)
+        stage, clean = _vetting_stage(rng, village)
+        if village is not None and village.stage == Stage.PARTY_ELECTION and code[:6] not in asked:
+            stage = "departments"  # each county's departments have requests waiting for them
+        if stage == "departments":
+            asked.add(code[:6])
+        plan = Plan(election_id, code, seats, stage, code[:6] in detail, clean=clean)
         _cast(rng, plan, thresholds, pools.get(code))
         plans.append(plan)
     _create_residents(rng, plans)
@@ -218,19 +247,19 @@ def _review_units(counties: list[Region]) -> dict[str, list[ReviewUnit]]:
 
 def _department_users(rng: Random, units: dict[str, list[ReviewUnit]], counties: set[str]) -> None:
     """A reviewer for each department of the detailed counties, so that every verdict has a person behind
-    it ("谁审核、谁负责"); they share the demo password, hashed once."""
+    it ("谁审核、谁负责"): in the demo logins' county `dept_<kind>` (dept_police, dept_court…), elsewhere
+    `dept_<kind>_<county>`; they share the demo password, hashed once."""
     User = get_user_model()
-    staffed = set(User.objects.filter(role=Role.DEPARTMENT).values_list("unit", flat=True))
+    home = User.objects.filter(username="department_reviewer").select_related("region").first()
+    home_county = home.region.code[:6] if home is not None and home.region else min(counties, default="")
     password = make_password(DEMO_PASSWORD)
     users = []
     for code in sorted(counties):
-        for i, unit in enumerate(units.get(code, [])):
-            if unit.name in staffed:
-                continue
+        for unit in units.get(code, []):
             short = unit.name.removeprefix(unit.region.name)
             users.append(
                 User(
-                    username=f"dept{code}{i:02d}",
+                    username=f"dept_{unit.kind}" if code == home_county else f"dept_{unit.kind}_{code}",
                     display_name=f"{short} {rng.choice(SURNAMES)}审核员",
                     role=Role.DEPARTMENT,
                     region=unit.region,
@@ -383,11 +412,9 @@ def _id_numbers(rng: Random, people: list[tuple[str, Person]]) -> list[str]:
 
 
 def _id_number(key: tuple[str, datetime.date, str], serial: int) -> str:
-    """The serial-th number of a region, birth date and sex: 500 per key (odd last digit for men)."""
+    """The serial-th number of a region, birth date and sex (demo.ids: 500 per key)."""
     region, born, sex = key
-    sequence = f"{(serial // 5) % 100:02d}{2 * (serial % 5) + (1 if sex == 'M' else 0)}"
-    body = f"{region}{born:%Y%m%d}{sequence}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number(region, born, serial, sex)
 
 
 def _create_residents(rng: Random, plans: list[Plan]) -> None:
@@ -558,7 +585,7 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
         township_name = township_names.get(plan.code[:9] + "000", "")
         for entry in plan.entries:
             nomination = entry.nomination_id
-            failed = rng.random() < 0.02
+            failed = not plan.clean and rng.random() < 0.02
             note = "群众反映道德品行较差，经核实属实" if failed else ""
             verdict = Verdict.FAILED if failed else Verdict.PASSED
             reviews.append(
@@ -571,7 +598,7 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
             for unit in () if light_supervision else county_units:
                 answered = plan.stage == "vetted" or rng.random() < 0.6
                 if answered:
-                    fails = unit.kind in FAILURE_NOTES and rng.random() < 0.01
+                    fails = not plan.clean and unit.kind in FAILURE_NOTES and rng.random() < 0.01
                     verdict = Verdict.FAILED if fails else Verdict.PASSED
                     decided = (reviewers.get(unit.name, township.pk), unit.name, now)
                 else:
@@ -675,7 +702,8 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
                 Commitments,
             ):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    _choose_lists([p for p in plans if p.stage == "vetted" and p.detail])
+    listed = _choose_lists([p for p in plans if p.stage == "vetted" and p.detail])
+    _demote_unlisted(ctx, listed)
 
 
 JUSTIFICATIONS = {
@@ -705,7 +733,7 @@ def _approvals(rng, plan: Plan, entry: Entry, t: rules.Thresholds, township, cou
     for finding in rules.age_findings(facts, t):
         if finding.code not in codes.APPROVABLE:
             continue
-        approved = county_user is not None and rng.random() < 0.5
+        approved = county_user is not None and (plan.clean or rng.random() < 0.5)
         decision = (county_user.pk, now, "同意继续提名") if approved else (None, None, "")
         state = ApprovalState.APPROVED if approved else ApprovalState.PENDING
         params = _db({k: str(v) for k, v in finding.params.items()})
@@ -714,7 +742,7 @@ def _approvals(rng, plan: Plan, entry: Entry, t: rules.Thresholds, township, cou
     return rows
 
 
-def _choose_lists(plans: list[Plan]) -> None:
+def _choose_lists(plans: list[Plan]) -> dict[int, set[str]]:
     """In fully vetted villages the township has chosen its lists and proposed its team: each such
     village's vetting is read back (a dozen queries each) and the lists follow its rules: seats + 1 Party
     names, two candidates for chair and more candidates than seats for the villagers' committee, the
@@ -725,6 +753,7 @@ def _choose_lists(plans: list[Plan]) -> None:
     ids = [p.election_id for p in plans]
     elections = VillageElection.objects.select_related("village__parent", "cycle").in_bulk(ids)
     listed, proposed, by_rule = [], [], []
+    bodies: dict[int, set[str]] = defaultdict(set)
     order = {p: i for i, p in enumerate(Position.values)}
     for plan in plans:
         vetting = election_vetting(election=elections[plan.election_id])
@@ -733,9 +762,10 @@ def _choose_lists(plans: list[Plan]) -> None:
             body: [r for r in vetting.rows if r.facts.body == body and r.nomination.pk in qualified]
             for body in ("party", "committee")
         }
-        party = sorted(rows["party"], key=lambda r: -r.facts.votes)[
-            : plan.seats["party"] + vetting.thresholds.preliminary_extra
-        ]
+        # The secretary's and the deputy's candidates first, so that every post of the vote has one.
+        party = sorted(
+            rows["party"], key=lambda r: (r.facts.position == Position.PARTY_MEMBER, -r.facts.votes)
+        )[: plan.seats["party"] + vetting.thresholds.preliminary_extra]
         chairs = [r for r in rows["committee"] if r.facts.position == Position.CHAIR]
         others = sorted(
             (r for r in rows["committee"] if r.facts.position != Position.CHAIR), key=lambda r: -r.facts.votes
@@ -748,6 +778,7 @@ def _choose_lists(plans: list[Plan]) -> None:
             by_rule.append(pick.id)
             committee.append(next(r for r in rows["committee"] if r.nomination.pk == pick.id))
         if len(party) == plan.seats["party"] + vetting.thresholds.preliminary_extra:
+            bodies[plan.election_id].add("party")
             listed += [r.nomination.pk for r in party]
             team = sorted(party, key=lambda r: (order[r.facts.position], -r.facts.votes))[
                 : plan.seats["party"]
@@ -758,6 +789,7 @@ def _choose_lists(plans: list[Plan]) -> None:
             and any(r.facts.sex == "F" for r in committee)
             and len(committee) > plan.seats["committee"]
         ):
+            bodies[plan.election_id].add("committee")
             listed += [r.nomination.pk for r in committee]
             in_party = {r.facts.person for r in party if r.nomination.pk in proposed}
             chair = max(committee[:2], key=lambda r: (r.facts.person in in_party, r.facts.votes))
@@ -775,3 +807,4 @@ def _choose_lists(plans: list[Plan]) -> None:
     for start in range(0, len(proposed), BATCH):
         Nomination.objects.filter(pk__in=proposed[start : start + BATCH]).update(proposed=True)
     Nomination.objects.filter(pk__in=by_rule, state=NominationState.LISTED).update(listed_by_rule=True)
+    return bodies

@@ -1,33 +1,36 @@
-"""Demo data of the workflow: villages spread across every stage, some steps late or overdue, some
-villages red, postponed or waiting for the county — consistent with the gates.
+"""Demo data of the workflow: villages spread over every stage, each with exactly the records its stage
+implies (the gates of lifecycle.gates and the derived steps of lifecycle.records), checked by
+lifecycle.consistency.
 
 Two phases around the other apps' demo steps:
-- `schedule(ctx)` runs inside demo.base (before the rolls are built, so voters' ages fit the day):
-  it picks a target stage per village (pilot villages that already voted get an election day in the past)
-  and sets the cycle's training date;
-- `seed(ctx)` runs after every app (seed_demo's last step): a village keeps its target beyond preparation
-  only if its outgoing audit is completed (the audit gate), and beyond the Party election only if it has
-  a roll to publish (the roll gate); the others fall back to preparation with their original day. It then
-  writes the step records, roll publications, stage changes, exceptions and handovers in bulk, and the
-  reminders of the to-do lists.
-Deterministic for a given scale; it draws from its own random source, so the other apps' demo data stay
-as they were.
+- `schedule(ctx)` runs inside demo.base, before every other app: it gives each village its stage (dozens
+  in each; the township office's villages take every stage in turn) and the dates of its story (audit,
+  Party election, roll, lists, notice, vote), which every builder then follows: demo.audits completes the
+  audit of every village past preparation, demo.risk keeps red only the villages still in preparation or
+  postponed, demo.candidates vets and lists the nominees of the villages that vote, demo.ballots counts
+  their votes;
+- `seed(ctx)` runs last: the step records, roll publications, notices, stage changes, exceptions and
+  handovers, the stages themselves, the red flags (through elections.red_flag) and the to-do reminders.
+Deterministic for a given scale; it draws from its own random source.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from random import Random
 
+from django.apps import apps
 from django.db.models import Count
 from django.utils import timezone
 
-from audits.models import AuditStatus, OutgoingAudit
-from ballots.models import ElectionResult, ResultState, VotingMethod, VotingNotice
-from candidates.choices import Body, NoticeKind
+from candidates.choices import NoticeKind
 from candidates.models import NoticePublication
 from elections.models import Region, Stage, VillageElection
+from elections.red_flag import sync_red_flags
 from lifecycle import workflow
 from lifecycle.models import (
     ExceptionKind,
@@ -47,36 +50,30 @@ from voters.models import RollPublication, Status, VoterRegistration
 
 BATCH = 5000
 PLAN_KEY = "lifecycle_plans"
-# Target stages and their weights; the voted ones get an election day in the past (pilot villages).
-TARGETS = [
-    (Stage.PREPARATION, 30),
-    (Stage.PARTY_ELECTION, 22),
-    (Stage.COMMITTEE_ELECTION, 16),
-    (Stage.SUPERVISION, 6),
-    (Stage.HANDOVER, 9),
-    (Stage.COMPLETED, 12),
-    (Stage.POSTPONED, 3),
+# The share of villages in each stage (the township office's own villages take every stage in turn).
+SHARES = [
+    (Stage.PREPARATION, 20),
+    (Stage.PARTY_ELECTION, 14),
+    (Stage.COMMITTEE_ELECTION, 22),
+    (Stage.SUPERVISION, 10),
+    (Stage.HANDOVER, 13),
+    (Stage.COMPLETED, 19.5),
+    (Stage.POSTPONED, 1.5),
 ]
-DAYS_FROM_TODAY = {
-    Stage.COMMITTEE_ELECTION: (2, 24),
-    Stage.SUPERVISION: (-6, -1),
-    Stage.HANDOVER: (-25, -3),
-    Stage.COMPLETED: (-70, -16),
-}
-# A voted stage needs its election day at least this many days back.
-VOTED_FLOOR = [(Stage.COMPLETED, 16), (Stage.HANDOVER, 3), (Stage.SUPERVISION, 1)]
-# The demo township officer's own villages take every stage in turn, so that one login shows them all.
+RED_IN_PREPARATION = 0.08  # of the villages in preparation, red and not closed out
 ROUND_ROBIN = [
-    Stage.COMPLETED,
-    Stage.HANDOVER,
     Stage.COMMITTEE_ELECTION,
-    Stage.SUPERVISION,
+    Stage.HANDOVER,
     Stage.PARTY_ELECTION,
-    Stage.POSTPONED,
+    Stage.SUPERVISION,
+    Stage.COMMITTEE_ELECTION,
+    Stage.PREPARATION,
     Stage.COMPLETED,
+    Stage.COMMITTEE_ELECTION,
+    Stage.POSTPONED,
     Stage.HANDOVER,
     Stage.PREPARATION,
-    Stage.COMMITTEE_ELECTION,
+    Stage.COMPLETED,
 ]
 HANDOVER_ITEMS = [
     (HandoverCategory.SEALS, "村党组织、村民委员会、村务监督委员会公章", "枚", 3),
@@ -85,36 +82,193 @@ HANDOVER_ITEMS = [
     (HandoverCategory.ASSETS, "集体房屋、设备等固定资产", "项", None),
     (HandoverCategory.RESOURCES, "集体土地、山林、水面", "亩", None),
 ]
+# The checklist's data migrations, re-run when a flushed database has lost their rows.
+CHECKLIST_MIGRATIONS = (
+    ("elections.migrations.0003_default_steps", "load"),
+    ("lifecycle.migrations.0002_derived_steps", "derive"),
+    ("lifecycle.migrations.0003_voting_notice_step", "derive"),
+)
+
+
+@dataclass
+class VillagePlan:
+    """One village's stage and the dates of its story so far (None: not yet happened)."""
+
+    election_id: int
+    code: str
+    stage: str
+    day: date
+    red: bool = False  # red and not closed out (preparation or postponed)
+    request: str = ""  # a red village's pending request to the county (an ExceptionKind)
+    special: str = ""  # "clerk", "further_round" (seats left), "void" (turnout below half)
+    audit_on: date | None = None
+    party_start: date | None = None
+    preliminary_on: date | None = None
+    party_vote: date | None = None
+    committee_start: date | None = None
+    roll_on: date | None = None
+    formal_on: date | None = None
+    notice_on: date | None = None
+
+    @property
+    def index(self) -> int:
+        return STAGE_INDEX.get(self.stage, -1)
+
+    @property
+    def past_preparation(self) -> bool:
+        return self.index >= 1
+
+    @property
+    def voted(self) -> bool:
+        """The villagers' vote was held, counted and confirmed (every seat filled)."""
+        return self.index >= STAGE_INDEX[Stage.SUPERVISION]
+
+    @property
+    def counted(self) -> bool:
+        """A villagers' vote was counted: the voted ones and the two that must vote again."""
+        return self.voted or self.special in ("further_round", "void")
+
+    def demote_to_party_election(self) -> None:
+        """The lists could not be drawn up (demo.candidates): the village is still in the Party election."""
+        self.stage, self.special, self.party_vote, self.committee_start = Stage.PARTY_ELECTION, "", None, None
+        self.roll_on = self.formal_on = self.notice_on = None
+
+    def demote_to_committee_election(self, today: date) -> None:
+        """The villagers' list could not be drawn up: the vote is still ahead."""
+        self.stage, self.special = Stage.COMMITTEE_ELECTION, ""
+        self.formal_on = self.notice_on = None
+        if self.day <= today:
+            self.day = today + timedelta(days=12)
+
+
+def plans_of(ctx) -> dict[int, VillagePlan]:
+    return ctx.extra.get(PLAN_KEY, {})
 
 
 def _rng(ctx) -> Random:
     return Random(f"lifecycle-{ctx.villages}")
 
 
+def _quota(n: int) -> list[str]:
+    """`n` stages in the shares of SHARES, each stage at least once when n allows."""
+    total = sum(w for _s, w in SHARES)
+    counts = {s: max(1 if n >= len(SHARES) else 0, round(n * w / total)) for s, w in SHARES}
+    while sum(counts.values()) > n:
+        counts[max(counts, key=counts.get)] -= 1
+    while sum(counts.values()) < n:
+        counts[Stage.PREPARATION] += 1
+    return [s for s, _w in SHARES for _ in range(counts[s])]
+
+
 def schedule(ctx) -> None:
-    """Pick each village's target stage and move the election day of those that have already voted."""
+    """Give each village its stage and dates, and move its election day accordingly."""
     if ctx.cycle is None:
         return
-    rng = _rng(ctx)
+    rng, today = _rng(ctx), ctx.today
     ctx.cycle.training_due_on = date(ctx.cycle.year, 6, 30)
     ctx.cycle.save(update_fields=["training_due_on"])
-    stages, weights = zip(*TARGETS, strict=True)
-    plans, moved = {}, []
     township = getattr(ctx.users.get("township_office"), "region", None)
-    own = 0
-    elections = VillageElection.objects.filter(cycle=ctx.cycle).only("id", "division_code", "election_day")
-    for election in elections.order_by("id"):
-        target = rng.choices(stages, weights=weights)[0]
-        if township is not None and election.division_code.startswith(township.prefix):
-            target = ROUND_ROBIN[own % len(ROUND_ROBIN)]
-            own += 1
-        plans[election.pk] = (target, election.election_day)
-        if target in DAYS_FROM_TODAY:
-            low, high = DAYS_FROM_TODAY[target]
-            election.election_day = ctx.today + timedelta(days=rng.randint(low, high))
+    clerk = getattr(ctx.users.get("village_clerk"), "region", None)
+    elections = list(
+        VillageElection.objects.filter(cycle=ctx.cycle).only(
+            "id", "division_code", "election_day", "village_id"
+        )
+    )
+    elections.sort(key=lambda e: e.division_code)
+    own = [e for e in elections if township is not None and e.division_code.startswith(township.prefix)]
+    rest = [e for e in elections if e not in own]
+    stages = {e.pk: ROUND_ROBIN[i % len(ROUND_ROBIN)] for i, e in enumerate(own)}
+    pool = _quota(len(elections))
+    for stage in stages.values():
+        if stage in pool:
+            pool.remove(stage)
+    pool += [Stage.PREPARATION] * max(0, len(rest) - len(pool))
+    rng.shuffle(pool)
+    stages.update({e.pk: pool[i] for i, e in enumerate(rest)})
+    plans: dict[int, VillagePlan] = {}
+    for election in elections:
+        plans[election.pk] = VillagePlan(election.pk, election.division_code, stages[election.pk], today)
+    if clerk is not None:
+        for election in elections:
+            if election.village_id == clerk.pk:
+                plans[election.pk].stage, plans[election.pk].special = Stage.COMMITTEE_ELECTION, "clerk"
+    # One village must hold a further round, one must vote again (turnout below half): the township
+    # office's own where it has them.
+    committee = [plans[e.pk] for e in own + rest if plans[e.pk].stage == Stage.COMMITTEE_ELECTION]
+    specials = ("further_round", "void", "further_round", "void")  # two each: a demotion may take one
+    for plan, special in zip([p for p in committee if not p.special], specials, strict=False):
+        plan.special = special
+    for election in elections:
+        _dates(rng, plans[election.pk], today, election.election_day)
+    moved = []
+    for election in elections:
+        if election.election_day != plans[election.pk].day:
+            election.election_day = plans[election.pk].day
             moved.append(election)
     VillageElection.objects.bulk_update(moved, ["election_day"], batch_size=BATCH)
     ctx.extra[PLAN_KEY] = plans
+
+
+def _dates(rng: Random, plan: VillagePlan, today: date, original: date | None) -> None:
+    """The election day and the dates of what has happened, counted back from the election day."""
+    stage = plan.stage
+
+    def later(low: int, high: int) -> date:
+        day = original or today + timedelta(days=high)
+        return day if day >= today + timedelta(days=low) else today + timedelta(days=rng.randint(low, high))
+
+    if stage in (Stage.PREPARATION, Stage.POSTPONED):
+        plan.day = later(40, 90)
+        plan.red = stage == Stage.POSTPONED or rng.random() < RED_IN_PREPARATION
+        if stage == Stage.PREPARATION and plan.red:
+            plan.request = rng.choice([ExceptionKind.RED_CLOSE_OUT, ExceptionKind.POSTPONEMENT, ""])
+        return
+    if stage == Stage.PARTY_ELECTION:
+        plan.day = later(30, 60)
+        plan.party_start = today - timedelta(days=rng.randint(2, 25))
+        plan.audit_on = plan.party_start - timedelta(days=rng.randint(1, 6))
+        if plan.party_start + timedelta(days=8) <= today and rng.random() < 0.5:
+            plan.preliminary_on = plan.party_start + timedelta(days=rng.randint(6, 8))
+        return
+    offsets = {
+        Stage.COMMITTEE_ELECTION: (2, 24),
+        Stage.SUPERVISION: (-6, -1),
+        Stage.HANDOVER: (-25, -3),
+        Stage.COMPLETED: (-70, -16),
+    }[stage]
+    if plan.special == "clerk":
+        plan.day = today + timedelta(days=23)  # the roll is due in three days
+    elif plan.special:
+        plan.day = today - timedelta(days=rng.randint(1, 3))  # voted, and must vote again
+    else:
+        plan.day = today + timedelta(days=rng.randint(*offsets))
+    day = plan.day
+    plan.committee_start = min(day - timedelta(days=28 + rng.randint(0, 4)), today)
+    plan.party_vote = plan.committee_start - timedelta(days=rng.randint(2, 5))
+    plan.preliminary_on = plan.party_vote - timedelta(days=rng.randint(5, 8))
+    plan.party_start = plan.preliminary_on - timedelta(days=rng.randint(8, 14))
+    plan.audit_on = plan.party_start - timedelta(days=rng.randint(1, 6))
+    if plan.counted:
+        plan.roll_on = day - timedelta(days=rng.randint(20, 26))
+        plan.formal_on = day - timedelta(days=rng.randint(5, 7))
+        plan.notice_on = day - timedelta(days=rng.randint(3, 5))
+        return
+    if plan.special == "clerk":
+        return
+    roll_on = day - timedelta(days=rng.choice([20, 21, 22, 23, 25]))
+    plan.roll_on = roll_on if roll_on <= today else None
+    formal_on = day - timedelta(days=rng.randint(5, 7))
+    plan.formal_on = formal_on if formal_on <= today and plan.roll_on and rng.random() < 0.8 else None
+    notice_on = day - timedelta(days=rng.randint(3, 4))
+    plan.notice_on = notice_on if notice_on <= today and plan.formal_on and rng.random() < 0.8 else None
+
+
+def ensure_checklist() -> dict[str, StepDefinition]:
+    """The default checklist; a flushed database (manage.py flush) lost the data migrations' rows."""
+    if not StepDefinition.objects.filter(region__isnull=True).exists():
+        for module, function in CHECKLIST_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+    return {s.code: s for s in StepDefinition.objects.filter(is_active=True, region__isnull=True)}
 
 
 def _at(day: date) -> datetime:
@@ -133,10 +287,7 @@ class _Writer:
         self.exceptions: list[tuple[GateException, date | None]] = []
         self.rolls: list[RollPublication] = []
         self.handovers: list[tuple[Handover, bool]] = []
-        self.red: list[int] = []
         self.notices: list[NoticePublication] = []
-        self.results: list[ElectionResult] = []
-        self.voting_notices: list[VotingNotice] = []
 
     def notice(self, election, kind: str, day: date) -> None:
         """A notice published on the candidates' page (the derived steps read it)."""
@@ -145,56 +296,19 @@ class _Writer:
                 election=election,
                 division_code=election.division_code,
                 kind=kind,
-                published_on=min(day, self.ctx.today),
+                published_on=day,
                 published_by=self.township,
-            )
-        )
-
-    def voting_notice(self, election, day: date) -> None:
-        """The printable voting notice of the election day (ballots), published `day`."""
-        self.voting_notices.append(
-            VotingNotice(
-                election=election,
-                division_code=election.division_code,
-                voting_on=election.election_day,
-                starts_at=time(8, 0),
-                ends_at=time(16, 0),
-                method=VotingMethod.CENTRAL,
-                place="村文化礼堂",
-                published_on=min(day, self.ctx.today),
-                published_by=self.township,
-            )
-        )
-
-    def result(self, election, body: str, day: date, *, approved_on: date | None = None) -> None:
-        """A vote counted and confirmed on the spot (and approved by the township). Interim: the
-        tally sheets behind it come with the demo's ballots builder (issue 13, part 5)."""
-        self.results.append(
-            ElectionResult(
-                election=election,
-                division_code=election.division_code,
-                body=body,
-                round=1,
-                state=ResultState.APPROVED if approved_on else ResultState.CONFIRMED,
-                valid=True,
-                data={"positions": []},
-                counted_by=self.township,
-                confirmed_by=self.township,
-                confirmed_at=_at(min(day, self.ctx.today)),
-                approved_by=self.township if approved_on else None,
-                approved_at=_at(min(approved_on, self.ctx.today)) if approved_on else None,
             )
         )
 
     def done(self, election, code: str, day: date, note: str = "") -> None:
-        day = min(day, self.ctx.today)
         self.records.append(
             StepRecord(
                 election=election,
                 step=self.steps[code],
                 division_code=election.division_code,
                 status=StepStatus.DONE,
-                done_on=day,
+                done_on=min(day, self.ctx.today),
                 done_by=self.township,
                 note=note,
             )
@@ -233,18 +347,11 @@ def _codes(stage: str, steps: dict[str, StepDefinition]) -> list[str]:
 
 
 def seed(ctx) -> None:
-    plans = ctx.extra.get(PLAN_KEY)
+    plans = plans_of(ctx)
     if ctx.cycle is None or not plans or ctx.users.get("township_office") is None:
         return
     rng, today = _rng(ctx), ctx.today
-    steps = {s.code: s for s in StepDefinition.objects.filter(is_active=True, region__isnull=True)}
-    if not {"voting_held", "committee_result_approved"} <= set(steps):
-        return  # the checklist is not loaded (a flushed database): nothing consistent can be built
-    audited = dict(
-        OutgoingAudit.objects.filter(election__cycle=ctx.cycle, status=AuditStatus.COMPLETED).values_list(
-            "election_id", "completed_on"
-        )
-    )
+    steps = ensure_checklist()
     voters = dict(
         VoterRegistration.objects.filter(cycle=ctx.cycle, status=Status.REGISTERED)
         .order_by()
@@ -253,50 +360,25 @@ def seed(ctx) -> None:
         .values_list("election_id", "n")
     )
     writer = _Writer(ctx, steps)
-    restored, stages = [], {}
     elections = VillageElection.objects.filter(cycle=ctx.cycle).order_by("id")
     for election in elections.iterator(chunk_size=BATCH):
-        target, original_day = plans.get(election.pk, (Stage.PREPARATION, election.election_day))
-        if target not in (Stage.PREPARATION, Stage.POSTPONED) and election.pk not in audited:
-            target = Stage.PREPARATION  # the audit gate
-        voted = STAGE_INDEX.get(target, 0) >= STAGE_INDEX[Stage.SUPERVISION]
-        earliest = audited.get(election.pk, today) + timedelta(days=21)  # audit, Party election, roll
-        if voted and election.election_day < earliest:
-            # Audited too late for that day: the vote came later (a later day keeps every voter of age),
-            # and the village got as far as that day allows.
-            election.election_day = earliest + timedelta(days=rng.randint(0, 4))
-            restored.append(election)
-            target = next(
-                (
-                    s
-                    for s, low in VOTED_FLOOR
-                    if STAGE_INDEX[s] <= STAGE_INDEX[target]
-                    and election.election_day <= today - timedelta(days=low)
-                ),
-                Stage.PARTY_ELECTION,
-            )
-        if STAGE_INDEX.get(target, 0) >= STAGE_INDEX[Stage.COMMITTEE_ELECTION] and not voters.get(
-            election.pk
-        ):
-            target = (
-                Stage.PARTY_ELECTION if election.pk in audited else Stage.PREPARATION
-            )  # no roll to publish
-        if target in (Stage.PREPARATION, Stage.PARTY_ELECTION) and election.election_day != original_day:
-            election.election_day = original_day
-            if election not in restored:
-                restored.append(election)
-        stages[election.pk] = target
-        _village(writer, rng, election, target, audited.get(election.pk), voters.get(election.pk, 0))
-    VillageElection.objects.bulk_update(restored, ["election_day"], batch_size=BATCH)
+        plan = plans.get(election.pk)
+        if plan is not None:
+            _village(writer, rng, election, plan, voters.get(election.pk, 0))
     for stage in Stage.values:
-        ids = [pk for pk, s in stages.items() if s == stage]
+        ids = [pk for pk, p in plans.items() if p.stage == stage]
         for start in range(0, len(ids), BATCH):
             VillageElection.objects.filter(pk__in=ids[start : start + BATCH]).update(stage=stage)
-    for start in range(0, len(writer.red), BATCH):
-        VillageElection.objects.filter(pk__in=writer.red[start : start + BATCH]).update(risk_red_open=True)
     _write(writer)
     counties = Region.objects.filter(level="county", code__startswith=ctx.cycle.region.prefix)
     for code in counties.values_list("code", flat=True):
+        red = [pk for pk, p in plans.items() if p.red and p.code.startswith(code[:6])]
+        sync_red_flags(
+            division_code=code,
+            raise_ids=red,
+            lower_ids=[],
+            reason="演示数据：红色村（未销号）",
+        )
         workflow.refresh_reminders(cycle=ctx.cycle, prefix=code[:6], today=today)
     record_bulk(
         actor=None,
@@ -305,7 +387,7 @@ def seed(ctx) -> None:
         division_code=ctx.cycle.region.code,
         summary="演示数据：换届流程（阶段、步骤、交接、例外审批）",
         counts={
-            "villages": len(stages),
+            "villages": len(plans),
             "step_records": len(writer.records),
             "stage_changes": len(writer.changes),
             "exceptions": len(writer.exceptions),
@@ -314,109 +396,90 @@ def seed(ctx) -> None:
     )
 
 
-def _village(
-    writer: _Writer, rng: Random, election, target: str, audited_on: date | None, voters: int
-) -> None:
-    """The records of one village that has reached `target`, dated backwards from its election day."""
-    today = writer.ctx.today
+def stage_counts(ctx) -> Counter:
+    return Counter(p.stage for p in plans_of(ctx).values())
+
+
+def _village(writer: _Writer, rng: Random, election, plan: VillagePlan, voters: int) -> None:
+    """The records of one village at its stage, on the dates of its plan."""
     start = writer.ctx.cycle.starts_on
     prep = _codes(Stage.PREPARATION, writer.steps)
-    if target == Stage.POSTPONED:
+    if plan.stage == Stage.POSTPONED:
         _postponed(writer, rng, election, prep)
         return
-    index = STAGE_INDEX[target]
-    if index == 0:
-        election_red = rng.random() < 0.06
+    if plan.stage == Stage.PREPARATION:
         for code in prep:
+            if code == "prep_rectification" and not plan.red:
+                continue
             if rng.random() < 0.5:
                 writer.done(election, code, start + timedelta(days=rng.randint(3, 20)))
-        if election_red:
-            writer.red.append(election.pk)
-            # Some ask the county to close them out, some to postpone: the county's approvals to do.
-            kind, reason = rng.choice(
-                [
-                    (ExceptionKind.RED_CLOSE_OUT, "集中整顿完成，县乡村三级验收，申请销号"),
-                    (ExceptionKind.POSTPONEMENT, "信访矛盾突出，宗族势力干扰，申请暂缓换届"),
-                    (None, ""),
-                ]
+        if plan.red and plan.request:
+            reason = {
+                ExceptionKind.RED_CLOSE_OUT: "集中整顿完成，县乡村三级验收，申请销号",
+                ExceptionKind.POSTPONEMENT: "信访矛盾突出，宗族势力干扰，申请暂缓换届",
+            }[plan.request]
+            exception = GateException(
+                election=election,
+                division_code=election.division_code,
+                kind=plan.request,
+                reason=reason,
+                requested_by=writer.township,
             )
-            if kind:
-                writer.exceptions.append(
-                    (
-                        GateException(
-                            election=election,
-                            division_code=election.division_code,
-                            kind=kind,
-                            reason=reason,
-                            requested_by=writer.township,
-                        ),
-                        None,
-                    )
-                )
+            writer.exceptions.append((exception, None))
         return
-    day = election.election_day
-    prep_done = audited_on or start + timedelta(days=20)
     for code in prep:
         if code == "prep_rectification":
-            writer.not_applicable(election, code, "绿色村，无需集中整顿")
+            writer.not_applicable(election, code, "非红色村，无需集中整顿")
         elif rng.random() < 0.96:  # a few preparation steps were never recorded: flagged as missing
-            writer.done(election, code, start + timedelta(days=rng.randint(2, 25)))
-    party_start = max(prep_done, start) + timedelta(days=1)
-    writer.moved(election, Stage.PREPARATION, Stage.PARTY_ELECTION, party_start)
+            writer.done(election, code, min(start + timedelta(days=rng.randint(2, 25)), plan.audit_on))
+    writer.moved(election, Stage.PREPARATION, Stage.PARTY_ELECTION, plan.party_start)
     party = _codes(Stage.PARTY_ELECTION, writer.steps)
-    if index == 1:
-        for i, code in enumerate(party[: rng.randint(0, len(party) - 1)]):
-            writer.done(election, code, party_start + timedelta(days=2 + 3 * i))
+    if plan.preliminary_on:
+        writer.notice(election, NoticeKind.PRELIMINARY, plan.preliminary_on)
+    if plan.stage == Stage.PARTY_ELECTION:
+        for i, code in enumerate(party[: rng.randint(0, len(party))]):
+            writer.done(election, code, plan.party_start + timedelta(days=2 + 2 * i))
         return
-    # The committee election starts about four weeks before election day, after the Party election.
-    committee_start = min(max(day - timedelta(days=28), party_start + timedelta(days=6)), today)
-    span = max((committee_start - party_start).days - 1, 0)
+    span = max((plan.preliminary_on - plan.party_start).days, 1)
     for i, code in enumerate(party):
-        writer.done(election, code, party_start + timedelta(days=1 + span * i // len(party)))
-    writer.notice(election, NoticeKind.PRELIMINARY, party_start + timedelta(days=1 + span // 2))
-    party_vote = party_start + timedelta(days=1 + span * 3 // 4)
-    writer.result(election, Body.PARTY, party_vote, approved_on=party_vote + timedelta(days=1))
-    writer.moved(election, Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, committee_start)
-    writer.done(election, "committee_election_committee", committee_start + timedelta(days=1))
-    writer.done(election, "committee_plan", committee_start + timedelta(days=2))
-    voted = index >= STAGE_INDEX[Stage.SUPERVISION]
-    roll_day = day - timedelta(days=rng.randint(20, 26) if voted else rng.choice([19, 20, 21, 22, 23]))
-    if roll_day <= today and (voted or rng.random() < 0.8):
+        writer.done(election, code, plan.party_start + timedelta(days=1 + span * i // len(party)))
+    writer.moved(election, Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, plan.committee_start)
+    writer.done(election, "committee_election_committee", plan.committee_start + timedelta(days=1))
+    writer.done(election, "committee_plan", plan.committee_start + timedelta(days=2))
+    day, today = plan.day, writer.ctx.today
+    if plan.roll_on:
         writer.rolls.append(
             RollPublication(
                 election=election,
                 division_code=election.division_code,
-                published_on=roll_day,
+                published_on=plan.roll_on,
                 voters=voters,
                 published_by=writer.township,
             )
         )
-        writer.not_applicable(election, "roll_objections", "公布期间未收到申诉")
+        if plan.roll_on + timedelta(days=4) <= today:
+            writer.not_applicable(election, "roll_objections", "公布期间未收到申诉")
     for code, offset in (("nomination", 12), ("committee_review", 8)):
-        if day - timedelta(days=offset) <= today:
+        if day - timedelta(days=offset) <= today and (plan.formal_on or rng.random() < 0.5):
             writer.done(election, code, day - timedelta(days=offset))
-    candidates_day = day - timedelta(days=rng.randint(5, 7))
-    if candidates_day <= today and (voted or rng.random() < 0.75):
-        writer.notice(election, NoticeKind.FORMAL, candidates_day)
-    notice_day = day - timedelta(days=rng.randint(3, 4))
-    if notice_day <= today and (voted or rng.random() < 0.75):
-        writer.voting_notice(election, notice_day)
-    if not voted:
+    if plan.formal_on:
+        writer.notice(election, NoticeKind.FORMAL, plan.formal_on)
+    if not plan.voted:
         return
-    approved = index >= STAGE_INDEX[Stage.HANDOVER] or rng.random() < 0.5
-    writer.result(election, Body.COMMITTEE, day, approved_on=day + timedelta(days=1) if approved else None)
     writer.moved(election, Stage.COMMITTEE_ELECTION, Stage.SUPERVISION, day)
-    if index == STAGE_INDEX[Stage.SUPERVISION]:
+    if plan.stage == Stage.SUPERVISION:
         if rng.random() < 0.5:
             writer.done(election, "supervision_elected", day + timedelta(days=1))
         return
     writer.done(election, "supervision_elected", day + timedelta(days=1))
     writer.done(election, "supporting_bodies", day + timedelta(days=2))
     writer.moved(election, Stage.SUPERVISION, Stage.HANDOVER, day + timedelta(days=2))
-    completed = index == STAGE_INDEX[Stage.COMPLETED]
+    completed = plan.stage == Stage.COMPLETED
     # Most hand over within the 10 days; about one in eight is a day or two late (flagged).
     handed = day + timedelta(days=rng.randint(3, 10) if rng.random() < 0.88 else rng.randint(11, 12))
     signed = completed or (handed <= today and rng.random() < 0.3)
+    if completed:
+        handed = min(handed, today - timedelta(days=1))
     handover = Handover(
         election=election,
         division_code=election.division_code,
@@ -436,14 +499,13 @@ def _village(
         writer.done(election, "archive_filed", handed + timedelta(days=rng.randint(5, 12)))
     if rng.random() < 0.4:
         writer.done(election, "pre_service_training", handed + timedelta(days=rng.randint(3, 15)))
-    writer.moved(election, Stage.HANDOVER, Stage.COMPLETED, min(handed + timedelta(days=1), today))
+    writer.moved(election, Stage.HANDOVER, Stage.COMPLETED, handed + timedelta(days=1))
 
 
 def _postponed(writer: _Writer, rng: Random, election, prep: list[str]) -> None:
     """A red village the county allowed to postpone: rectification under way, a work team stationed."""
     start = writer.ctx.cycle.starts_on
-    writer.red.append(election.pk)
-    for code in prep[:4]:
+    for code in prep[:5]:
         writer.done(election, code, start + timedelta(days=rng.randint(2, 15)))
     decided = start + timedelta(days=rng.randint(16, 24))
     exception = GateException(
@@ -466,8 +528,6 @@ def _write(writer: _Writer) -> None:
     StepRecord.objects.bulk_create(writer.records, batch_size=BATCH)
     RollPublication.objects.bulk_create(writer.rolls, batch_size=BATCH)
     NoticePublication.objects.bulk_create(writer.notices, batch_size=BATCH)
-    ElectionResult.objects.bulk_create(writer.results, batch_size=BATCH)
-    VotingNotice.objects.bulk_create(writer.voting_notices, batch_size=BATCH)
     exceptions = GateException.objects.bulk_create([e for e, _d in writer.exceptions], batch_size=BATCH)
     for exception, (_e, day) in zip(exceptions, writer.exceptions, strict=True):
         exception.requested_at = (
@@ -501,3 +561,14 @@ def _write(writer: _Writer) -> None:
                 )
             )
     HandoverItem.objects.bulk_create(items, batch_size=BATCH)
+
+
+STAGE_LABELS = [
+    Stage.PREPARATION,
+    Stage.PARTY_ELECTION,
+    Stage.COMMITTEE_ELECTION,
+    Stage.SUPERVISION,
+    Stage.HANDOVER,
+    Stage.COMPLETED,
+    Stage.POSTPONED,
+]

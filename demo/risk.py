@@ -1,12 +1,13 @@
 """Demo risk data: 12 weeks of the three-colour rating with the arc of the Jinhua pilot.
 
 Many villages red in the first weeks, fewer each week as plans with three linked leaders and tasks do
-their work; one village stuck red all along (with interviews), one that jumps from red to green in the
-last week without closing a task (suspected false rectification). The inputs are dated (weekly township
-assessments, petitions received and resolved, discipline reports), written with insert_rows, and the
-real recompute (risk.recompute) turns them into the weekly snapshots, week after week, so the history is
-exactly what the Monday task would have produced. Above 1,000 villages only the first county gets the
-12 weeks; every county gets the current week.
+their work and the county closes them out; red at the end only the villages the workflow keeps in
+preparation or postponed (demo.lifecycle): one of them stuck red all along (with interviews), one that
+jumps from red to green in the last week without closing a task (suspected false rectification).
+The inputs are dated (weekly township assessments, petitions received and resolved, discipline
+reports), written with insert_rows, and the real recompute (risk.recompute) turns them into the weekly
+snapshots, week after week, so the history is exactly what the Monday task would have produced. Above
+1,000 villages only the first county gets the 12 weeks; every county gets the current week.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from demo.base import DemoContext
+from demo.lifecycle import plans_of
 from elections.bulk import insert_rows
 from elections.models import VillageElection
 from risk.models import (
@@ -103,24 +105,28 @@ class Arc:
     false_jump: bool = False
 
 
-def _arcs(rng, elections: list[tuple[int, str]]) -> dict[int, Arc]:
+def _arcs(rng, elections: list[tuple[int, str]], red: set[int]) -> dict[int, Arc]:
+    """The weeks of each village. Only the `red` ones (still in preparation or postponed: demo.lifecycle)
+    end red or with a plan open; every other troubled village recovered and was closed out in time."""
     arcs: dict[int, Arc] = {}
-    for index, (election_id, _code) in enumerate(elections):
-        if index == 0:  # the stuck village: red every week, tasks overdue
+    reds = [e for e, _c in elections if e in red]
+    stuck, jump = (reds + [None, None])[:2]
+    for election_id, _code in elections:
+        if election_id == stuck:  # the stuck village: red every week, tasks overdue
             arcs[election_id] = Arc([3] * WEEKS, plan=True, stuck=True)
             continue
-        if index == 1:  # red to green in the last week with no task closed
+        if election_id == jump:  # red to green in the last week with no task closed
             arcs[election_id] = Arc([3] * (WEEKS - 1) + [0], plan=True, false_jump=True)
             continue
+        if election_id in red:  # red, or out of red lately with its plan still open
+            out = rng.randint(WEEKS - 3, WEEKS)
+            arcs[election_id] = Arc(([3] * out + [2] * (WEEKS - out))[:WEEKS], plan=True)
+            continue
         draw = rng.random()
-        if draw < 0.32:  # troubled: red, then orange, then green once its plan works
-            if rng.random() < 0.2:  # a few are still orange at the end, out of red only lately
-                out = rng.randint(WEEKS - 3, WEEKS - 1)
-                levels = [3] * out + [2] * (WEEKS - out)
-            else:
-                out = rng.randint(2, WEEKS - 3)
-                levels = [3] * out + [2] * rng.randint(1, 2) + [1] * 2
-                levels += [0] * (WEEKS - len(levels))
+        if draw < 0.3:  # troubled: red, then orange, then green once its plan worked, closed out
+            out = rng.randint(2, WEEKS - 6)
+            levels = [3] * out + [2] * rng.randint(1, 2) + [1] * 2
+            levels += [0] * (WEEKS - len(levels))
             arcs[election_id] = Arc(levels[:WEEKS], plan=True, recovered=out)
         elif draw < 0.55:  # watched: orange for a while, then green
             until = rng.randint(1, WEEKS - 2)
@@ -130,12 +136,15 @@ def _arcs(rng, elections: list[tuple[int, str]]) -> dict[int, Arc]:
     return arcs
 
 
-def _current_levels(rng, elections) -> dict[int, Arc]:
+def _current_levels(rng, elections, red: set[int]) -> dict[int, Arc]:
     """Counties without history: this week only, in the proportions the pilot reached (few red)."""
     arcs = {}
     for election_id, _code in elections:
+        if election_id in red:
+            arcs[election_id] = Arc([3], plan=True)
+            continue
         draw = rng.random()
-        level = 3 if draw < 0.05 else 2 if draw < 0.2 else 1 if draw < 0.45 else 0
+        level = 2 if draw < 0.15 else 1 if draw < 0.4 else 0
         arcs[election_id] = Arc([level])
     return arcs
 
@@ -160,8 +169,9 @@ def seed(ctx: DemoContext) -> None:
     )
     history = [e for e in all_elections if e[1][:6] in {c[:6] for c in full}]
     rest = [e for e in all_elections if e[1][:6] not in {c[:6] for c in full}]
-    arcs = _arcs(rng, history)
-    arcs.update(_current_levels(rng, rest))
+    red = {pk for pk, plan in plans_of(ctx).items() if plan.red}
+    arcs = _arcs(rng, history, red)
+    arcs.update(_current_levels(rng, rest, red))
     codes = dict(all_elections)
     now = timezone.now()
 

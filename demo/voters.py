@@ -11,8 +11,8 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from stdnum.cn import ric
 
+from demo.ids import id_number
 from elections.bulk import allocate_ids, insert_rows
 from elections.models import VillageElection
 from voters.models import Household, ImportJob, Resident, VoterRegistration
@@ -27,9 +27,7 @@ FULL_ROLL_LIMIT = 1000
 
 
 def _id_number(region: str, birth: datetime.date, serial: int, sex: str) -> str:
-    order = (serial % 500) * 2 + (1 if sex == "M" else 0)
-    body = f"{region}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number(region, birth, serial, sex)
 
 
 def _name(rng, sex: str, surname: str | None = None) -> str:

@@ -9,6 +9,8 @@ from django.db.models import Count
 from demo import base as elections_demo
 from demo import risk as demo
 from demo.base import DemoContext
+from demo.lifecycle import plans_of
+from elections.models import VillageElection
 from risk.models import Interview, PlanStatus, RecomputeRun, RectificationPlan, RiskSnapshot
 from risk.selectors import red_village_open
 from risk.weeks import week_of
@@ -35,7 +37,7 @@ def test_twelve_weeks_for_every_village_ending_this_week(ctx):
     weeks = sorted(set(RiskSnapshot.objects.values_list("week", flat=True)))
     assert len(weeks) == 12 and weeks[-1] == week_of(TODAY)
     assert RiskSnapshot.objects.filter(week=weeks[-1]).count() == 150
-    assert RecomputeRun.objects.filter(week=weeks[-1]).count() == 2
+    assert RecomputeRun.objects.filter(week=weeks[-1]).count() == len(ctx.counties)
 
 
 def test_many_red_early_fewer_later(ctx):
@@ -48,11 +50,18 @@ def test_one_village_stuck_red_with_interviews_and_one_suspect_jump(ctx):
     last = week_of(TODAY)
     stuck_red = RiskSnapshot.objects.filter(week=last, colour="red", stuck=True)
     assert stuck_red.exists()
-    first = RiskSnapshot.objects.filter(week=last).order_by("division_code").first()
+    red = {pk for pk, plan in plans_of(ctx).items() if plan.red}  # in preparation or postponed
+    first = RiskSnapshot.objects.filter(week=last, election_id__in=red).order_by("division_code").first()
     assert first.colour == "red" and first.stuck
     assert Interview.objects.filter(election_id=first.election_id).count() == 3
     suspect = RiskSnapshot.objects.get(week=last, suspect=True)
     assert suspect.colour == "green" and red_village_open(suspect.election)
+
+
+def test_only_villages_kept_in_preparation_or_postponed_are_red(ctx):
+    red = {pk for pk, plan in plans_of(ctx).items() if plan.red}
+    open_now = {e.pk for e in VillageElection.objects.all() if red_village_open(e)}
+    assert open_now == red
 
 
 def test_recovered_villages_are_closed_out(ctx):

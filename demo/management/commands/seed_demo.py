@@ -1,15 +1,15 @@
-"""Build the demo province: one builder per app, in floor order, the lifecycle last."""
+"""Build the demo: one builder per app, in floor order, the lifecycle last."""
 
 import time
 from datetime import date
 from random import Random
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import audits, base, candidates, lifecycle, risk, voters
-from demo.base import DEMO_PASSWORD, DemoContext
+from demo import audits, ballots, base, candidates, lifecycle, risk, voters
+from demo.base import DEFAULT_COUNTIES, DEMO_PASSWORD, DemoContext
 from elections.models import Region
 
 #: The builders in floor order: each reads what the ones before it made.
@@ -17,21 +17,45 @@ BUILDERS = (
     ("elections", base),
     ("voters", voters),
     ("candidates", candidates),
+    ("ballots", ballots),
     ("audits", audits),
     ("risk", risk),
     ("workflow", lifecycle),
 )
+LOGINS = (
+    "admin",
+    "city_reviewer",
+    "county_reviewer",
+    "township_office",
+    "village_clerk",
+    "department_reviewer",
+)
 
 
 class Command(BaseCommand):
-    help = "Load demo data: a realistic county (300 villages) or, with --scale, many more; prints the logins."
+    help = (
+        "Load demo data on the real places of Jinhua (by default 婺城区 and 金东区: 797 villages and "
+        "communities), every village's records consistent with its stage; prints the logins."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=300, help="number of villages (default 300)")
+        parser.add_argument(
+            "--counties",
+            nargs="+",
+            default=list(DEFAULT_COUNTIES),
+            help="6-digit codes of the Jinhua counties to build (default: 330702 330703)",
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=None,
+            help="build this many villages instead, spread over the townships of the counties "
+            "(beyond Jinhua's 3,300, generated places: for benchmarks)",
+        )
         parser.add_argument("--seed", type=int, default=20261124, help="random seed (fixed by default)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when regions already exist")
 
-    def handle(self, *args, scale, seed, if_empty, **options):
+    def handle(self, *args, counties, scale, seed, if_empty, **options):
         if Region.objects.exists():
             if if_empty:
                 self.stdout.write("Demo data already loaded.")
@@ -39,34 +63,37 @@ class Command(BaseCommand):
                 return
             self.stderr.write("The database already holds regions; seed_demo fills an empty database only.")
             raise SystemExit(1)
-        ctx = DemoContext(rng=Random(seed), villages=scale, today=date.today())
+        known = {code[:6] for code, _name in base.real_places() if code[6:] == "000000" and code[4:6] != "00"}
+        unknown = sorted(set(counties) - known)
+        if unknown:
+            raise CommandError(
+                f"Unknown county codes: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
+        ctx = DemoContext(rng=Random(seed), villages=scale, today=date.today(), counties=tuple(counties))
         with transaction.atomic():
             for label, builder in BUILDERS:
                 started = time.perf_counter()
                 builder.seed(ctx)
                 self.stdout.write(f"{label}: {time.perf_counter() - started:.1f}s")
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {scale} villages."))
+        stages = lifecycle.stage_counts(ctx)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded: {ctx.villages} villages.")
+            + " "
+            + ", ".join(f"{stage} {stages[stage]}" for stage in lifecycle.STAGE_LABELS if stages[stage])
+        )
         self._print_logins()
 
     def _print_logins(self):
         from accounts.models import User
 
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        for user in (
-            User.objects.filter(
-                username__in=[
-                    "admin",
-                    "city_reviewer",
-                    "county_reviewer",
-                    "township_office",
-                    "village_clerk",
-                    "department_reviewer",
-                ]
-            )
-            .select_related("region")
-            .order_by("id")
-        ):
+        users = User.objects.filter(username__in=LOGINS).select_related("region").order_by("id")
+        for user in users:
             where = user.region.name if user.region else "—"
             self.stdout.write(f"  {user.username:<20} {user.get_role_display()} · {where}")
+        departments = User.objects.filter(username__startswith="dept_").exclude(username__regex=r"_\d{6}$")
+        names = ", ".join(departments.order_by("username").values_list("username", flat=True))
+        if names:
+            self.stdout.write(f"  joint-review departments: {names}")
         if settings.DEBUG:
             self.stdout.write("Open http://127.0.0.1:8000/")
