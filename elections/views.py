@@ -1,43 +1,26 @@
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.scoping import get_visible_or_404
 
 from . import selectors
 from .filters import VillageElectionFilter
-from .models import Stage, VillageElection
+from .models import VillageElection
 from .spreadsheets import xlsx_response
 
 PAGE_SIZE = 50
 
 
 def overview(request, code=None):
-    """The reviewer's overview: the sub-regions of a region with elections per stage."""
-    region = selectors.region_for_overview(user=request.user, code=code)
-    cycle = selectors.current_cycle(user=request.user)
-    rows = selectors.stage_counts_by_child(user=request.user, region=region, cycle=cycle)
-    totals = [sum(r["stages"][i] for r in rows) for i in range(len(Stage.values))]
-    breadcrumbs = [
-        r
-        for r in region.ancestors()
-        if request.user.sees_everything or r.code.startswith(request.user.scope_prefix or "")
-    ]
-    return render(
-        request,
-        "elections/overview.html",
-        {
-            "region": region,
-            "cycle": cycle,
-            "rows": rows,
-            "stages": Stage.choices,
-            "stage_totals": [
-                (value, label, n) for (value, label), n in zip(Stage.choices, totals, strict=True)
-            ],
-            "grand_total": sum(totals),
-            "breadcrumbs": breadcrumbs,
-        },
-    )
+    """The reviewer's overview moved to the progress board of the workflow (lifecycle.views.progress_board):
+    reading progress the way a county does (villages per stage, the gates holding them, the next deadlines)
+    needs the floors above this one, which the ground floor may not import. The overview's addresses, the
+    reviewers' landing page among them, lead there by URL name, region and query kept."""
+    target = reverse("lifecycle:board_region", args=[code]) if code else reverse("lifecycle:board")
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _filtered(request):

@@ -77,6 +77,36 @@ class VillageProgress:
     stage: str
     election_day: date | None
     steps: list[StepState] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def next_deadline(self) -> StepState | None:
+        """The statutory deadline this village meets next: the earliest due date among its steps not yet
+        done (an overdue one first). None for a postponed village (its deadlines wait for a new date) and
+        for one with nothing dated left to do."""
+        if self.stage in UNFLAGGED_STAGES:
+            return None
+        open_steps = [
+            s for s in self.steps if s.state in deadlines.OPEN_STATES and s.evaluation.due_on is not None
+        ]
+        return min(open_steps, key=lambda s: (s.evaluation.due_on, s.step.order), default=None)
+
+    @property
+    def days_left(self) -> int | None:
+        """Days from today to the next deadline: 0 on the day itself, negative once overdue."""
+        nxt = self.next_deadline
+        if nxt is None or self.today is None:
+            return None
+        return (nxt.evaluation.due_on - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0
 
     @property
     def flagged(self) -> list[StepState]:
@@ -152,6 +182,7 @@ def _evaluate(
         township=row.get("village__parent__name", ""),
         stage=stage,
         election_day=row["election_day"],
+        today=today,
     )
     cycle_date = cycle.training_due_on or cycle.ends_on
     for step in steps:
@@ -200,12 +231,17 @@ RECORD_FIELDS = (
 
 
 def evaluate_region(
-    *, elections: QuerySet[VillageElection], cycle: ElectionCycle, prefix: str, today: date | None = None
+    *,
+    elections: QuerySet[VillageElection],
+    cycle: ElectionCycle,
+    prefix: str,
+    today: date | None = None,
+    facts: dict[int, records.Facts] | None = None,
 ) -> list[VillageProgress]:
     """Every election of `elections` (already scoped and filtered to `prefix`) with its evaluated steps.
 
     Ten queries whatever the number of villages: step definitions, elections, step records, and the
-    seven reads of the records behind the derived steps (lifecycle.records).
+    seven reads of the records behind the derived steps (lifecycle.records; none when `facts` is given).
     """
     today = today or timezone.localdate()
     steps = active_steps()
@@ -221,7 +257,8 @@ def evaluate_region(
         .values(*RECORD_FIELDS)
     ):
         by_election[record["election_id"]][record["step_id"]] = record
-    facts = records.facts(cycle_id=cycle.pk, prefix=prefix)
+    if facts is None:
+        facts = records.facts(cycle_id=cycle.pk, prefix=prefix)
     return [
         _evaluate(
             row,
@@ -261,20 +298,59 @@ class RegionRow:
     missing: int = 0
     due_soon: int = 0
     villages_flagged: int = 0
+    held: int = 0  # villages held by a gate on the way to their next stage (lifecycle.holds)
 
     def stage_counts(self) -> list[int]:
         return [self.stages.get(s, 0) for s in Stage.values]
 
+    def stage_cells(self) -> list[tuple[str, int]]:
+        """(stage, villages) in the order of Stage, postponed last: the cells of the stage table."""
+        return [(s, self.stages.get(s, 0)) for s in Stage.values]
+
+
+def total_row(region: Region, rows: list[RegionRow]) -> RegionRow:
+    """The region's own row under its children's: every count summed."""
+    total = RegionRow(region=region)
+    for row in rows:
+        total.total += row.total
+        for stage, n in row.stages.items():
+            total.stages[stage] = total.stages.get(stage, 0) + n
+        total.overdue += row.overdue
+        total.late += row.late
+        total.missing += row.missing
+        total.due_soon += row.due_soon
+        total.villages_flagged += row.villages_flagged
+        total.held += row.held
+    return total
+
+
+def by_urgency(villages: list[VillageProgress]) -> list[VillageProgress]:
+    """Villages with a next deadline, the most overdue (fewest days left) first; ties by division code."""
+    dated = [v for v in villages if v.days_left is not None]
+    return sorted(dated, key=lambda v: (v.days_left, v.division_code))
+
+
+def region_elections(*, user: User, region: Region, cycle: ElectionCycle) -> QuerySet[VillageElection]:
+    """The elections of a cycle under `region` that `user` may see (the one scope, accounts.scoping)."""
+    return VillageElection.objects.visible_to(user).filter(
+        cycle=cycle, division_code__startswith=region.prefix
+    )
+
 
 def board(
-    *, user: User, region: Region, cycle: ElectionCycle, today: date | None = None
+    *,
+    user: User,
+    region: Region,
+    cycle: ElectionCycle,
+    today: date | None = None,
+    facts: dict[int, records.Facts] | None = None,
 ) -> tuple[list[RegionRow], list[VillageProgress]]:
     """The progress board of a region: one row per child region (per village for a township) with the
     elections per stage and the overdue, late and missing steps, plus every village's progress."""
-    elections = VillageElection.objects.visible_to(user).filter(
-        cycle=cycle, division_code__startswith=region.prefix
+    elections = region_elections(user=user, region=region, cycle=cycle)
+    villages = evaluate_region(
+        elections=elections, cycle=cycle, prefix=region.prefix, today=today, facts=facts
     )
-    villages = evaluate_region(elections=elections, cycle=cycle, prefix=region.prefix, today=today)
     child_level = CHILD_LEVEL.get(region.level)
     if child_level is None:
         return [], villages

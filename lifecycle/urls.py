@@ -22,5 +22,9 @@ urlpatterns = [
     path("elections/<int:pk>/archive.zip", views.archive, name="archive"),
     path("board/", views.progress_board, name="board"),
     path("board/<str:code>/", views.progress_board, name="board_region"),
+    path("board/<str:code>/villages/", views.board_villages, name="board_villages"),
+    path("board/<str:code>/stages.xlsx", views.export_stages, name="export_stages"),
+    path("board/<str:code>/holds.xlsx", views.export_holds, name="export_holds"),
+    path("board/<str:code>/villages.xlsx", views.export_villages, name="export_villages"),
     path("approvals/", views.approvals, name="approvals"),
 ]

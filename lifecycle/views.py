@@ -3,8 +3,11 @@ board and the county's approvals. Views parse input and call lifecycle.workflow 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
 from elections import selectors
-from elections.models import Stage, VillageElection
+from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.redirects import next_url
+from elections.spreadsheets import xlsx_response
 
-from . import forms, gates, handover, progress, workflow
+from . import forms, gates, handover, holds, progress, records, workflow
 from .archive import build_archive
 from .models import (
     GateException,
@@ -472,37 +476,113 @@ def handover_page(request, pk):
 # Boards ---------------------------------------------------------------------------------------------------------
 
 FLAGGED_LIMIT = 200
+HELD_SHOWN = 25  # villages listed under each gate on the board; the rest on the list page
+URGENT_SHOWN = 20  # villages listed by their next deadline on the board
+LIST_PAGE = 100
 
 
-def progress_board(request, code=None):
-    """The township's and county's progress board: regions (or villages) × stages, late and overdue steps."""
+@dataclass
+class Reading:
+    """What the county reads on the board: the stage table, the gates that hold villages, the deadlines."""
+
+    region: Region
+    cycle: ElectionCycle | None
+    rows: list[progress.RegionRow]
+    total: progress.RegionRow
+    villages: list[progress.VillageProgress]
+    held: list[holds.VillageHold]
+
+    @property
+    def groups(self) -> list[holds.GateGroup]:
+        return holds.by_gate(self.held)
+
+    @property
+    def urgent(self) -> list[progress.VillageProgress]:
+        return progress.by_urgency(self.villages)
+
+
+def _reading(request, code) -> Reading:
+    """One set-based read of a region for the board, its lists and its exports: the elections the user may
+    see (`.visible_to`), evaluated once (the derived steps' records read once for the steps and the gates)."""
     region = selectors.region_for_overview(user=request.user, code=code)
     cycle = selectors.current_cycle(user=request.user)
-    rows, villages = progress.board(user=request.user, region=region, cycle=cycle) if cycle else ([], [])
-    flagged = progress.flagged_items(villages)
-    breadcrumbs = [
+    if cycle is None:
+        return Reading(region, None, [], progress.RegionRow(region=region), [], [])
+    facts = records.facts(cycle_id=cycle.pk, prefix=region.prefix)
+    rows, villages = progress.board(user=request.user, region=region, cycle=cycle, facts=facts)
+    elections = progress.region_elections(user=request.user, region=region, cycle=cycle)
+    held = holds.held(elections=elections, cycle=cycle, prefix=region.prefix, facts=facts)
+    by_prefix = {row.region.prefix: row for row in rows}
+    length = len(rows[0].region.prefix) if rows else 0
+    for hold in held:
+        row = by_prefix.get(hold.division_code[:length])
+        if row is not None:
+            row.held += 1
+    return Reading(region, cycle, rows, progress.total_row(region, rows), villages, held)
+
+
+def _breadcrumbs(request, region: Region) -> list[Region]:
+    return [
         r
         for r in region.ancestors()
         if request.user.sees_everything or r.code.startswith(request.user.scope_prefix or "")
     ]
+
+
+def days_text(days: int | None) -> str:
+    """Days to a deadline as the board says them: 逾期 N 天, 今天到期, 还剩 N 天."""
+    if days is None:
+        return ""
+    if days < 0:
+        return _("Overdue by %(days)s days") % {"days": -days}
+    if days == 0:
+        return _("Due today")
+    return _("%(days)s days left") % {"days": days}
+
+
+def progress_board(request, code=None):
+    """The county's (and township's, city's) reading of progress: villages per stage per township with a
+    total row, which gates hold how many villages and which, the villages by their next deadline, and the
+    late, overdue and missing steps. The reviewers land here (the overview's addresses redirect here)."""
+    reading = _reading(request, code)
+    region, rows, villages = reading.region, reading.rows, reading.villages
+    flagged = progress.flagged_items(villages)
+    total = reading.total
     totals = {
         "villages": len(villages),
-        "overdue": sum(r.overdue for r in rows) if rows else sum(v.count("overdue") for v in villages),
-        "late": sum(r.late for r in rows) if rows else sum(v.count("late") for v in villages),
-        "missing": sum(r.missing for r in rows) if rows else sum(v.count("missing") for v in villages),
+        "overdue": total.overdue if rows else sum(v.count("overdue") for v in villages),
+        "late": total.late if rows else sum(v.count("late") for v in villages),
+        "missing": total.missing if rows else sum(v.count("missing") for v in villages),
         "flagged_villages": sum(1 for v in villages if v.flagged),
+        "held": len(reading.held),
     }
     stage_totals = [
         (value, label, sum(1 for v in villages if v.stage == value)) for value, label in Stage.choices
     ]
+    groups = reading.groups
+    for group in groups:
+        group.shown = group.villages[:HELD_SHOWN]
+    urgent = reading.urgent
+    for v in urgent[:URGENT_SHOWN]:
+        v.days_text = days_text(v.days_left)
+    listed = villages if region.level in ("township", "village") else []
+    for v in listed:
+        v.days_text = days_text(v.days_left)
+    held_by = {h.election_id: h for h in reading.held}
+    for v in listed:
+        v.hold = held_by.get(v.election_id)
     return render(
         request,
         "lifecycle/board.html",
         {
             "region": region,
-            "cycle": cycle,
+            "cycle": reading.cycle,
             "rows": rows,
-            "villages": villages if region.level in ("township", "village") else [],
+            "total": total,
+            "villages": listed,
+            "groups": groups,
+            "urgent": urgent[:URGENT_SHOWN],
+            "urgent_count": len(urgent),
             "flagged": flagged[:FLAGGED_LIMIT],
             "flagged_count": len(flagged),
             "totals": totals,
@@ -511,8 +591,148 @@ def progress_board(request, code=None):
             "stage_order": progress.STAGE_ORDER,
             "stage_index": progress.STAGE_INDEX,
             "state_labels": progress.STATE_LABELS,
-            "breadcrumbs": breadcrumbs,
+            "breadcrumbs": _breadcrumbs(request, region),
         },
+    )
+
+
+LIST_SORTS = ("urgency", "code")
+
+
+def _listed(request, reading: Reading) -> tuple[list[progress.VillageProgress], dict]:
+    """The villages of the board's list and exports, filtered by ?stage=, ?gate= and ?township= (a code
+    under the region) and sorted by ?sort= (urgency: the fewest days to the next deadline first)."""
+    stage = request.GET.get("stage", "")
+    gate = request.GET.get("gate", "")
+    only_held = request.GET.get("held") == "1"
+    sort = request.GET.get("sort", "urgency")
+    stage = stage if stage in Stage.values else ""
+    gate = gate if gate in holds.GATE_TITLES else ""
+    sort = sort if sort in LIST_SORTS else "urgency"
+    held_by = {h.election_id: h for h in reading.held}
+    villages = reading.villages
+    if stage:
+        villages = [v for v in villages if v.stage == stage]
+    if only_held:
+        villages = [v for v in villages if v.election_id in held_by]
+    if gate:
+        villages = [
+            v
+            for v in villages
+            if v.election_id in held_by and any(b.code == gate for b in held_by[v.election_id].blocked)
+        ]
+    if sort == "urgency":
+        far = 10**6
+        villages = sorted(
+            villages, key=lambda v: (v.days_left if v.days_left is not None else far, v.division_code)
+        )
+    for v in villages:
+        v.hold = held_by.get(v.election_id)
+        v.days_text = days_text(v.days_left)
+    filters = {
+        "stage": stage,
+        "stage_label": Stage(stage).label if stage else "",
+        "gate": gate,
+        "gate_label": holds.GATE_TITLES.get(gate, "") or (_("Held by gates") if only_held else ""),
+        "held": only_held,
+        "sort": sort,
+    }
+    return villages, filters
+
+
+def board_villages(request, code):
+    """The villages behind a cell of the board: of a stage, held by a gate, or all by their next deadline."""
+    reading = _reading(request, code)
+    villages, filters = _listed(request, reading)
+    page = Paginator(villages, LIST_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lifecycle/board_villages.html",
+        {
+            "region": reading.region,
+            "cycle": reading.cycle,
+            "page": page,
+            "count": len(villages),
+            "filters": filters,
+            "query": query.urlencode(),
+            "stages": Stage.choices,
+            "gate_titles": list(holds.GATE_TITLES.items()),
+            "breadcrumbs": _breadcrumbs(request, reading.region),
+        },
+    )
+
+
+def _export_name(region: Region, what: str) -> str:
+    return f"{region.name}{what}.xlsx"
+
+
+def export_stages(request, code):
+    """The stage table as Excel: one row per child region, the region's total last."""
+    reading = _reading(request, code)
+    headers = [_("Region"), _("Total"), *[str(label) for _v, label in Stage.choices]]
+    headers += [_("Steps overdue"), _("Steps done late"), _("Steps missing"), _("Villages held by gates")]
+    lines = [
+        [
+            _("Total") if row is reading.total else row.region.name,
+            row.total,
+            *[n for _s, n in row.stage_cells()],
+            row.overdue,
+            row.late,
+            row.missing,
+            row.held,
+        ]
+        for row in [*reading.rows, reading.total]
+    ]
+    return xlsx_response(
+        filename=_export_name(reading.region, _("villages per stage")),
+        title=_("Villages per stage"),
+        headers=headers,
+        rows=lines,
+    )
+
+
+def export_holds(request, code):
+    """The gates that hold villages as Excel: one row per gate and village held, with what to do."""
+    reading = _reading(request, code)
+    headers = [_("Gate"), _("Code"), _("Township"), _("Village"), _("Division code"), _("Stage"),
+               _("Next stage"), _("What is wrong"), _("How to clear it"), _("Page to clear it")]  # fmt: skip
+    base = request.build_absolute_uri("/")[:-1]
+    lines = [
+        [group.title, group.code, hold.township, hold.name, hold.division_code, hold.stage_label,
+         hold.target_label, blocked.message, blocked.remedy, base + blocked.url if blocked.url else ""]
+        for group in reading.groups
+        for hold, blocked in group.villages
+    ]  # fmt: skip
+    return xlsx_response(
+        filename=_export_name(reading.region, _("villages held by gates")),
+        title=_("Villages held by gates"),
+        headers=headers,
+        rows=lines,
+    )
+
+
+def export_villages(request, code):
+    """The villages of the list (same filters) as Excel, by urgency: next deadline, its date, days left."""
+    reading = _reading(request, code)
+    villages, _filters = _listed(request, reading)
+    headers = [_("Township"), _("Village"), _("Division code"), _("Stage"), _("Election day"),
+               _("Next deadline"), _("Due on"), _("Days left"), _("Deadline state"), _("Gates holding it")]  # fmt: skip
+    lines = []
+    for v in villages:
+        nxt = v.next_deadline
+        gates_text = "；".join(b.message for b in v.hold.blocked) if v.hold else ""
+        lines.append(
+            [v.township, v.name, v.division_code, v.stage_label, v.election_day,
+             nxt.step.title if nxt else "", nxt.evaluation.due_on if nxt else None, v.days_left,
+             v.days_text, gates_text]
+        )  # fmt: skip
+    return xlsx_response(
+        filename=_export_name(reading.region, _("village deadlines")),
+        title=_("Village deadlines"),
+        headers=headers,
+        rows=lines,
     )
 
 

@@ -34,12 +34,12 @@ def demo_people():
 
 # What each role must see on landing: (path prefix, a heading or text that only that page shows).
 LANDING = {
-    Role.CITY: ("/overview/", "换届进展"),
-    Role.COUNTY: ("/overview/", "换届进展"),
+    Role.CITY: ("/board/", "换届进展"),
+    Role.COUNTY: ("/board/", "换届进展"),
     Role.TOWNSHIP: ("/elections/", "上方村"),
     Role.CLERK: ("/elections/", "村民委员会席位"),
     Role.DEPARTMENT: ("/", "本单位资格审查"),
-    Role.ADMIN: ("/overview/", "换届进展"),
+    Role.ADMIN: ("/board/", "换届进展"),
 }
 
 

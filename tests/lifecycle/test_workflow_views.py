@@ -120,7 +120,7 @@ def test_the_township_asks_and_the_county_approves_a_postponement(client, world)
     exception = GateException.objects.get()
     assert exception.status == "requested"
     client.force_login(world["county"])
-    overview = client.get("/overview/").content.decode()
+    overview = client.get("/overview/", follow=True).content.decode()
     assert 'id="todo"' in overview and "上方村" in overview
     approvals = client.get("/approvals/").content.decode()
     assert f'id="exception-{exception.pk}"' in approvals

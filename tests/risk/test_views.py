@@ -231,7 +231,7 @@ def test_a_city_user_reads_the_assessment_but_cannot_save(client, world):
 
 def test_the_overview_links_to_the_risk_map(client, world):
     client.force_login(world["county_user"])
-    assert b'href="/risk/' in client.get("/overview/").content
+    assert b'href="/risk/' in client.get("/overview/", follow=True).content
 
 
 def test_the_administrator_edits_the_cycles_weights_in_the_admin(client, world):
