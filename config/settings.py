@@ -311,6 +311,12 @@ ROLL_UPLOAD_KEEP_FAILED_DAYS = env.int("ROLL_UPLOAD_KEEP_FAILED_DAYS", default=7
 # Documents attached to a workflow step (notices, minutes, signed lists): at most this many megabytes.
 STEP_DOCUMENT_MAX_MB = env.int("STEP_DOCUMENT_MAX_MB", default=20)
 
+# The weekly rating raises a village's red flag (which holds up its election work, elections.permits)
+# only while its election has not started: DOMAIN.md "不销号、不撤组、不启动换届" keeps a red village from
+# starting. A village rated red after it started stays on the map and in the county's attention, and
+# the county may postpone it (暂缓换届); a province that halts started elections too adds their stages.
+RISK_RED_FLAG_STAGES = env.list("RISK_RED_FLAG_STAGES", default=["preparation", "postponed"])
+
 # The trail's anchors: the chain head (entry number and hash) appended each day and at each milestone to
 # a file the database superuser cannot rewrite (another machine's mount in production), and optionally
 # mailed to the county (TRAIL_ANCHOR_EMAILS).

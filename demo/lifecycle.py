@@ -195,7 +195,7 @@ def schedule(ctx) -> None:
     # One village must hold a further round, one must vote again (turnout below half): the township
     # office's own where it has them.
     committee = [plans[e.pk] for e in own + rest if plans[e.pk].stage == Stage.COMMITTEE_ELECTION]
-    specials = ("further_round", "void", "further_round", "void")  # two each: a demotion may take one
+    specials = ("further_round", "void") * 3  # three each: a demotion may take one or two
     for plan, special in zip([p for p in committee if not p.special], specials, strict=False):
         plan.special = special
     for election in elections:
@@ -373,10 +373,20 @@ def seed(ctx) -> None:
     counties = Region.objects.filter(level="county", code__startswith=ctx.cycle.region.prefix)
     for code in counties.values_list("code", flat=True):
         red = [pk for pk, p in plans.items() if p.red and p.code.startswith(code[:6])]
+        # The past weeks' recompute ran with every village still in preparation, so it raised the flag
+        # of any village rated red in a week when, in the demo's story, the village had already started
+        # or had been closed out: only the villages the plan keeps red stay flagged.
+        cleared = list(
+            VillageElection.objects.filter(
+                cycle=ctx.cycle, division_code__startswith=code[:6], risk_red_open=True
+            )
+            .exclude(pk__in=red)
+            .values_list("pk", flat=True)
+        )
         sync_red_flags(
             division_code=code,
             raise_ids=red,
-            lower_ids=[],
+            lower_ids=cleared,
             reason="演示数据：红色村（未销号）",
         )
         workflow.refresh_reminders(cycle=ctx.cycle, prefix=code[:6], today=today)

@@ -8,6 +8,11 @@ The inputs are dated (weekly township assessments, petitions received and resolv
 reports), written with insert_rows, and the real recompute (risk.recompute) turns them into the weekly
 snapshots, week after week, so the history is exactly what the Monday task would have produced. Above
 1,000 villages only the first county gets the 12 weeks; every county gets the current week.
+
+seed_demo runs the past weeks (``seed`` with ``this_week=False``) before the candidates and the election
+nights exist, as they did not exist in those weeks: the recompute reads today's records, so a past week
+computed after them would see November's nominations in September. The current week (``rate_this_week``)
+runs last, once every record and stage is in place.
 """
 
 from __future__ import annotations
@@ -149,7 +154,7 @@ def _current_levels(rng, elections, red: set[int]) -> dict[int, Arc]:
     return arcs
 
 
-def seed(ctx: DemoContext) -> None:
+def seed(ctx: DemoContext, *, this_week: bool = True) -> None:
     if ctx.cycle is None:
         return
     township_user = ctx.users.get("township_office")
@@ -220,8 +225,22 @@ def seed(ctx: DemoContext) -> None:
     for week in weeks[:-1]:
         for county in full:
             recompute_county(cycle=cycle, county_code=county, week=week)
-    for county in counties:
-        recompute_county(cycle=cycle, county_code=county, week=weeks[-1])
+    if this_week:
+        rate_this_week(ctx)
+
+
+def seed_history(ctx: DemoContext) -> None:
+    """The past weeks only (seed_demo: before the records those weeks did not have yet)."""
+    seed(ctx, this_week=False)
+
+
+def rate_this_week(ctx: DemoContext) -> None:
+    """This Monday's recompute of every county, from every record the demo holds."""
+    if ctx.cycle is None or ctx.users.get("township_office") is None:
+        return
+    week = weeks_back(week_of(ctx.today), WEEKS)[-1]
+    for county in counties_of(ctx.cycle):
+        recompute_county(cycle=ctx.cycle, county_code=county, week=week)
 
 
 def _petitions_and_reports(rng, arcs, codes, weeks, by, today: date) -> None:

@@ -5,7 +5,9 @@ A village in stage S passed through every stage before it, and `advance_stage` l
 that stage's entry gates were open (lifecycle.gates.ENTRY_GATES). The records those gates read must still
 be there: `contradictions()` re-runs the entry gates of every stage the village has reached, and names each
 gate that is closed now. A postponed village is checked for the gates of the stage it was postponed in and
-for the county's approved postponement that its move used.
+for the county's approved postponement that its move used. The red gate is the exception: a rating can
+turn red after the village started, so it is checked by the red flag the village still carries
+(`_started_while_flagged`), not by today's rating.
 
 Two ways, one verdict:
 - `exact=True`: the gates themselves (`gates.for_transition`), one village at a time (some 15 queries per
@@ -20,12 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import QuerySet
 
 from audits.models import AuditStatus, OutgoingAudit
 from elections.models import Stage, VillageElection
-from risk.models import PlanStatus, RectificationPlan, RiskSnapshot
-from risk.scoring import Colour
 
 from . import codes, deadlines, gates, records
 from .models import ExceptionKind, ExceptionStatus, GateException, Handover, StageChange, StepSource
@@ -86,9 +87,11 @@ def contradictions(
     if exact:
         for election in elections:
             for stage in _passed(election.stage, before.get(election.pk)):
-                found += [(election.pk, b.code, b.message) for b in gates.for_transition(election, stage)]
+                blocked = gates.for_transition(election, stage)
+                found += [(election.pk, b.code, b.message) for b in blocked if b.code != codes.GATE_RED]
     else:
         found += _set_based(elections, before)
+    found += _started_while_flagged(elections, before)
     return sorted(set(found))
 
 
@@ -97,45 +100,37 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _red_open(ids: list[int]) -> set[int]:
-    """risk.selectors.red_village_open for many: a plan open, or the latest rating red with no plan closed
-    out on or after its week."""
-    red = set()
-    for chunk in _chunks(ids):
-        red |= set(
-            RectificationPlan.objects.filter(election_id__in=chunk, status=PlanStatus.OPEN).values_list(
-                "election_id", flat=True
-            )
+def _started_while_flagged(elections: list[VillageElection], before: dict[int, str]) -> list[Contradiction]:
+    """The red gate after the fact: a village past the Party election's entry whose red flag is still
+    raised and whose red close-out the county did not approve started while red (the weekly rating raises
+    the flag only before the election starts, settings.RISK_RED_FLAG_STAGES, and only a close-out lowers
+    it). Its latest rating is not the test: a village rated red after it started did not start red."""
+    flagged = [
+        e
+        for e in elections
+        if e.risk_red_open
+        and e.stage not in settings.RISK_RED_FLAG_STAGES
+        and Stage.PARTY_ELECTION in _passed(e.stage, before.get(e.pk))
+    ]
+    closed_out = set()
+    for chunk in _chunks([e.pk for e in flagged]):
+        closed_out |= set(
+            GateException.objects.filter(
+                election_id__in=chunk, kind=ExceptionKind.RED_CLOSE_OUT, status=ExceptionStatus.APPROVED
+            ).values_list("election_id", flat=True)
         )
-        latest = RiskSnapshot.objects.filter(election_id=OuterRef("election_id")).order_by("-week")
-        rows = (
-            RiskSnapshot.objects.filter(election_id__in=chunk, week=Subquery(latest.values("week")[:1]))
-            .filter(colour=Colour.RED)
-            .values_list("election_id", "week")
-        )
-        closed = dict(
-            RectificationPlan.objects.filter(election_id__in=chunk, status=PlanStatus.CLOSED_OUT)
-            .values("election_id")
-            .annotate(last=Max("closed_out_on"))
-            .values_list("election_id", "last")
-        )
-        red |= {pk for pk, week in rows if not (closed.get(pk) and closed[pk] >= week)}
-    return red
+    message = _message(codes.GATE_RED)
+    return [(e.pk, codes.GATE_RED, message) for e in flagged if e.pk not in closed_out]
 
 
 def _set_based(elections: list[VillageElection], before: dict[int, str]) -> list[Contradiction]:
     ids = [e.pk for e in elections]
-    audited, closed_out, signed, facts = set(), set(), set(), {}
+    audited, signed, facts = set(), set(), {}
     for chunk in _chunks(ids):
         audited |= set(
             OutgoingAudit.objects.filter(election_id__in=chunk, status=AuditStatus.COMPLETED).values_list(
                 "election_id", flat=True
             )
-        )
-        closed_out |= set(
-            GateException.objects.filter(
-                election_id__in=chunk, kind=ExceptionKind.RED_CLOSE_OUT, status=ExceptionStatus.APPROVED
-            ).values_list("election_id", flat=True)
         )
         signed |= set(
             Handover.objects.filter(election_id__in=chunk, signed_off_at__isnull=False).values_list(
@@ -143,7 +138,6 @@ def _set_based(elections: list[VillageElection], before: dict[int, str]) -> list
             )
         )
         facts.update(records.facts_for(chunk))
-    red = _red_open(ids)
     found: list[Contradiction] = []
     for election in elections:
         known = facts.get(election.pk, defaultdict(lambda: None))
@@ -154,9 +148,6 @@ def _set_based(elections: list[VillageElection], before: dict[int, str]) -> list
 
         if passed and election.pk not in audited:  # party, committee and supervision entries
             closed(codes.GATE_AUDIT)
-        red_now = election.risk_red_open or election.pk in red
-        if Stage.PARTY_ELECTION in passed and red_now and election.pk not in closed_out:
-            closed(codes.GATE_RED)
         if Stage.SUPERVISION in passed:
             _voting(election, known, closed)
             if not known.get(StepSource.VOTE_COUNTED):

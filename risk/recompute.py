@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from elections.bulk import insert_rows
-from elections.models import ElectionCycle, Region, Stage, VillageElection
+from elections.models import ElectionCycle, Region, VillageElection
 from elections.red_flag import sync_red_flags
 from trail.services import record_bulk
 
@@ -200,9 +201,10 @@ def red_flag_moves(
     """The elections whose red flag the week's rating raises and lowers (DOMAIN.md: "不销号、不撤组、不启动
     换届"), from (election id, division code, stage, flag raised, colour) of each village.
 
-    Raise: a village rated red this week, unless its election is completed (nothing left to hold up) or
-    the county approved its red close-out exception (the lifecycle's gate lets such a village start
-    whatever its colour, so the doors below must not hold it up either).
+    Raise: a village rated red this week while its election is in one of the stages of
+    ``settings.RISK_RED_FLAG_STAGES`` (default: not started, or postponed; a started election is not
+    halted by a weekly score), unless the county approved its red close-out exception (the lifecycle's
+    gate lets such a village start whatever its colour, so the doors below must not hold it up either).
     Lower: a raised flag of a village with an approved close-out exception; or of a village not rated red
     this week, with no rectification plan open, whose plan was closed out on or after the Monday of its
     last red rating (a village never rated red: any close-out). A village that leaves red without a
@@ -211,6 +213,7 @@ def red_flag_moves(
     so a flag that missed its lowering is mended on Monday.
     """
     approved = set(approved)
+    flag_stages = set(settings.RISK_RED_FLAG_STAGES)
     raise_ids, lower_ids = [], []
     for election_id, code, stage, raised, colour in villages:
         if code in approved:
@@ -218,7 +221,7 @@ def red_flag_moves(
                 lower_ids.append(election_id)
             continue
         if colour == Colour.RED:
-            if not raised and stage != Stage.COMPLETED:
+            if not raised and stage in flag_stages:
                 raise_ids.append(election_id)
             continue
         facts = flagged.get(election_id)

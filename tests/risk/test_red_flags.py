@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 WEEK = timedelta(days=7)
 
 
+@pytest.fixture(autouse=True)
+def not_started(world):
+    """The weekly rating raises the flag of villages whose election has not started (DOMAIN.md
+    "不启动换届"; settings.RISK_RED_FLAG_STAGES)."""
+    VillageElection.objects.filter(cycle=world["cycle"]).update(stage=Stage.PREPARATION)
+
+
 def rate(world, election, week, *, red: bool):
     levels = 3 if red else 0
     services.record_assessment(
@@ -79,12 +86,24 @@ def test_the_recompute_raises_the_flag_of_red_villages_with_one_trail_entry(worl
     assert flag_entries().count() == 1
 
 
-def test_a_completed_election_is_not_flagged(world):
+@pytest.mark.parametrize("stage", [Stage.PARTY_ELECTION, Stage.COMMITTEE_ELECTION, Stage.COMPLETED])
+def test_a_started_election_is_not_flagged_by_the_weekly_rating(world, stage):
+    election, postponed = world["home"][:2]
+    VillageElection.objects.filter(pk=election.pk).update(stage=stage)
+    VillageElection.objects.filter(pk=postponed.pk).update(stage=Stage.POSTPONED)
+    rate(world, election, MONDAY, red=True)
+    rate(world, postponed, MONDAY, red=True)
+    run(world)
+    assert (flag(election), flag(postponed)) == (False, True)
+
+
+def test_a_province_that_halts_started_elections_lists_their_stages(world, settings):
+    settings.RISK_RED_FLAG_STAGES = ["preparation", "postponed", "party_election"]
     election = world["home"][0]
-    VillageElection.objects.filter(pk=election.pk).update(stage=Stage.COMPLETED)
+    VillageElection.objects.filter(pk=election.pk).update(stage=Stage.PARTY_ELECTION)
     rate(world, election, MONDAY, red=True)
     run(world)
-    assert flag(election) is False
+    assert flag(election) is True
 
 
 def test_a_village_that_leaves_red_without_a_close_out_stays_flagged(world):
@@ -205,7 +224,9 @@ def test_the_flags_cost_the_same_queries_for_one_village_or_many(world):
     rate(world, world["home"][0], MONDAY, red=True)
     run(world)  # the week's run record exists: later runs update it
     one = queries()
-    for election in add_villages(world["cycle"], "330702003", 20):
+    added = add_villages(world["cycle"], "330702003", 20)
+    VillageElection.objects.filter(pk__in=[e.pk for e in added]).update(stage=Stage.PREPARATION)
+    for election in added:
         rate(world, election, MONDAY, red=True)
     many = queries()
     assert (one[1], many[1]) == (1, 21)

@@ -3,6 +3,7 @@
 import time
 from datetime import date
 from random import Random
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,11 +17,12 @@ from elections.models import Region
 BUILDERS = (
     ("elections", base),
     ("voters", voters),
+    ("audits", audits),
+    ("risk (past weeks)", SimpleNamespace(seed=risk.seed_history)),
     ("candidates", candidates),
     ("ballots", ballots),
-    ("audits", audits),
-    ("risk", risk),
     ("workflow", lifecycle),
+    ("risk (this week)", SimpleNamespace(seed=risk.rate_this_week)),
 )
 LOGINS = (
     "admin",
