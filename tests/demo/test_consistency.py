@@ -2,9 +2,11 @@
 
 import io
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 
 from audits.models import OutgoingAudit
 from ballots.models import ElectionResult
@@ -12,6 +14,7 @@ from elections.models import Stage, VillageElection
 from lifecycle import codes
 from lifecycle.consistency import contradictions
 from lifecycle.models import Handover
+from risk.models import RiskSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +62,19 @@ def test_a_red_flag_on_a_village_past_preparation_is_a_contradiction(seeded):
     election = VillageElection.objects.filter(stage=Stage.SUPERVISION).first()
     VillageElection.objects.filter(pk=election.pk).update(risk_red_open=True)
     assert [(pk, c) for pk, c, _m in contradictions()] == [(election.pk, codes.GATE_RED)]
+
+
+def test_the_four_indicators_of_the_real_process_score_demo_villages(seeded):
+    """This week's rating reads the demo's own records: each of the four indicators that waited for the
+    apps (overdue steps, no one-shoulder, no woman, no young graduate candidate) costs some villages points,
+    and not every village."""
+    week = RiskSnapshot.objects.aggregate(last=Max("week"))["last"]
+    snapshots = list(RiskSnapshot.objects.filter(week=week).values_list("breakdown", flat=True))
+    for indicator in (
+        "overdue_election_steps",
+        "no_secretary_chair_candidate",
+        "no_woman_candidate",
+        "no_young_graduate_candidate",
+    ):
+        losing = [b for b in snapshots if Decimal(b["indicators"][indicator]["deduction"]) > 0]
+        assert 0 < len(losing) < len(snapshots), (indicator, len(losing), len(snapshots))
