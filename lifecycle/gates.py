@@ -21,6 +21,7 @@ The dates of the records are read by lifecycle.records.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -113,7 +114,7 @@ def _voting(election: VillageElection) -> list[Blocked]:
     steps_url = reverse("lifecycle:workflow", args=[election.pk])
     if election.election_day is None:
         return [_blocked(codes.GATE_ELECTION_DAY, steps_url + "#election-day")]
-    day, known, found = election.election_day, records.facts_of(election), []
+    day, known, found = election.election_day, _facts(election), []
     for source, setting, missing, late, page, late_on_day in PUBLICATIONS:
         required, url = getattr(election.cycle, setting), reverse(page, args=[election.pk])
         published = known.get(source)
@@ -129,14 +130,14 @@ def _voting(election: VillageElection) -> list[Blocked]:
 def _voting_held(election: VillageElection) -> list[Blocked]:
     """The villagers' vote held and counted: the latest round confirmed on the spot, valid, no seat left
     for a further round (lifecycle.records)."""
-    if records.facts_of(election).get(StepSource.VOTE_COUNTED):
+    if _facts(election).get(StepSource.VOTE_COUNTED):
         return []
     return [_blocked(codes.GATE_VOTING_NOT_HELD, reverse("ballots:overview", args=[election.pk]))]
 
 
 def _result_approved(election: VillageElection) -> list[Blocked]:
     """The township approved the villagers' committee result before the handover starts."""
-    if records.facts_of(election).get(StepSource.RESULT_APPROVED):
+    if _facts(election).get(StepSource.RESULT_APPROVED):
         return []
     return [_blocked(codes.GATE_RESULT_NOT_APPROVED, reverse("ballots:results", args=[election.pk]))]
 
@@ -182,9 +183,27 @@ ENTRY_GATES: dict[str, tuple[Gate, ...]] = {
 }
 
 
+# The records read once per transition: several gates of one stage read the same derived steps (the
+# supervision stage's publications and vote), and each read is ten queries (lifecycle.records).
+_TRANSITION_FACTS: ContextVar[dict[int, records.Facts] | None] = ContextVar("gate_facts", default=None)
+
+
+def _facts(election: VillageElection) -> records.Facts:
+    cache = _TRANSITION_FACTS.get()
+    if cache is None:
+        return records.facts_of(election)
+    if election.pk not in cache:
+        cache[election.pk] = records.facts_of(election)
+    return cache[election.pk]
+
+
 def for_transition(election: VillageElection, to: str) -> list[Blocked]:
     """Every closed gate on the way into stage `to` (empty: the move may be made)."""
-    return [blocked for gate in ENTRY_GATES[to] for blocked in gate(election)]
+    token = _TRANSITION_FACTS.set({})
+    try:
+        return [blocked for gate in ENTRY_GATES[to] for blocked in gate(election)]
+    finally:
+        _TRANSITION_FACTS.reset(token)
 
 
 def for_step(election: VillageElection, step: StepDefinition) -> list[Blocked]:

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ballots.models import ElectionResult
 from elections.models import Stage, VillageElection
@@ -214,3 +216,12 @@ def test_every_gate_code_has_a_message_and_a_remedy():
     gate_codes = [v for k, v in vars(codes).items() if k.startswith("GATE_")]
     assert gate_codes and all(c.startswith("gate.") for c in gate_codes)
     assert all(c in codes.MESSAGES and c in codes.REMEDIES for c in gate_codes)
+
+
+def test_the_gates_of_one_move_read_the_records_once(world, today):
+    """The supervision stage's gates (publications in time, the vote held) share one read of the records."""
+    election = ready_to_vote(world, today)
+    with CaptureQueriesContext(connection) as ctx:
+        gates.for_transition(election, Stage.SUPERVISION)
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "ballots_electionresult"' in q["sql"]]
+    assert len(reads) == 1, reads
