@@ -6,10 +6,10 @@ import itertools
 from datetime import date
 
 import factory
-from stdnum.cn import ric
 
 from candidates.choices import BODY_OF_POSITION, Position, Source
 from candidates.models import Nomination, QualificationReview, ReviewUnit
+from demo import ids
 from elections.models import VillageElection
 from tests.factories import VillageElectionFactory
 from voters.models import Kinship, Resident
@@ -18,11 +18,8 @@ _serial = itertools.count(1)
 
 
 def id_number(region: str, born: date, sex: str) -> str:
-    """A valid GB 11643 number (check character included) for a birth date and sex, unique per call."""
-    n = next(_serial)
-    sequence = f"{n % 100:02d}{(2 * ((n // 100) % 5)) + (1 if sex == 'M' else 0)}"
-    body = f"{region[:6]}{born:%Y%m%d}{sequence}"
-    return body + ric.calc_check_digit(body + "0")
+    """A valid GB 11643 number for a birth date and sex, unique per call (demo.ids, the one generator)."""
+    return ids.id_number(region[:6], born, next(_serial), sex)
 
 
 def move_to(election: VillageElection, stage: str) -> VillageElection:
