@@ -269,6 +269,24 @@ TALLY_WRONG_STATE = _register(
 TALLY_NOT_COUNTED = _register("tally.not_counted", E, _("The votes have not been counted yet"))
 TALLY_ROLE_REFUSED = _register("tally.role_refused", E, _("Your role may not take this step"))
 
+# The certificates of election (当选证书), handed over once the result is approved.
+CERTIFICATES_NOT_APPROVED = _register(
+    "certificates.not_approved", E, _("Certificates are issued only for a result the township approved")
+)
+CERTIFICATES_ALREADY_ISSUED = _register(
+    "certificates.already_issued",
+    E,
+    _("The certificates of this vote were already recorded as issued on %(day)s; print them again if needed"),
+)
+CERTIFICATES_DAY_BEFORE_APPROVAL = _register(
+    "certificates.before_approval",
+    E,
+    _("The certificates cannot be issued before the result was approved (%(day)s)"),
+)
+CERTIFICATES_DAY_IN_FUTURE = _register(
+    "certificates.in_future", E, _("The day the certificates were issued cannot be in the future")
+)
+
 # Set-up of stations and boxes: a name or label once per election (a concurrent twin is told the same).
 STATION_NAME_TAKEN = _register(
     "tally.station_name_taken", E, _("This election already has a polling station named “%(name)s”.")

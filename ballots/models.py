@@ -326,6 +326,11 @@ class ElectionResult(_OfElection):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # 当选证书: the day the certificates of election were handed to the persons elected (issue_certificates).
+    certificates_issued_on = models.DateField(_("certificates issued on"), null=True, blank=True)
+    certificates_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("election result")

@@ -55,6 +55,9 @@ APPROVING_ROLES = frozenset({Role.TOWNSHIP})
 COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY)
 LOCKED_STATES = (ResultState.CONFIRMED, ResultState.APPROVED)
 VOTING, APPROVE, BOXES, NOTICE = "ballots.voting", "ballots.approve", "ballots.boxes", "ballots.notice"
+CERTIFICATES = "ballots.certificates"
+# The certificates are handed over by the village election committee (its clerk) or the township office.
+CERTIFYING_ROLES = frozenset({Role.TOWNSHIP, Role.CLERK})
 WRITE_IN_PREFIX = "w:"
 
 
@@ -656,6 +659,29 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
     candidate_services.mark_elected(election=election, nominations=nominations, by=by)
     # A milestone: the chain head, with this approval in it, is anchored outside the database.
     anchor_on_commit(f"results approved: {election.division_code} {result.body} round {result.round}")
+    return result
+
+
+@transaction.atomic
+def issue_certificates(*, result: ElectionResult, issued_on, by: User) -> ElectionResult:
+    """Record that the certificates of election (当选证书) of an approved result were handed over on
+    `issued_on`: the lifecycle's step reads this record. Printing them (again) is a page, not a record."""
+    require(result.election, CERTIFICATES, body=result.body)
+    _require_role(by, CERTIFYING_ROLES)
+    result = ElectionResult.objects.select_for_update().get(pk=result.pk)
+    if result.state != ResultState.APPROVED:
+        raise _error(codes.CERTIFICATES_NOT_APPROVED)
+    if result.certificates_issued_on is not None:
+        raise _error(
+            codes.CERTIFICATES_ALREADY_ISSUED, day=result.certificates_issued_on.strftime("%Y-%m-%d")
+        )
+    approved_on = timezone.localdate(result.approved_at)
+    if issued_on < approved_on:
+        raise _error(codes.CERTIFICATES_DAY_BEFORE_APPROVAL, day=approved_on.strftime("%Y-%m-%d"))
+    if issued_on > timezone.localdate():
+        raise _error(codes.CERTIFICATES_DAY_IN_FUTURE)
+    result.certificates_issued_on, result.certificates_issued_by = issued_on, by
+    result.save(update_fields=["certificates_issued_on", "certificates_issued_by"])
     return result
 
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("ballots/election/<int:pk>/results/", views.results, name="results"),
     path("ballots/election/<int:pk>/announcement/", views.announcement, name="announcement"),
     path("ballots/election/<int:pk>/certificates/", views.certificates, name="certificates"),
+    path(
+        "ballots/election/<int:pk>/certificates/issued/", views.issue_certificates, name="issue_certificates"
+    ),
     path("ballots/election/<int:pk>/voting-notice/", views.voting_notice, name="voting_notice"),
     path(
         "ballots/election/<int:pk>/voting-notice/print/",

@@ -10,6 +10,8 @@ why (`candidates.doors`, shared with the candidates pages).
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -376,8 +378,33 @@ def certificates(request, pk):
         for row in selectors.result_rows(result)
         for name in row["elected"]
     ]
-    context = _common(request, election, body, round) | {"result": result, "people": people}
+    context = _common(request, election, body, round) | {
+        "result": result,
+        "people": people,
+        "today": timezone.localdate(),
+    }
     return render(request, "ballots/certificates.html", context)
+
+
+@require_POST
+def issue_certificates(request, pk):
+    """Record the day the printed certificates were handed to the persons elected."""
+    election = _election(request, pk)
+    body, round = _vote(request)
+    result = selectors.result(user=request.user, election=election, body=body, round=round)
+    if result is None:
+        raise Http404
+    try:
+        issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
+    except ValueError:
+        messages.error(request, _("Enter the day the certificates were issued, e.g. 2026-12-01."))
+        return redirect(_back("ballots:certificates", election, body, round))
+    try:
+        services.issue_certificates(result=result, issued_on=issued_on, by=request.user)
+        messages.success(request, _("The certificates are recorded as issued."))
+    except ValidationError as error:
+        _refuse(request, error)
+    return redirect(_back("ballots:certificates", election, body, round))
 
 
 # --- The voting notice -----------------------------------------------------------------------------------

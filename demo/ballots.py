@@ -344,6 +344,9 @@ def _result(night, election, body, outcome, names, counter, *, confirmed: date, 
             confirmed_at=_at(confirmed),
             approved_by=counter if approved else None,
             approved_at=_at(approved, 10) if approved else None,
+            # the villagers' committee's certificates handed over the day the township approved
+            certificates_issued_on=approved if approved and body == Body.COMMITTEE else None,
+            certificates_issued_by=counter if approved and body == Body.COMMITTEE else None,
         )
     )
 

@@ -234,5 +234,6 @@ SOURCE_URLS = {
     StepSource.VOTING_NOTICE: "ballots:voting_notice",
     StepSource.VOTE_COUNTED: "ballots:overview",
     StepSource.RESULT_APPROVED: "ballots:results",
+    StepSource.CERTIFICATES_ISSUED: "ballots:certificates",
     StepSource.HANDOVER: "lifecycle:handover",
 }

@@ -56,6 +56,7 @@ class StepSource(models.TextChoices):
     VOTING_NOTICE = "voting_notice", _("The voting notice's publication")
     VOTE_COUNTED = "vote_counted", _("The villagers' vote, counted and confirmed on the spot")
     RESULT_APPROVED = "result_approved", _("The township's approval of the villagers' committee result")
+    CERTIFICATES_ISSUED = "certificates", _("The certificates of election issued")
     HANDOVER = "handover", _("The handover sign-off")
 
 

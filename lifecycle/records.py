@@ -9,8 +9,8 @@ prefix, in ten queries whatever the number of villages:
 - the preliminary notice and the formal candidate list (candidates.NoticePublication: the latest
   publication counts, since a list published again restarts the deadline);
 - the voting notice (ballots.VotingNotice, while it announces the present election day);
-- the Party assembly's vote and its approval, and the villagers' vote and its approval (ballots.ElectionResult,
-  see `_vote_days`);
+- the Party assembly's vote and its approval, and the villagers' vote, its approval and its certificates of
+  election issued (ballots.ElectionResult, see `_vote_days`);
 - the handover signed off (lifecycle.Handover);
 - the first weekly three-colour rating (risk.RiskSnapshot), and the red village's close-out (risk's plan
   closed out, or the county's approved close-out exception).
@@ -41,8 +41,9 @@ def _day(moment) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def _vote_days(rows) -> dict[tuple[int, str], tuple[date | None, date | None]]:
-    """(election, body) → (the day the vote was held and counted, the day its result was approved).
+def _vote_days(rows) -> dict[tuple[int, str], tuple[date | None, date | None, date | None]]:
+    """(election, body) → (the day the vote was held and counted, the day its result was approved, the
+    day its certificates of election were issued).
 
     Of each body only the latest round counts: a first round that left seats unfilled is not "held" until
     its further round (另行选举) is confirmed; a void vote (turnout below half, DOMAIN.md "Counting and
@@ -59,10 +60,11 @@ def _vote_days(rows) -> dict[tuple[int, str], tuple[date | None, date | None]]:
         unfilled = sum(p.get("further_round_seats", 0) for p in (row["data"] or {}).get("positions", []))
         confirmed = row["state"] in (ResultState.CONFIRMED, ResultState.APPROVED)
         if not (confirmed and row["valid"]) or unfilled:
-            days[key] = (None, None)
+            days[key] = (None, None, None)
             continue
         approved = _day(row["approved_at"]) if row["state"] == ResultState.APPROVED else None
-        days[key] = (_day(row["confirmed_at"]), approved)
+        issued = row["certificates_issued_on"] if approved else None
+        days[key] = (_day(row["confirmed_at"]), approved, issued)
     return days
 
 
@@ -104,16 +106,19 @@ def _collect(**where) -> dict[int, Facts]:
     notices = VotingNotice.objects.filter(voting_on=F("election__election_day"), **where)
     put(StepSource.VOTING_NOTICE, notices.values_list("election_id", "published_on"))
     results = ElectionResult.objects.filter(body__in=(Body.PARTY, Body.COMMITTEE), **where).values(
-        "election_id", "body", "round", "state", "valid", "data", "confirmed_at", "approved_at"
-    )
+        "election_id", "body", "round", "state", "valid", "data", "confirmed_at", "approved_at",
+        "certificates_issued_on",
+    )  # fmt: skip
     sources = {
         Body.PARTY: (StepSource.PARTY_VOTE, StepSource.PARTY_APPROVED),
         Body.COMMITTEE: (StepSource.VOTE_COUNTED, StepSource.RESULT_APPROVED),
     }
-    for (election_id, body), (held, approved) in _vote_days(results.order_by()).items():
+    for (election_id, body), (held, approved, issued) in _vote_days(results.order_by()).items():
         held_source, approved_source = sources[body]
         put(held_source, [(election_id, held)])
         put(approved_source, [(election_id, approved)])
+        if body == Body.COMMITTEE:
+            put(StepSource.CERTIFICATES_ISSUED, [(election_id, issued)])
     handovers = Handover.objects.filter(signed_off_at__isnull=False, **where)
     put(StepSource.HANDOVER, handovers.values_list("election_id", "handed_over_on"))
     # The risk assessment is done with the village's first weekly rating; a red village is closed out on

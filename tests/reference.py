@@ -10,6 +10,7 @@ CHECKLIST_MIGRATIONS = (
     ("lifecycle.migrations.0002_derived_steps", "derive"),
     ("lifecycle.migrations.0003_voting_notice_step", "derive"),
     ("lifecycle.migrations.0004_risk_steps", "derive"),
+    ("lifecycle.migrations.0005_certificates_issued", "add_step"),
 )
 
 

@@ -89,7 +89,7 @@ def test_twenty_identical_nominations_make_one(election, people):
     assert Nomination.objects.filter(election=election, resident=person).count() == 1
 
 
-def test_twenty_identical_first_reviews_make_one(election, people):
+def test_twenty_identical_first_reviews_make_one(party_stage, election, people):
     nomination = NominationFactory(election=election)
     data = {"nomination": nomination.pk, "action": "first_review", "verdict": "pass", "note": ""}
 
@@ -100,7 +100,7 @@ def test_twenty_identical_first_reviews_make_one(election, people):
     assert nomination.reviews.filter(kind="township").count() == 1
 
 
-def test_twenty_identical_sends_ask_each_department_once(election, people, units):
+def test_twenty_identical_sends_ask_each_department_once(party_stage, election, people, units):
     nomination = NominationFactory(election=election)
     services.record_first_review(nomination=nomination, passed=True, note="", by=people["township"])
     chosen = units[:3]
@@ -114,7 +114,7 @@ def test_twenty_identical_sends_ask_each_department_once(election, people, units
     assert sorted(asked.values_list("unit", flat=True)) == sorted(u.name for u in chosen)
 
 
-def test_twenty_identical_inspections_make_one_record(election, people):
+def test_twenty_identical_inspections_make_one_record(party_stage, election, people):
     nomination = NominationFactory(election=election)
     data = {
         "nomination": nomination.pk,
@@ -130,7 +130,7 @@ def test_twenty_identical_inspections_make_one_record(election, people):
     assert Inspection.objects.get(nomination=nomination).interviews == 15
 
 
-def test_twenty_identical_commitments_make_one_record(election, people):
+def test_twenty_identical_commitments_make_one_record(party_stage, election, people):
     nomination = NominationFactory(election=election)
     data = {
         "nomination": nomination.pk,
@@ -145,7 +145,7 @@ def test_twenty_identical_commitments_make_one_record(election, people):
     assert Commitments.objects.get(nomination=nomination).signed() == frozenset({"pledge", "work"})
 
 
-def test_twenty_identical_approval_requests_make_one(election, people, units):
+def test_twenty_identical_approval_requests_make_one(party_stage, election, people, units):
     person = ResidentFactory(village=election.village, name="吴老书记", birth_date=date(1964, 5, 1))
     nomination = pass_everything(
         NominationFactory(election=election, resident=person, position=Position.SECRETARY),
@@ -191,7 +191,7 @@ def refused_codes(outcomes) -> set[str]:
     return {o.code for o in outcomes if isinstance(o, ValidationError)}
 
 
-def test_concurrent_first_reviews_are_one_verdict_and_refusals(election, people):
+def test_concurrent_first_reviews_are_one_verdict_and_refusals(party_stage, election, people):
     nomination = NominationFactory(election=election)
 
     outcomes = services_at_once(
@@ -204,7 +204,7 @@ def test_concurrent_first_reviews_are_one_verdict_and_refusals(election, people)
     assert len([o for o in outcomes if isinstance(o, QualificationReview)]) == 1
 
 
-def test_concurrent_sends_ask_each_department_once(election, people, units):
+def test_concurrent_sends_ask_each_department_once(party_stage, election, people, units):
     nomination = NominationFactory(election=election)
     services.record_first_review(nomination=nomination, passed=True, note="", by=people["township"])
 
@@ -216,7 +216,7 @@ def test_concurrent_sends_ask_each_department_once(election, people, units):
     assert nomination.reviews.filter(kind="department").count() == 3
 
 
-def test_concurrent_inspections_and_commitments_make_one_record_each(election, people):
+def test_concurrent_inspections_and_commitments_make_one_record_each(party_stage, election, people):
     nomination = NominationFactory(election=election)
 
     inspections = services_at_once(
@@ -239,7 +239,7 @@ def test_concurrent_inspections_and_commitments_make_one_record_each(election, p
     assert {o.pk for o in commitments} == {Commitments.objects.get(nomination=nomination).pk}
 
 
-def test_concurrent_approval_requests_are_one_request_and_refusals(election, people, units):
+def test_concurrent_approval_requests_are_one_request_and_refusals(party_stage, election, people, units):
     person = ResidentFactory(village=election.village, name="吴老书记", birth_date=date(1964, 5, 1))
     nomination = pass_everything(
         NominationFactory(election=election, resident=person, position=Position.SECRETARY),
