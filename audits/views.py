@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import get_visible_or_404
@@ -142,18 +140,6 @@ ACTIONS = {
 }
 
 
-def _refused(error: ValidationError) -> str | None:
-    """A stage's refusal (elections.permits, codes "permit.…") as a message linking the election's steps
-    page, where the stage is moved; None for any other error (shown on its form)."""
-    params = getattr(error, "params", None)
-    if not str(getattr(error, "code", "")).startswith("permit."):
-        return None
-    url = params.get("url") if isinstance(params, dict) else ""
-    if not url:
-        return error.message
-    return format_html('{} <a href="{}">{}</a>', error.message, url, _("Open the election's steps page"))
-
-
 def audit_page(request, pk):
     """One village election's outgoing audit, findings, finance clean-up and term evaluations."""
     election = get_visible_or_404(
@@ -174,7 +160,7 @@ def audit_page(request, pk):
             try:
                 handler(request, election, form.cleaned_data)
             except ValidationError as error:
-                refused = _refused(error)
+                refused = permits.explain(error)  # a stage's refusal, with the link to the steps page
                 if refused is None:
                     form.add_error(None, error)
                 else:  # nothing to correct in the form: the page says why, and what to do

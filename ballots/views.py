@@ -4,8 +4,9 @@ Views parse input and call `ballots.services`; rows come only through `.visible_
 round are query parameters (`?body=committee&round=1`) so that every URL names only the village election.
 
 The services ask the election's stage (`elections.permits`); a refusal of the stage is shown with its link
-to the steps page on the page the user was on, and a page offers no button the stage keeps closed, saying
-why (`candidates.doors`, shared with the candidates pages).
+to the steps page on the page the user was on (`elections.permits.explain`, as on every page of voters,
+candidates and audits), and a page offers no button the stage keeps closed, saying why (`candidates.doors`,
+shared with the candidates pages).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_visible_or_404
 from candidates import doors
 from candidates.choices import Body
+from elections import permits
 from elections.models import VillageElection
 
 from . import notices, selectors, services
@@ -60,8 +62,8 @@ def _can_approve(user) -> bool:
 
 
 def _refuse(request, error: ValidationError) -> None:
-    if not doors.refused(request, error):
-        messages.error(request, " ".join(error.messages))
+    """A stage's refusal with its link to the steps page (`elections.permits.explain`); a rule's as before."""
+    messages.error(request, permits.explain(error) or " ".join(error.messages))
 
 
 def _common(request, election, body, round) -> dict:

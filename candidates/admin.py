@@ -1,4 +1,19 @@
+"""The candidates in the admin.
+
+The admin never edits state directly: every nomination, review, approval, negative-list item, election
+committee member and previous-term member is written by `candidates.services`, which asks who may act,
+whether the election's stage permits it (`elections.permits`) and the rule, whichever door called it. So
+their admins are read-only (the trail's `ReadOnlyAdmin`: nothing added, changed or deleted), and the
+candidate pages are the one way to change them.
+
+Reference data that no service writes stays editable by the administrator: a cycle's rule settings
+(created with the defaults on first use, then the administrator's to set) and a county's reviewing
+departments (created with the defaults on first use, then renamed, ordered or retired here).
+"""
+
 from django.contrib import admin
+
+from trail.admin import ReadOnlyAdmin
 
 from .models import (
     Approval,
@@ -25,18 +40,12 @@ class CandidateRuleSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(NegativeListItem)
-class NegativeListItemAdmin(admin.ModelAdmin):
-    """Read-only: the defaults arrive on first use, a county's items through `add_negative_list_item`,
-    which keeps the list to its limit."""
+class NegativeListItemAdmin(ReadOnlyAdmin):
+    """The defaults arrive on first use, a county's items through `add_negative_list_item`, which keeps the
+    list to its limit."""
 
     list_display = ("number", "text", "region", "cycle")
     list_filter = ("cycle",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewUnit)
@@ -48,7 +57,7 @@ class ReviewUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ReadOnlyAdmin):
     list_display = ("resident", "position", "source", "votes", "state", "division_code")
     list_filter = ("body", "state")
     search_fields = ("resident__name", "division_code")
@@ -57,7 +66,7 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationReview)
-class QualificationReviewAdmin(admin.ModelAdmin):
+class QualificationReviewAdmin(ReadOnlyAdmin):
     list_display = ("nomination", "kind", "unit", "verdict", "reviewer", "decided_at")
     list_filter = ("kind", "verdict")
     search_fields = ("unit", "nomination__resident__name")
@@ -65,19 +74,19 @@ class QualificationReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ("nomination", "code", "state", "requested_by", "decided_by")
     list_filter = ("state", "code")
     raw_id_fields = ("nomination", "requested_by", "decided_by")
 
 
 @admin.register(ElectionCommitteeMember)
-class ElectionCommitteeMemberAdmin(admin.ModelAdmin):
+class ElectionCommitteeMemberAdmin(ReadOnlyAdmin):
     list_display = ("resident", "election", "votes", "seated", "role")
     raw_id_fields = ("election", "resident", "replaces", "recorded_by")
 
 
 @admin.register(PreviousTermMember)
-class PreviousTermMemberAdmin(admin.ModelAdmin):
+class PreviousTermMemberAdmin(ReadOnlyAdmin):
     list_display = ("name", "election", "party_position", "committee_position")
     raw_id_fields = ("election", "resident")

@@ -2,7 +2,8 @@
 
 The services refuse (every door asks them); the pages only say so well: a refused action's Chinese message
 with a link to the election's steps page, on the page the user was on, and the buttons the stage does not
-permit replaced by the same explanation. The ballots pages (a floor above) use the same two helpers.
+permit replaced by the same explanation (the message and its link: `elections.permits.explain`, which the
+voters and audits pages use too). The ballots pages (a floor above) use the same two helpers.
 """
 
 from __future__ import annotations
@@ -11,46 +12,26 @@ from collections.abc import Mapping
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
 from elections import permits
 from elections.models import VillageElection
 
-CODES = frozenset({permits.STAGE_CLOSED, permits.POSTPONED, permits.RED_OPEN, permits.COMPLETED})
-
-
-def explain(error: ValidationError) -> SafeString:
-    """The refusal's message and, when it has one, the link to the steps page (escaped, safe to show)."""
-    url = (error.params or {}).get("url")
-    if not url:
-        return format_html("{}", error.message)
-    return format_html('{} <a href="{}">{}</a>', error.message, url, _("Open the election's steps page"))
-
-
-def closed_door(error: ValidationError) -> ValidationError | None:
-    """The stage's refusal inside `error`, if that is what it is (a rule's refusal is not)."""
-    for item in getattr(error, "error_list", [error]):
-        if getattr(item, "code", None) in CODES:
-            return item
-    return None
-
 
 def refused(request, error: ValidationError) -> bool:
-    """Show a closed door's message with its link as the page's error message; False for any other error
-    (the caller shows it as before)."""
-    door = closed_door(error)
-    if door is None:
+    """Show a closed door's message with its link (`elections.permits.explain`) as the page's error
+    message; False for any other error (the caller shows it as before)."""
+    message = permits.explain(error)
+    if message is None:
         return False
-    messages.error(request, explain(door))
+    messages.error(request, message)
     return True
 
 
 def why(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> SafeString | None:
     """Why the stage keeps `action` closed now (with the link), or None when it is open."""
     error = permits.refusal(election, action, body=body, reason=reason)
-    return explain(error) if error is not None else None
+    return permits.explain(error) if error is not None else None
 
 
 class Closed(dict):

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +54,7 @@ STAGE_CLOSED = "permit.stage_closed"
 POSTPONED = "permit.postponed"
 RED_OPEN = "permit.red_open"
 COMPLETED = "permit.completed"
+CODES = frozenset({STAGE_CLOSED, POSTPONED, RED_OPEN, COMPLETED})
 
 
 @dataclass(frozen=True)
@@ -179,3 +182,19 @@ def require(election: VillageElection, action: str, *, body: str = "", reason: s
     error = refusal(election, action, body=body, reason=reason)
     if error is not None:
         raise error
+
+
+def explain(error: ValidationError) -> SafeString | None:
+    """The stage's refusal inside a service's `error` as the message a page shows: its Chinese text and,
+    when it has one, the link to the election's steps page, where the stage is moved (escaped, safe to
+    show). None when no stage refused (a rule's refusal, which the page shows as before). Every page of
+    voters, candidates, ballots and audits shows a closed door through this."""
+    for item in getattr(error, "error_list", [error]):
+        if getattr(item, "code", None) in CODES:
+            url = (item.params or {}).get("url")
+            if not url:
+                return format_html("{}", item.message)
+            return format_html(
+                '{} <a href="{}">{}</a>', item.message, url, _("Open the election's steps page")
+            )
+    return None

@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
+from elections import permits
 from elections import selectors as election_selectors
 from elections.models import VillageElection
 from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
@@ -43,18 +43,9 @@ def _editable(request, election):
 
 
 def _refused(error: ValidationError) -> str:
-    """A service's refusal as one message. A stage's refusal (elections.permits: codes "permit.…") says
-    what to do and links the election's steps page, where the stage is moved."""
-    params = getattr(error, "params", None)
-    if (
-        str(getattr(error, "code", "")).startswith("permit.")
-        and isinstance(params, dict)
-        and params.get("url")
-    ):
-        return format_html(
-            '{} <a href="{}">{}</a>', error.message, params["url"], _("Open the election's steps page")
-        )
-    return " ".join(error.messages)
+    """A service's refusal as one message; a stage's refusal links the election's steps page
+    (`elections.permits.explain`)."""
+    return permits.explain(error) or " ".join(error.messages)
 
 
 def roll(request, pk):
