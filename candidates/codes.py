@@ -110,8 +110,13 @@ NEGATIVE_LIST_FULL = "candidate.negative_list_full"
 NOT_SEATED = "candidate.not_seated"
 PREVIOUS_TERM_ROW_INVALID = "candidate.previous_term_row_invalid"
 WRONG_ELECTION = "candidate.wrong_election"
+NOTICE_EMPTY = "candidate.notice_empty"
 
 MESSAGES = {
+    NOTICE_EMPTY: _(
+        "Nobody is on this list yet: choose the candidates on the vetting page (determine the formal "
+        "candidates) before the list is published."
+    ),
     HEAD_OVER_AGE: _(
         "Born %(born)s, over %(limit)s on the reference date %(date)s: secretary and chair nominees are in "
         "principle not over %(limit)s"

@@ -328,6 +328,10 @@ class Notice:
     findings: list[Finding]
     unknown: list[Finding]
 
+    @property
+    def empty(self) -> bool:
+        return not any(rows for _label, rows in self.sections)
+
 
 def notice(*, vetting: ElectionVetting, kind: str, today: datetime.date) -> Notice:
     """A public notice: the listed nominees of the notice's body per position, in the cycle's order (surname

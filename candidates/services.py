@@ -526,6 +526,11 @@ def record_notice_publication(
     work on the body it lists (the preliminary Party candidates, the formal villagers' committee list)."""
     if kind in BODY_OF_NOTICE:  # another kind is refused by the model's choices below
         require(election, WORK, body=BODY_OF_NOTICE[kind])
+        listed = Nomination.objects.filter(
+            election=election, body=BODY_OF_NOTICE[kind], state=NominationState.LISTED
+        )
+        if not listed.exists():  # an empty list published would open the vote's gate with no candidate
+            raise _error(codes.NOTICE_EMPTY)
     publication = NoticePublication(election=election, kind=kind, published_on=published_on, published_by=by)
     publication.full_clean()
     publication.save()

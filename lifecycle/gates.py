@@ -224,6 +224,8 @@ def raise_if_blocked(blocked: list[Blocked]) -> None:
 
 # Where each derived step is done, for links from the checklist and the to-do list.
 SOURCE_URLS = {
+    StepSource.RISK_RATED: "risk:village",
+    StepSource.RED_CLOSED_OUT: "risk:village",
     StepSource.ROLL_PUBLICATION: "voters:roll",
     StepSource.OUTGOING_AUDIT: "audits:election",
     StepSource.FINANCE_CLEANUP: "audits:election",

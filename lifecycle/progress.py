@@ -154,6 +154,22 @@ def _deadline_days(step: StepDefinition, cycle: ElectionCycle) -> int | None:
     return step.deadline_days
 
 
+def deadline_in_words(step: StepDefinition, cycle: ElectionCycle) -> str:
+    """The step's deadline rule as a clerk reads it, with its N ("选举日前20日"; 0 days before: election
+    day itself)."""
+    days = _deadline_days(step, cycle)
+    kind = deadlines.Kind(step.deadline_kind)
+    if kind in (deadlines.Kind.NONE, deadlines.Kind.CYCLE_DATE) or days is None:
+        return str(step.get_deadline_kind_display())
+    if kind == deadlines.Kind.BEFORE_ELECTION:
+        if days == 0:
+            return str(_("On election day"))
+        return str(_("%(days)s days before election day at the latest")) % {"days": days}
+    if kind == deadlines.Kind.AFTER_RESULT:
+        return str(_("Within %(days)s days of the election result")) % {"days": days}
+    return str(_("Within %(days)s days of the date it was opened")) % {"days": days}
+
+
 def result_date(*, stage: str, election_day: date | None, voting_done_on: date | None) -> date | None:
     """The day of the villagers' committee result, from which the handover's days run: the date the vote
     was recorded, or election day for an election past the vote without that record."""

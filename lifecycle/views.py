@@ -321,6 +321,7 @@ def step_page(request, pk, step):
             "record": record,
             "state": state,
             "state_labels": progress.STATE_LABELS,
+            "deadline": progress.deadline_in_words(step, election.cycle),
             "can_record": can_record and not step.source,
             "source_url": reverse(gates.SOURCE_URLS[step.source], args=[election.pk]) if step.source else "",
             # A derived step shows what still stands in the way of its record (the vote: roll and list).

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from candidates import codes, services
-from candidates.choices import BODY_OF_POSITION, Position, Source, VettingStatus
+from candidates.choices import BODY_OF_POSITION, NominationState, Position, Source, VettingStatus
 from candidates.models import (
     Approval,
     CandidateRuleSettings,
@@ -587,6 +587,12 @@ def test_proposed_and_elected_teams(election, people):
 
 
 def test_notice_publication_is_recorded(election, people):
+    with pytest.raises(ValidationError) as excinfo:  # nobody listed yet
+        services.record_notice_publication(
+            election=election, kind="formal", published_on=date(2027, 1, 16), by=people["township"]
+        )
+    assert excinfo.value.code == codes.NOTICE_EMPTY
+    NominationFactory(election=election, position=Position.CHAIR, state=NominationState.LISTED)
     publication = services.record_notice_publication(
         election=election, kind="formal", published_on=date(2027, 1, 16), by=people["township"]
     )

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services
-from candidates.choices import Position
+from candidates.choices import NominationState, Position
 from candidates.models import NegativeListItem, Nomination, NoticePublication, QualificationReview
 from elections import permits
 from elections.models import Stage, VillageElection
@@ -182,8 +182,33 @@ def test_a_departments_verdict_is_refused_while_the_gate_is_closed(
 # --- The formal candidate list's publication ---------------------------------------------------------
 
 
+def listed(election, position):
+    return NominationFactory(
+        election=election,
+        position=position,
+        state=NominationState.LISTED,
+        resident=ResidentFactory(village=election.village),
+    )
+
+
+def test_an_empty_list_is_not_published_and_the_page_leads_to_choosing_it(client, election, people):
+    """A formal list with nobody on it would open the vote's gate with no candidate."""
+    url = f"/candidates/{election.pk}/notices/formal/"
+    client.force_login(people["township"])
+    page = client.get(url).content.decode()
+    assert 'id="choose-first"' in page and f"/candidates/{election.pk}/list/?body=committee" in page
+    response = client.post(url, {"published_on": timezone.localdate().isoformat()}, follow=True)
+    assert "名单上还没有人选" in response.content.decode()
+    assert not NoticePublication.objects.filter(election=election).exists()
+    listed(election, Position.CHAIR)
+    assert 'id="choose-first"' not in client.get(url).content.decode()
+    client.post(url, {"published_on": timezone.localdate().isoformat()})
+    assert NoticePublication.objects.filter(election=election, kind="formal").exists()
+
+
 @pytest.mark.parametrize(("code", "close"), GATES)
 def test_the_formal_notice_is_refused_while_the_gate_is_closed(client, election, people, code, close):
+    listed(election, Position.CHAIR)
     url = f"/candidates/{election.pk}/notices/formal/"
     data = {"published_on": timezone.localdate().isoformat()}
     client.force_login(people["township"])
@@ -201,6 +226,7 @@ def test_the_formal_notice_is_refused_while_the_gate_is_closed(client, election,
 
 
 def test_the_preliminary_notice_is_the_partys_work(client, election, people):
+    listed(election, Position.SECRETARY)
     client.force_login(people["township"])
     url = f"/candidates/{election.pk}/notices/preliminary/"
     response = client.post(url, {"published_on": date(2027, 1, 5).isoformat()}, follow=True)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from elections.models import Stage, VillageElection
-from lifecycle import workflow
-from lifecycle.models import GateException, StepDocument, StepRecord
+from lifecycle import gates, workflow
+from lifecycle.models import GateException, StepDefinition, StepDocument, StepRecord, StepSource
 from tests.trail.helpers import registration, resident
 
 from .conftest import complete_audit, force_record, force_stage
@@ -104,6 +104,20 @@ def test_the_voting_step_page_shows_its_gates(client, world):
     assert (
         'data-code="gate.roll_not_published"' in text and 'data-code="gate.candidates_not_published"' in text
     )
+
+
+def test_every_step_page_opens_and_says_its_deadline_in_words(client, world):
+    """Each default step's page answers, derived or not (a derived step links to where its record is
+    made), and its deadline reads with its number of days, never a letter N."""
+    force_stage(world["home"], Stage.HANDOVER)
+    client.force_login(world["township"])
+    assert set(gates.SOURCE_URLS) == set(StepSource.values) - {StepSource.MANUAL}
+    for code in StepDefinition.objects.values_list("code", flat=True):
+        response = client.get(f"/elections/{world['home'].pk}/steps/{code}/")
+        assert response.status_code == 200, code
+        assert " N " not in response.content.decode(), code
+    text = client.get(f"/elections/{world['home'].pk}/steps/roll_published/").content.decode()
+    assert "选举日前20日" in text
 
 
 def test_an_unknown_step_is_404(client, world):
