@@ -132,6 +132,22 @@ def _vetting_stage(rng: Random, village) -> tuple[str, bool]:
     return "vetted", True
 
 
+def _keep_to_the_stage(plan: Plan, village) -> None:
+    """Only the nominations the village's stage allows (elections.permits, DOMAIN.md): none before the
+    Party election starts (its recommendation opens the nominations), the Party committee's alone in the
+    Party election (the villagers nominate theirs in the villagers' committee election), every body's
+    from then on. So every request in a department's inbox is one it can answer today."""
+    if village is None:
+        return
+    if village.stage in (Stage.PREPARATION, Stage.POSTPONED):
+        plan.entries = []
+    elif village.stage == Stage.PARTY_ELECTION:
+        plan.entries = [e for e in plan.entries if BODY_OF_POSITION[e.position] == "party"]
+    kept = {id(e.person) for e in plan.entries}
+    if plan.spouses and not all(id(p) in kept for p in plan.spouses):
+        plan.spouses = None
+
+
 def _demote_unlisted(ctx, listed: dict[int, set[str]]) -> None:
     """A village whose lists the rules did not let the township draw up cannot have voted on them."""
     for election_id, plan in plans_of(ctx).items():
@@ -208,6 +224,7 @@ def seed(ctx: DemoContext) -> None:
             asked.add(code[:6])
         plan = Plan(election_id, code, seats, stage, code[:6] in detail, clean=clean)
         _cast(rng, plan, thresholds, pools.get(code))
+        _keep_to_the_stage(plan, village)
         plans.append(plan)
     _create_residents(rng, plans)
     _create_nominations(plans)

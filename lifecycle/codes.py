@@ -19,6 +19,7 @@ GATE_CANDIDATES_LATE = "gate.candidates_published_late"
 GATE_VOTING_NOTICE_MISSING = "gate.voting_notice_not_published"
 GATE_VOTING_NOTICE_LATE = "gate.voting_notice_published_late"
 GATE_VOTING_NOT_HELD = "gate.voting_not_recorded"
+GATE_PARTY_NOT_ELECTED = "gate.party_not_elected"
 GATE_RESULT_NOT_APPROVED = "gate.result_not_approved"
 GATE_HANDOVER = "gate.handover_not_signed_off"
 GATE_POSTPONEMENT = "gate.postponement_not_approved"
@@ -85,6 +86,10 @@ MESSAGES = {
         "or seats are still to be filled by a further round."
     ),
     GATE_RESULT_NOT_APPROVED: _("The township has not approved the villagers' committee result."),
+    GATE_PARTY_NOT_ELECTED: _(
+        "The Party organization has not been elected: the Party members' assembly has no valid result "
+        "counted and confirmed."
+    ),
     GATE_HANDOVER: _("The handover of seals, archives and assets has not been signed off."),
     GATE_POSTPONEMENT: _("A postponement needs the county's approval."),
     NOT_ALLOWED: _("You may not change this village's election."),
@@ -149,6 +154,10 @@ REMEDIES = {
         "a void vote is held again, unfilled seats go to a further round."
     ),
     GATE_RESULT_NOT_APPROVED: _("Approve the confirmed result on the ballots results page."),
+    GATE_PARTY_NOT_ELECTED: _(
+        "The villagers' committee election follows the Party organization's: count and confirm the Party "
+        "members' assembly vote on the ballots page first."
+    ),
     GATE_HANDOVER: _("List the handover, resolve its problems and sign it off on the handover page."),
     GATE_POSTPONEMENT: _("Ask the county for a postponement; the county approves it."),
 }

@@ -148,6 +148,8 @@ def _set_based(elections: list[VillageElection], before: dict[int, str]) -> list
 
         if passed and election.pk not in audited:  # party, committee and supervision entries
             closed(codes.GATE_AUDIT)
+        if Stage.COMMITTEE_ELECTION in passed and not known.get(StepSource.PARTY_VOTE):
+            closed(codes.GATE_PARTY_NOT_ELECTED)
         if Stage.SUPERVISION in passed:
             _voting(election, known, closed)
             if not known.get(StepSource.VOTE_COUNTED):

@@ -135,6 +135,16 @@ def _voting_held(election: VillageElection) -> list[Blocked]:
     return [_blocked(codes.GATE_VOTING_NOT_HELD, reverse("ballots:overview", args=[election.pk]))]
 
 
+def _party_elected(election: VillageElection) -> list[Blocked]:
+    """The Party organization elected before the villagers' committee election starts (DOMAIN.md: the
+    Party election comes first): the members' assembly's latest vote valid, counted and confirmed. Its
+    approval may follow in the next stage (elections.permits AFTER_VOTE)."""
+    if _facts(election).get(StepSource.PARTY_VOTE):
+        return []
+    url = reverse("ballots:overview", args=[election.pk]) + "?body=party"
+    return [_blocked(codes.GATE_PARTY_NOT_ELECTED, url)]
+
+
 def _result_approved(election: VillageElection) -> list[Blocked]:
     """The township approved the villagers' committee result before the handover starts."""
     if _facts(election).get(StepSource.RESULT_APPROVED):
@@ -175,7 +185,7 @@ Gate = Callable[[VillageElection], list[Blocked]]
 ENTRY_GATES: dict[str, tuple[Gate, ...]] = {
     Stage.PREPARATION: (),
     Stage.PARTY_ELECTION: (_audit, _red),
-    Stage.COMMITTEE_ELECTION: (_audit,),
+    Stage.COMMITTEE_ELECTION: (_audit, _party_elected),
     Stage.SUPERVISION: (_audit, _voting, _voting_held),
     Stage.HANDOVER: (_result_approved,),
     Stage.COMPLETED: (_result_approved, _handover),

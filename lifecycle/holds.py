@@ -140,6 +140,13 @@ def _voting_held(row: dict, known: _Known) -> list[gates.Blocked]:
     return [gates._blocked(codes.GATE_VOTING_NOT_HELD, reverse("ballots:overview", args=[row["id"]]))]
 
 
+def _party_elected(row: dict, known: _Known) -> list[gates.Blocked]:
+    if known.facts.get(row["id"], {}).get(StepSource.PARTY_VOTE):
+        return []
+    url = reverse("ballots:overview", args=[row["id"]]) + "?body=party"
+    return [gates._blocked(codes.GATE_PARTY_NOT_ELECTED, url)]
+
+
 def _result_approved(row: dict, known: _Known) -> list[gates.Blocked]:
     if known.facts.get(row["id"], {}).get(StepSource.RESULT_APPROVED):
         return []
@@ -159,6 +166,7 @@ TWINS: dict[Callable, Callable[[dict, _Known], list[gates.Blocked]]] = {
     gates._red: _red,
     gates._voting: _voting,
     gates._voting_held: _voting_held,
+    gates._party_elected: _party_elected,
     gates._result_approved: _result_approved,
     gates._handover: _handover,
 }
@@ -282,6 +290,7 @@ def held(
 GATE_TITLES = {
     codes.GATE_AUDIT: _("Outgoing audit not completed"),
     codes.GATE_RED: _("Red village not closed out"),
+    codes.GATE_PARTY_NOT_ELECTED: _("Party organization not elected"),
     codes.GATE_ELECTION_DAY: _("Election day not set"),
     codes.GATE_ROLL_MISSING: _("Voter roll not published"),
     codes.GATE_ROLL_LATE: _("Voter roll published too late"),

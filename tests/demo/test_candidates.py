@@ -13,7 +13,8 @@ from candidates.selectors import election_vetting
 from demo import base as elections_demo
 from demo import candidates as demo
 from demo.base import DemoContext
-from elections.models import VillageElection
+from demo.lifecycle import plans_of
+from elections.models import Stage, VillageElection
 from tests.candidates.factories import ResidentFactory
 from voters.models import Resident
 from voters.rules import birth_date_from_id, sex_from_id, validate_id_number
@@ -34,16 +35,29 @@ def seeded():
     return ctx, existing
 
 
-def test_every_village_gets_nominees_for_every_body(seeded):
+def test_every_village_gets_the_nominees_its_stage_allows(seeded):
+    """None before the Party election; the Party committee's in it; every body's from the villagers'
+    committee election on (elections.permits: candidate work of a body in its body's stage)."""
+    ctx, _existing = seeded
+    stages = {pk: plan.stage for pk, plan in plans_of(ctx).items()}
     per_village = Counter(Nomination.objects.values_list("election_id", "body"))
-    elections = list(VillageElection.objects.all())
-    for election in elections:
+    seen = Counter()
+    for election in VillageElection.objects.all():
+        stage = stages[election.pk]
+        seen[stage] += 1
         settings = rules.Thresholds(reference_date=election.cycle.reference_date)
+        if stage in (Stage.PREPARATION, Stage.POSTPONED):
+            assert not any(per_village[(election.pk, b)] for b in ("party", "committee", "supervision"))
+            continue
         assert per_village[(election.pk, "party")] >= rules.minimum_initial_candidates(
             election.party_seats, settings
         )
+        if stage == Stage.PARTY_ELECTION:
+            assert per_village[(election.pk, "committee")] == per_village[(election.pk, "supervision")] == 0
+            continue
         assert per_village[(election.pk, "committee")] > election.committee_seats
         assert per_village[(election.pk, "supervision")] == election.supervision_seats
+    assert seen[Stage.PARTY_ELECTION] and seen[Stage.COMMITTEE_ELECTION], seen
 
 
 def test_outcomes_are_varied(seeded):

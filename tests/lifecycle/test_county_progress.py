@@ -106,14 +106,16 @@ def test_the_board_counts_the_gates_and_names_the_villages_held(client, county):
     assert groups[codes.GATE_AUDIT].count == 4
     assert {h.name for h, _b in groups[codes.GATE_RESULT_NOT_APPROVED].villages} == {"3镇1村"}
     assert codes.GATE_ROLL_MISSING in groups  # 2镇2村 votes in 10 days with nothing published
-    assert response.context["totals"]["held"] == 5
+    # 1镇3村 is in the Party election with no Party vote yet: the villagers' committee election waits.
+    assert {h.name for h, _b in groups[codes.GATE_PARTY_NOT_ELECTED].villages} == {"1镇3村"}
+    assert response.context["totals"]["held"] == 6
     html = response.content.decode()
     assert "离任经济责任审计未完成" in html and 'href="/audits/' in html
     rows = {r.region.code: r for r in response.context["rows"]}
-    assert (rows["330702001000"].held, rows["330702002000"].held, rows["330702003000"].held) == (2, 2, 1)
+    assert (rows["330702001000"].held, rows["330702002000"].held, rows["330702003000"].held) == (3, 2, 1)
     listed = client.get(f"/board/330702000000/villages/?gate={codes.GATE_AUDIT}").context["page"]
     assert {v.name for v in listed} == {"上方村", "邻乡村", "1镇2村", "2镇2村"}
-    assert len(client.get("/board/330702000000/villages/?held=1").context["page"].object_list) == 5
+    assert len(client.get("/board/330702000000/villages/?held=1").context["page"].object_list) == 6
 
 
 # Deadlines -----------------------------------------------------------------------------------------------
@@ -292,4 +294,4 @@ def test_the_postponed_village_resumes_where_it_stopped(world, today):
         elections=VillageElection.objects.filter(pk=v.pk), cycle=world["cycle"], prefix=county.prefix
     )
     assert found[0].target == Stage.COMMITTEE_ELECTION
-    assert [b.code for b in found[0].blocked] == [codes.GATE_AUDIT]
+    assert [b.code for b in found[0].blocked] == [codes.GATE_AUDIT, codes.GATE_PARTY_NOT_ELECTED]

@@ -104,9 +104,14 @@ def many_states(world, today):
     snapshot(v, monday, "green")
     plan(v, PlanStatus.CLOSED_OUT, closed_out_on=monday - timedelta(days=14))  # before the red week
     found.append(v)
-    # Party election: without and with the audit.
+    # Party election: without the audit; with the audit and the Party members' vote held; with the audit
+    # but no Party vote (held by the Party election's own gate).
     found.append(village(world, 9, Stage.PARTY_ELECTION))
     v = village(world, 10, Stage.PARTY_ELECTION)
+    complete_audit(v)
+    hold_vote(v, timezone.localdate(), world["township"], body="party")
+    found.append(v)
+    v = village(world, 23, Stage.PARTY_ELECTION)
     complete_audit(v)
     found.append(v)
     # Committee election: no day; nothing published; roll late, list in time, notice late; all in time
@@ -185,7 +190,7 @@ def test_holds_equal_the_gates_village_by_village(world, many_states):
         codes.GATE_AUDIT, codes.GATE_RED, codes.GATE_ELECTION_DAY, codes.GATE_ROLL_MISSING,
         codes.GATE_ROLL_LATE, codes.GATE_CANDIDATES_MISSING, codes.GATE_VOTING_NOTICE_MISSING,
         codes.GATE_VOTING_NOTICE_LATE, codes.GATE_VOTING_NOT_HELD, codes.GATE_RESULT_NOT_APPROVED,
-        codes.GATE_HANDOVER,
+        codes.GATE_HANDOVER, codes.GATE_PARTY_NOT_ELECTED,
     }  # fmt: skip
 
 
@@ -213,6 +218,9 @@ def test_grouped_by_gate_in_the_order_a_village_meets_them(world, many_states):
     audit = next(g for g in groups if g.code == codes.GATE_AUDIT)
     assert {h.name for h, _b in audit.villages} == {"测试1村", "测试3村", "测试9村", "测试15村", "测试21村"}
     assert all(b.url.startswith("/audits/") for _h, b in audit.villages)
+    party = next(g for g in groups if g.code == codes.GATE_PARTY_NOT_ELECTED)
+    assert {h.name for h, _b in party.villages} == {"测试9村", "测试21村", "测试23村"}  # 21: resuming
+    assert all("body=party" in b.url for _h, b in party.villages)
 
 
 def _many(world, n: int, today):
