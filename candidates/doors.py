@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString
 
+from accounts.roles import Role
 from elections import permits
 from elections.models import VillageElection
 
@@ -21,17 +22,25 @@ from elections.models import VillageElection
 def refused(request, error: ValidationError) -> bool:
     """Show a closed door's message with its link (`elections.permits.explain`) as the page's error
     message; False for any other error (the caller shows it as before)."""
-    message = permits.explain(error)
+    message = permits.explain(error, link=sees_steps(request.user))
     if message is None:
         return False
     messages.error(request, message)
     return True
 
 
-def why(election: VillageElection, action: str, *, body: str = "", reason: str = "") -> SafeString | None:
+def sees_steps(user) -> bool:
+    """Whether the user can open an election's steps page (the link of a closed door): a joint-review
+    department sees its unit's review requests, not the elections (accounts.scoping)."""
+    return getattr(user, "role", None) != Role.DEPARTMENT
+
+
+def why(
+    election: VillageElection, action: str, *, body: str = "", reason: str = "", link: bool = True
+) -> SafeString | None:
     """Why the stage keeps `action` closed now (with the link), or None when it is open."""
     error = permits.refusal(election, action, body=body, reason=reason)
-    return permits.explain(error) if error is not None else None
+    return permits.explain(error, link=link) if error is not None else None
 
 
 class Closed(dict):

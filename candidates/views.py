@@ -814,7 +814,9 @@ def inbox(request):
     shown = list(pending[:INBOX_PAGE])
     for review in shown:
         nomination = review.nomination
-        review.closed = doors.why(nomination.election, WORK, body=nomination.body)
+        review.closed = doors.why(
+            nomination.election, WORK, body=nomination.body, link=doors.sees_steps(request.user)
+        )
     return render(
         request,
         "candidates/inbox.html",

@@ -184,15 +184,16 @@ def require(election: VillageElection, action: str, *, body: str = "", reason: s
         raise error
 
 
-def explain(error: ValidationError) -> SafeString | None:
+def explain(error: ValidationError, *, link: bool = True) -> SafeString | None:
     """The stage's refusal inside a service's `error` as the message a page shows: its Chinese text and,
     when it has one, the link to the election's steps page, where the stage is moved (escaped, safe to
     show). None when no stage refused (a rule's refusal, which the page shows as before). Every page of
-    voters, candidates, ballots and audits shows a closed door through this."""
+    voters, candidates, ballots and audits shows a closed door through this. `link=False` for a user who
+    cannot open the steps page (a joint-review department: the message alone)."""
     for item in getattr(error, "error_list", [error]):
         if getattr(item, "code", None) in CODES:
             url = (item.params or {}).get("url")
-            if not url:
+            if not url or not link:
                 return format_html("{}", item.message)
             return format_html(
                 '{} <a href="{}">{}</a>', item.message, url, _("Open the election's steps page")

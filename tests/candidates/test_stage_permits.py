@@ -71,12 +71,15 @@ def refusal_of(election, code, action=WORK, body="committee"):
     return error.message, reverse("lifecycle:workflow", args=[election.pk])
 
 
-def assert_refused(response, election, code, **kwargs):
+def assert_refused(response, election, code, *, link=True, **kwargs):
     message, url = refusal_of(election, code, **kwargs)
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page, "the stage's message is shown on the page"
-    assert f'href="{url}"' in page, "with the link to the steps page"
+    if link:
+        assert f'href="{url}"' in page, "with the link to the steps page"
+    else:  # a department cannot open the election's steps page: no link that would lead to a 404
+        assert f'href="{url}"' not in page and "/workflow/" not in page
     assert "permit." not in page, "never the raw code"
 
 
@@ -169,8 +172,10 @@ def test_a_departments_verdict_is_refused_while_the_gate_is_closed(
 
     page = client.get("/candidates/reviews/").content.decode()
     assert f'name="review" value="{review.pk}"' not in page and 'data-door="review"' in page
+    assert "/workflow/" not in page  # the department cannot open the steps page
+    assert client.get(f"/elections/{election.pk}/workflow/").status_code == 404
 
-    assert_refused(client.post("/candidates/reviews/", data), election, code)
+    assert_refused(client.post("/candidates/reviews/", data, follow=True), election, code, link=False)
     assert QualificationReview.objects.get(pk=review.pk).verdict == "pending"
 
     open_gate(election)
