@@ -3,18 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import date_field
+
 from .models import AuditorKind, Committees, Position, Rating, Rectification, Severity
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")  # the only format a date input accepts
-
-
-def date_field(label, required=True):
-    return forms.DateField(label=label, required=required, widget=DateInput)
 
 
 def money_field(label, required=True):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import DateInput
+
 from .models import COUNT_FIELDS, BallotBox, BoxKind, PollingStation, VotingMethod
 
 WRITE_IN_ROWS = 3
@@ -136,9 +138,7 @@ class VotingNoticeForm(forms.Form):
             "The number of the term being elected, e.g. 12; leave it empty to title the notice with the year"
         ),
     )
-    voting_on = forms.DateField(
-        label=_("Voting day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    voting_on = forms.DateField(label=_("Voting day"), widget=DateInput())
     starts_at = forms.TimeField(
         label=_("Voting starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -151,9 +151,7 @@ class VotingNoticeForm(forms.Form):
         label=_("Voting method"), choices=VotingMethod.choices, widget=forms.RadioSelect
     )
     place = forms.CharField(label=_("Place of the central voting meeting"), max_length=200, required=False)
-    published_on = forms.DateField(
-        label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=300,

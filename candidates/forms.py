@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import DateInput
 from voters.models import Resident
 from voters.rules import age_on, mask_id_number
 
@@ -134,7 +135,7 @@ class CommitmentsForm(forms.Form):
                 label=kind.label.capitalize(),
                 required=False,
                 initial=getattr(record, name, None) if record else None,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=DateInput(),
             )
 
     def signed(self):
@@ -178,7 +179,7 @@ class PublishForm(forms.Form):
     published_on = forms.DateField(
         label=_("Published on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 

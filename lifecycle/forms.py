@@ -3,20 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import date_field
 from elections.models import Stage
 
 from .models import ExceptionKind, HandoverCategory, StepStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")  # the only format a date input accepts
-
-
-def date_field(label, required=True):
-    return forms.DateField(label=label, required=required, widget=DateInput)
 
 
 def quantity_field(label, required=True):

@@ -3,19 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import date_field
+
 from .indicators import LEVEL_MAX
 from .models import COUNT_MAX, Channel, InterviewReason, ReportKind, ReportOutcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(label, required=True):
-    return forms.DateField(label=label, required=required, widget=DateInput)
 
 
 def text_field(label, max_length=300, required=True):

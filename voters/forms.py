@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elections.forms import DateInput
 from voters.models import Category, LeftOffReason, Relation
 
 MAX_UPLOAD_MB = 50
@@ -27,9 +28,7 @@ class ConfirmImportForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(
-        label=_("Publication date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_on = forms.DateField(label=_("Publication date"), widget=DateInput())
 
 
 class SearchForm(forms.Form):
