@@ -21,7 +21,7 @@ from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.redirects import next_url
 from elections.spreadsheets import xlsx_response
 
-from . import forms, gates, handover, holds, progress, records, workflow
+from . import deadlines, forms, gates, handover, holds, progress, records, workflow
 from .archive import build_archive
 from .models import (
     GateException,
@@ -94,6 +94,14 @@ def _workflow_context(request, election: VillageElection, **extra) -> dict:
         "target": target,
         "target_label": Stage(target).label if target else "",
         "blocked": gates.for_transition(election, target) if target else [],
+        # The required steps of this stage still open: moving on leaves them missing (flagged, not refused).
+        "left_open": [
+            i
+            for i in checklist.steps
+            if i.step.stage == election.stage and i.step.required and i.state in deadlines.OPEN_STATES
+        ]
+        if target and election.stage != Stage.POSTPONED
+        else [],
         "flagged": checklist.flagged,
         "can_move": workflow.can_move_stage(user, election),
         "can_record": workflow.can_record_steps(user, election),

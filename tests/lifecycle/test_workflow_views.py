@@ -60,6 +60,18 @@ def test_a_move_with_open_gates_redirects_to_the_page(client, world):
     assert world["home"].stage == Stage.PARTY_ELECTION
 
 
+def test_the_move_says_which_required_steps_it_leaves_missing(client, world):
+    complete_audit(world["home"])
+    client.force_login(world["township"])
+    page = client.get(f"/elections/{world['home'].pk}/workflow/")
+    open_steps = page.context["left_open"]
+    assert open_steps and all(i.step.stage == Stage.PREPARATION and i.step.required for i in open_steps)
+    assert "prep_audit" not in {i.step.code for i in open_steps}  # done: the audit's record
+    text = page.content.decode()
+    assert 'id="left-open"' in text and f"本阶段还有{len(open_steps)}个必需步骤未完成" in text
+    assert f"/elections/{world['home'].pk}/steps/{open_steps[0].step.code}/" in text
+
+
 def test_readers_get_no_move_button_and_a_post_is_forbidden(client, world):
     client.force_login(world["city"])
     assert 'id="advance"' not in client.get(f"/elections/{world['home'].pk}/workflow/").content.decode()
