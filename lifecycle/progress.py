@@ -480,9 +480,9 @@ def pending_exceptions(*, user: User) -> QuerySet[GateException]:
     )
 
 
-def todo(*, user: User, cycle: ElectionCycle | None) -> dict:
+def todo(*, user: User, cycle: ElectionCycle | None, election: VillageElection | None = None) -> dict:
     """What waits for the user: steps due within the cycle's window or overdue (the daily reminders), and
-    the exceptions waiting for a decision (the county's own approvals)."""
+    the exceptions waiting for a decision (the county's own approvals); of one village on its own page."""
     if cycle is None or not (user and user.is_authenticated) or user.role == Role.DEPARTMENT:
         return {"reminders": [], "reminder_count": 0, "approvals": [], "approval_count": 0}
     reminders = (
@@ -492,6 +492,8 @@ def todo(*, user: User, cycle: ElectionCycle | None) -> dict:
         .order_by("due_on", "division_code")
     )
     approvals = pending_exceptions(user=user) if can_decide_exceptions(user) else GateException.objects.none()
+    if election is not None:
+        reminders, approvals = reminders.filter(election=election), approvals.filter(election=election)
     # Reminders are rebuilt daily and whenever a step is recorded here; a derived step's record is made in
     # another app (a notice, a count), so the page drops the reminders whose record exists by now.
     listed = list(reminders[: TODO_LIMIT * 2])

@@ -19,15 +19,16 @@ def reminder_url(reminder) -> str:
 
 
 @register.inclusion_tag("lifecycle/_todo.html", takes_context=True)
-def todo_panel(context):
+def todo_panel(context, election=None):
+    """The to-do list: the user's whole jurisdiction, or one village's (`{% todo_panel election %}`)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    cycle = selectors.current_cycle(user=user)
-    items = progress.todo(user=user, cycle=cycle)
+    cycle = election.cycle if election is not None else selectors.current_cycle(user=user)
+    items = progress.todo(user=user, cycle=cycle, election=election)
     today = timezone.localdate()
     for reminder in items["reminders"]:
         reminder.url = reminder_url(reminder)
         reminder.days = (today - reminder.due_on).days  # > 0: overdue by that many days
-    return {"show": True, **items}
+    return {"show": True, "election": election, **items}

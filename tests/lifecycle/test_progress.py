@@ -122,6 +122,19 @@ def test_the_todo_list_holds_reminders_and_the_countys_approvals(world, today):
     assert {r.division_code for r in township["reminders"]} == {world["home"].division_code}
 
 
+def test_a_village_page_shows_that_village_s_todo_only(client, world, today):
+    for election in (world["home"], world["neighbour"]):
+        VillageElection.objects.filter(pk=election.pk).update(election_day=today + timedelta(days=2))
+    workflow.refresh_reminders(cycle=world["cycle"], prefix="330702", today=today)
+    mine = progress.todo(user=world["county"], cycle=world["cycle"], election=world["home"])
+    everything = progress.todo(user=world["county"], cycle=world["cycle"])
+    assert {r.division_code for r in mine["reminders"]} == {world["home"].division_code}
+    assert everything["reminder_count"] > mine["reminder_count"] > 0
+    client.force_login(world["county"])
+    text = client.get(f"/elections/{world['home'].pk}/").content.decode()
+    assert 'id="todo"' in text and world["neighbour"].village.name not in text
+
+
 def test_publishing_the_voting_notice_takes_it_off_the_todo_list(world, today):
     VillageElection.objects.filter(pk=world["home"].pk).update(election_day=today + timedelta(days=2))
     complete_audit(world["home"])
