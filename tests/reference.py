@@ -11,6 +11,7 @@ CHECKLIST_MIGRATIONS = (
     ("lifecycle.migrations.0003_voting_notice_step", "derive"),
     ("lifecycle.migrations.0004_risk_steps", "derive"),
     ("lifecycle.migrations.0005_certificates_issued", "add_step"),
+    ("lifecycle.migrations.0006_page_names_in_guidance", "rename"),
 )
 
 

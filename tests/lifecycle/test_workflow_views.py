@@ -130,6 +130,9 @@ def test_every_step_page_opens_and_says_its_deadline_in_words(client, world):
         assert " N " not in response.content.decode(), code
     text = client.get(f"/elections/{world['home'].pk}/steps/roll_published/").content.decode()
     assert "选举日前20日" in text
+    # The guidance names the pages as the menu does.
+    assert not StepDefinition.objects.filter(guidance__contains="投票计票").exists()
+    assert StepDefinition.objects.filter(guidance__contains="“计票与结果”页面").count() >= 5
 
 
 def test_an_unknown_step_is_404(client, world):
