@@ -705,17 +705,17 @@ def export_stages(request, code):
 def export_holds(request, code):
     """The gates that hold villages as Excel: one row per gate and village held, with what to do."""
     reading = _reading(request, code)
-    headers = [_("Gate"), _("Code"), _("Township"), _("Village"), _("Division code"), _("Stage"),
+    headers = [_("Gate"), _("Township"), _("Village"), _("Division code"), _("Stage"),
                _("Next stage"), _("What is wrong"), _("How to clear it"), _("Page to clear it")]  # fmt: skip
     base = request.build_absolute_uri("/")[:-1]
     lines = [
-        [group.title, group.code, hold.township, hold.name, hold.division_code, hold.stage_label,
+        [group.title, hold.township, hold.name, hold.division_code, hold.stage_label,
          hold.target_label, blocked.message, blocked.remedy, base + blocked.url if blocked.url else ""]
         for group in reading.groups
         for hold, blocked in group.villages
     ]  # fmt: skip
     return xlsx_response(
-        filename=_export_name(reading.region, _("villages held by gates")),
+        filename=_export_name(reading.region, _("list of the villages held by gates")),
         title=_("Villages held by gates"),
         headers=headers,
         rows=lines,
