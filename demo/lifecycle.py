@@ -24,11 +24,15 @@ from decimal import Decimal
 from random import Random
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.roles import Role
 from candidates.choices import NoticeKind
 from candidates.models import NoticePublication
+from demo.base import DEMO_PASSWORD
 from elections.models import Region, Stage, VillageElection
 from elections.red_flag import sync_red_flags
 from lifecycle import workflow
@@ -275,6 +279,48 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _office_users(ctx, township_office, county_reviewer) -> tuple[dict, dict]:
+    """The election office of every township and the organization department of every county of the
+    demo ({9-digit code: user}, {6-digit code: user}): the demo logins where they sit, one user per other
+    township (office_<code>) and county (county_<code>), one password hash for all (as demo.ballots)."""
+    User = get_user_model()
+    regions = Region.objects.filter(
+        code__startswith=ctx.cycle.region.prefix, level__in=("township", "county")
+    )
+    password = make_password(DEMO_PASSWORD)
+    new = []
+    for region in regions.order_by("code"):
+        own = township_office if region.level == "township" else county_reviewer
+        if own is not None and own.region_id == region.pk:
+            continue
+        prefix = region.code[:9] if region.level == "township" else region.code[:6]
+        name = "换届办" if region.level == "township" else "委组织部"
+        new.append(
+            User(
+                username=f"{'office' if region.level == 'township' else 'county'}_{prefix}",
+                display_name=f"{region.name}{name}",
+                role=Role.TOWNSHIP if region.level == "township" else Role.COUNTY,
+                region=region,
+                password=password,
+            )
+        )
+    User.objects.bulk_create(new, ignore_conflicts=True)
+    users = User.objects.filter(role__in=(Role.TOWNSHIP, Role.COUNTY), region__in=regions).select_related(
+        "region"
+    )
+    offices, reviewers = {}, {}
+    for user in users.order_by("id"):
+        if user.role == Role.TOWNSHIP and user.username.startswith(("office_", "township_office")):
+            offices.setdefault(user.region.code[:9], user)
+        elif user.role == Role.COUNTY and user.username.startswith(("county_",)):
+            reviewers.setdefault(user.region.code[:6], user)
+    if township_office is not None:
+        offices[township_office.region.code[:9]] = township_office
+    if county_reviewer is not None:
+        reviewers[county_reviewer.region.code[:6]] = county_reviewer
+    return offices, reviewers
+
+
 class _Writer:
     """Collects the rows of the seed and writes them in bulk."""
 
@@ -282,6 +328,7 @@ class _Writer:
         self.ctx, self.steps = ctx, steps
         self.township = ctx.users.get("township_office")
         self.county = ctx.users.get("county_reviewer")
+        self.offices, self.reviewers = _office_users(ctx, self.township, self.county)
         self.records: list[StepRecord] = []
         self.changes: list[tuple[StageChange, date]] = []
         self.exceptions: list[tuple[GateException, date | None]] = []
@@ -297,9 +344,17 @@ class _Writer:
                 division_code=election.division_code,
                 kind=kind,
                 published_on=day,
-                published_by=self.township,
+                published_by=self.office(election),
             )
         )
+
+    def office(self, election):
+        """The election office of the village's own township (each township runs its villages)."""
+        return self.offices.get(election.division_code[:9], self.township)
+
+    def reviewer(self, election):
+        """The organization department of the village's own county."""
+        return self.reviewers.get(election.division_code[:6], self.county)
 
     def done(self, election, code: str, day: date, note: str = "") -> None:
         self.records.append(
@@ -309,7 +364,7 @@ class _Writer:
                 division_code=election.division_code,
                 status=StepStatus.DONE,
                 done_on=min(day, self.ctx.today),
-                done_by=self.township,
+                done_by=self.office(election),
                 note=note,
             )
         )
@@ -321,7 +376,7 @@ class _Writer:
                 step=self.steps[code],
                 division_code=election.division_code,
                 status=StepStatus.NOT_APPLICABLE,
-                done_by=self.township,
+                done_by=self.office(election),
                 note=note,
             )
         )
@@ -332,7 +387,7 @@ class _Writer:
             division_code=election.division_code,
             from_stage=from_stage,
             to_stage=to_stage,
-            by=by or self.township,
+            by=by or self.office(election),
             exception=exception,
         )
         self.changes.append((change, min(day, self.ctx.today)))
@@ -433,7 +488,7 @@ def _village(writer: _Writer, rng: Random, election, plan: VillagePlan, voters: 
                 division_code=election.division_code,
                 kind=plan.request,
                 reason=reason,
-                requested_by=writer.township,
+                requested_by=writer.office(election),
             )
             writer.exceptions.append((exception, None))
         return
@@ -464,7 +519,7 @@ def _village(writer: _Writer, rng: Random, election, plan: VillagePlan, voters: 
                 division_code=election.division_code,
                 published_on=plan.roll_on,
                 voters=voters,
-                published_by=writer.township,
+                published_by=writer.office(election),
             )
         )
         if plan.roll_on + timedelta(days=4) <= today:
@@ -498,7 +553,7 @@ def _village(writer: _Writer, rng: Random, election, plan: VillagePlan, voters: 
         outgoing_signatory=rng.choice("王李张刘陈杨黄赵吴周") + "书记" if signed else "",
         incoming_signatory=rng.choice("徐孙朱胡郭何高林罗郑") + "书记" if signed else "",
         witness="乡镇包村干部" if signed else "",
-        signed_off_by=writer.township if signed else None,
+        signed_off_by=writer.office(election) if signed else None,
     )
     writer.handovers.append((handover, signed))
     if not completed:
@@ -524,13 +579,20 @@ def _postponed(writer: _Writer, rng: Random, election, prep: list[str]) -> None:
         kind=ExceptionKind.POSTPONEMENT,
         status=ExceptionStatus.APPROVED,
         reason="选情特别复杂，信访积案突出，报请县委批准暂缓换届，派驻工作组集中整顿",
-        requested_by=writer.township,
-        decided_by=writer.county or writer.township,
+        requested_by=writer.office(election),
+        decided_by=writer.reviewer(election),
         decided_at=_at(decided),
         decision_note="同意暂缓，整顿销号后再启动换届",
     )
     writer.exceptions.append((exception, decided))
-    writer.moved(election, Stage.PREPARATION, Stage.POSTPONED, decided, by=writer.county, exception=exception)
+    writer.moved(
+        election,
+        Stage.PREPARATION,
+        Stage.POSTPONED,
+        decided,
+        by=writer.reviewer(election),
+        exception=exception,
+    )
 
 
 def _write(writer: _Writer) -> None:
