@@ -14,7 +14,7 @@ from datetime import date
 from accounts.models import User
 from accounts.roles import Role
 from candidates import services
-from candidates.choices import Position
+from candidates.choices import Body, Position
 from candidates.models import Nomination
 from candidates.selectors import county_of
 from elections.models import Stage, VillageElection
@@ -32,6 +32,18 @@ NOMINEES = {
     "周五": ("M", date(1979, 9, 30), Position.COMMITTEE_MEMBER),
 }
 OTHER_VOTERS = ("吴六", "郑七", "冯八", "陈九", "褚十")
+# The Party committee's nominees (3 seats: the secretary and two members; every resident is a Party member),
+# from the voters who do not stand for the villagers' committee. The preliminary list has seats + 1 names:
+# the first four; the fifth is nominated but not listed.
+PARTY_SEATS = 3
+PARTY_NOMINEES = {
+    "吴六": Position.SECRETARY,
+    "郑七": Position.PARTY_MEMBER,
+    "冯八": Position.PARTY_MEMBER,
+    "陈九": Position.PARTY_MEMBER,
+    "褚十": Position.PARTY_MEMBER,
+}
+PARTY_LISTED = ("吴六", "郑七", "冯八", "陈九")
 UNITS = ("婺城区公安分局", "婺城区人民法院")
 
 
@@ -86,6 +98,34 @@ def users(election: VillageElection) -> dict[str, User]:
             for i, unit in enumerate(UNITS)
         },
     }
+
+
+def vet_party_nominees(
+    election: VillageElection, people: dict[str, User], village: Villagers
+) -> list[Nomination]:
+    """The Party members' and the masses' two recommendations (by the factory), the joint review with every
+    verdict a pass and the preliminary list of seats + 1 names (through the candidates services), in the
+    Party organization's election where that work belongs (elections.permits)."""
+    election.refresh_from_db()
+    assert election.stage == Stage.PARTY_ELECTION, "the Party's nominees are vetted in its stage"
+    assert election.party_seats + 1 == len(PARTY_LISTED)
+    units = [
+        u for u in services.ensure_review_units(county=county_of(election.division_code)) if u.name in UNITS
+    ]
+    reviewers = {unit: people[unit] for unit in UNITS}
+    nominations = {}
+    for name, position in PARTY_NOMINEES.items():
+        nomination = NominationFactory(election=election, resident=village.residents[name], position=position)
+        nominations[name] = pass_everything(
+            nomination, township=people["township"], units=units, reviewers=reviewers
+        )
+    listed, _added = services.set_list(
+        election=election,
+        body=Body.PARTY,
+        nominations=[nominations[name] for name in PARTY_LISTED],
+        by=people["township"],
+    )
+    return listed
 
 
 def vet_committee_nominees(

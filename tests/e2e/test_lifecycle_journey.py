@@ -1,10 +1,11 @@
 """A township officer walks one village from preparation to completed in a real browser.
 
 Every fact a gate reads is recorded on its app's page by the user whose work it is: the audit, the red
-village's close-out (the county), the roll, the formal candidate list, the voting notice, the count (two
-clerks of the village's election committee), the township's approval of the result, the handover. Each
-record ticks its step on the checklist; each gate stops the officer with its message until its record
-exists. The villagers' nominations and the departments' verdicts, which this journey does not walk, are
+village's close-out (the county), the Party members' assembly (its attendance, and its count by two clerks
+of the village's election committee), the roll, the formal candidate list, the voting notice, the
+villagers' count (the same two clerks), the township's approval of the result, the handover. Each record
+ticks its step on the checklist; each gate stops the officer with its message until its record exists.
+The nominations of both committees and the departments' verdicts, which this journey does not walk, are
 built through the candidates services (tests/e2e/journey_setup.py). At the end the county approves a
 postponement that the township asked for another village, and its board shows one village completed.
 """
@@ -75,6 +76,36 @@ def enter_sheet(page, figures, votes):
     go(page, "button:has-text('保存录入')")
 
 
+def hold_vote(page, overview, box, figures, votes, shot):
+    """The vote of one body: a clerk sets up the box (unless it stands from an earlier meeting) and enters
+    the tally sheet, a second clerk enters it again, reconciles, counts and confirms the result on the spot."""
+    clerk = new_user_page(page, "clerk_li")
+    clerk.goto(overview)
+    if box:
+        label, kind, issued = box
+        clerk.fill("input[name='label']", label)
+        clerk.select_option("select[name='kind']", kind)
+        clerk.fill("input[name='ballots_issued']", str(issued))
+        go(clerk, "button:has-text('设置票箱')")
+        assert "票箱已设置" in clerk.content()
+    enter_sheet(clerk, figures, votes)
+    assert "等待另一人录入" in clerk.content()
+
+    clerk.context.clear_cookies()
+    login(clerk, "clerk_zhang", TEST_PASSWORD)
+    clerk.goto(overview)
+    enter_sheet(clerk, figures, votes)
+    assert "两次录入一致" in clerk.content()
+    go(clerk, "text=选票核对")
+    assert "核对通过" in clerk.content()
+    go(clerk, "button:has-text('计票')")
+    assert "选举有效" in clerk.content()
+    go(clerk, "button:has-text('确认选举结果')")
+    assert "选举委员会已确认" in clerk.content()
+    screenshot(clerk, shot)
+    clerk.context.close()
+
+
 def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_postponement(
     page, settings, tmp_path
 ):
@@ -91,6 +122,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
         village=region_chain("330702001001", name="上方村"),
         election_day=election_day,
         committee_seats=3,
+        party_seats=journey_setup.PARTY_SEATS,
         stage=Stage.PREPARATION,
     )
     other = VillageElectionFactory(
@@ -147,10 +179,48 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     page.goto(f"{base}/elections/{home.pk}/workflow/")
     advance(page)
     assert page.inner_text("#stage") == "党组织换届"
+
+    # Gate 3: the villagers' committee election waits for the Party organization's, elected by the Party
+    # members' assembly (its vote counted and confirmed).
+    advance(page)
+    assert gate_codes(page) == {"gate.party_not_elected"}
+    assert "党组织尚未完成选举：党员大会选举没有经当场确认的有效计票结果" in page.inner_text("#errors")
+    assert page.inner_text("#stage") == "党组织换届"
+    screenshot(page, "lifecycle-gate-party")
+
+    # Meanwhile the two recommendations named the Party's nominees, the departments passed them and the
+    # township settled the preliminary list (not walked here).
+    journey_setup.vet_party_nominees(home, people, village)
+
+    # The Party members' assembly: the officer follows the gate to the Party's count and records who was
+    # due (the ten villagers are all Party members, one seriously ill and excused) and present (eight:
+    # more than 4/5 of nine). The clerks count it in the central box, which the villagers' assembly uses
+    # again: the count of each body wants an agreed sheet of every box of the election
+    # (ballots.services.agreed_sheets), so a box of the Party meeting's own would hold up the villagers'.
+    page.click("#errors a[href*='/ballots/election/']")
+    assert "body=party" in page.url
+    page.fill("input[name='members']", "10")
+    page.fill("input[name='seriously_ill']", "1")
+    page.fill("input[name='present']", "8")
+    go(page, "button:has-text('登记出席情况')")
+    assert "出席情况已登记" in page.content()
+    assert "党员 10 名，实到 8 名" in page.content()
+    screenshot(page, "lifecycle-party-attendance")
+    hold_vote(
+        page,
+        f"{base}/ballots/election/{home.pk}/?body=party&round=1",
+        ("中心会场", "central", 8),
+        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0},
+        {"吴六": 7, "郑七": 6, "冯八": 5, "陈九": 2},  # more than half of the eight present: 5 or more
+        "lifecycle-party-vote-confirmed",
+    )
+    assert d(today) in step_done(page, home, "party_assembly")
+
+    page.goto(f"{base}/elections/{home.pk}/workflow/")
     advance(page)
     assert page.inner_text("#stage") == "村委会选举"
 
-    # Gate 3: no vote before the roll, the formal candidate list and the voting notice were published in
+    # Gate 4: no vote before the roll, the formal candidate list and the voting notice were published in
     # time. The vote is the ballots app's record: its step page says what stands in the way.
     page.goto(f"{base}/elections/{home.pk}/steps/voting_held/")
     assert gate_codes(page, ".gates") == {
@@ -210,7 +280,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     assert "投票公告已发布" in page.content()
     assert d(election_day - timedelta(days=4)) in step_done(page, home, "voting_notice")
 
-    # Gate 4: published in time, but no supervision committee before the vote is counted and confirmed.
+    # Gate 5: published in time, but no supervision committee before the vote is counted and confirmed.
     page.goto(f"{base}/elections/{home.pk}/steps/voting_held/")
     assert gate_codes(page, ".gates") == set()
     page.goto(f"{base}/elections/{home.pk}/workflow/")
@@ -220,41 +290,23 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     assert page.inner_text("#stage") == "村委会选举"
     screenshot(page, "lifecycle-gate-vote")
 
-    # Election night: a clerk sets up the box and enters the tally sheet, a second clerk enters it again,
-    # reconciles, counts and confirms the result on the spot.
-    figures = {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0}
-    votes = {"赵一": 6, "钱二": 2, "李四": 6, "孙三": 5, "周五": 3}
-    overview = f"{base}/ballots/election/{home.pk}/?body=committee&round=1"
-    clerk = new_user_page(page, "clerk_li")
-    clerk.goto(overview)
-    clerk.fill("input[name='label']", "中心会场")
-    clerk.select_option("select[name='kind']", "central")
-    clerk.fill("input[name='ballots_issued']", "8")
-    go(clerk, "button:has-text('设置票箱')")
-    assert "票箱已设置" in clerk.content()
-    enter_sheet(clerk, figures, votes)
-    assert "等待另一人录入" in clerk.content()
-
-    clerk.context.clear_cookies()
-    login(clerk, "clerk_zhang", TEST_PASSWORD)
-    clerk.goto(overview)
-    enter_sheet(clerk, figures, votes)
-    assert "两次录入一致" in clerk.content()
-    go(clerk, "text=选票核对")
-    assert "核对通过" in clerk.content()
-    go(clerk, "button:has-text('计票')")
-    assert "选举有效" in clerk.content()
-    go(clerk, "button:has-text('确认选举结果')")
-    assert "选举委员会已确认" in clerk.content()
-    screenshot(clerk, "lifecycle-vote-confirmed")
-    clerk.context.close()
+    # Election night: in the central box of the Party members' meeting, a clerk enters the tally sheet, a
+    # second clerk enters it again, reconciles, counts and confirms the result on the spot.
+    hold_vote(
+        page,
+        f"{base}/ballots/election/{home.pk}/?body=committee&round=1",
+        None,
+        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0},
+        {"赵一": 6, "钱二": 2, "李四": 6, "孙三": 5, "周五": 3},
+        "lifecycle-vote-confirmed",
+    )
     assert d(today) in step_done(page, home, "voting_held")
 
     assert checklist_done_on(page, home, "voting_held") == d(today)  # ticked on the checklist too
     advance(page)
     assert page.inner_text("#stage") == "村务监督委员会"
 
-    # Gate 5: no handover before the township approves the villagers' committee result.
+    # Gate 6: no handover before the township approves the villagers' committee result.
     advance(page)
     assert gate_codes(page) == {"gate.result_not_approved"}
     assert "乡镇尚未审核村委会选举结果" in page.inner_text("#errors")
@@ -268,7 +320,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     advance(page)
     assert page.inner_text("#stage") == "工作交接"
 
-    # Gate 6: not completed before the handover is signed off.
+    # Gate 7: not completed before the handover is signed off.
     advance(page)
     assert gate_codes(page) == {"gate.handover_not_signed_off"}
     page.click("#errors a[href*='/handover/']")
