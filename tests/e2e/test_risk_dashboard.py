@@ -1,6 +1,7 @@
 """The three-colour risk journey in a real browser: the county reviewer reads the map and trend, opens a red
 village's breakdown and plan; the township office enters the weekly assessment; the recompute changes colours."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -70,14 +71,22 @@ def test_reviewer_reads_the_map_and_township_assessment_changes_the_colours(page
     row = f"#row-{turning.pk}"
     office.wait_for_selector(row)
     saved = f"{row} .status .status-saved"
+    # Each change posts the row (htmx, queued in order): wait until no request is in flight (htmx marks
+    # the row meanwhile), not for one given response, which a loaded machine may deliver late.
+    busy = f"{row}.htmx-request"  # a selector, not a script: the page's CSP refuses eval
     for code, level in RED.items():
-        with office.expect_response(lambda r: "/risk/assessment/election/" in r.url):
-            office.select_option(f"{row} select[name=e{turning.pk}-{code}]", str(level))
-        office.wait_for_selector(saved)
-    with office.expect_response(lambda r: "/risk/assessment/election/" in r.url):
-        office.fill(f"{row} input[name=e{turning.pk}-note]", "宗族矛盾激化，有人串联拉票")
-        office.press(f"{row} input[name=e{turning.pk}-note]", "Tab")
+        office.select_option(f"{row} select[name=e{turning.pk}-{code}]", str(level))
+        office.wait_for_selector(busy, state="detached")
+    office.fill(f"{row} input[name=e{turning.pk}-note]", "宗族矛盾激化，有人串联拉票")
+    office.press(f"{row} input[name=e{turning.pk}-note]", "Tab")
+    office.wait_for_selector(busy, state="detached")
     office.wait_for_selector(saved)
+    for _ in range(60):  # the last queued save reaches the database
+        if WeeklyAssessment.objects.filter(
+            election=turning, week=this_week, note__startswith="宗族"
+        ).exists():
+            break
+        time.sleep(0.25)
     screenshot(office, "risk-assessment")
     office.context.close()
 
