@@ -269,6 +269,14 @@ TALLY_WRONG_STATE = _register(
 TALLY_NOT_COUNTED = _register("tally.not_counted", E, _("The votes have not been counted yet"))
 TALLY_ROLE_REFUSED = _register("tally.role_refused", E, _("Your role may not take this step"))
 
+SAME_PERSON_APPROVES = _register(
+    "tally.same_person_approves",
+    E,
+    _(
+        "You confirmed this result yourself: another member of the township office approves it (separation of duties)"
+    ),
+)
+
 # The certificates of election (当选证书), handed over once the result is approved.
 CERTIFICATES_NOT_APPROVED = _register(
     "certificates.not_approved", E, _("Certificates are issued only for a result the township approved")

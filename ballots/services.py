@@ -641,6 +641,8 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
     require(result.election, APPROVE, body=result.body)
     _require_role(by, APPROVING_ROLES)
     result = ElectionResult.objects.select_for_update().get(pk=result.pk)
+    if result.election.cycle.separate_confirm_and_approve and result.confirmed_by_id == by.pk:
+        raise _error(codes.SAME_PERSON_APPROVES)
     _move(result, ResultState.APPROVED)
     result.approved_by, result.approved_at = by, timezone.now()
     result.full_clean()

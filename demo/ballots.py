@@ -329,7 +329,11 @@ def _sheet(night: _Night, box_index: int, election, body: str, tally: counting.B
     night.sheets.append((box_index, sheet, values))
 
 
-def _result(night, election, body, outcome, names, counter, *, confirmed: date, approved: date | None):
+def _result(
+    night, election, body, outcome, names, counter, *, confirmed: date, approved: date | None, approver=None
+):
+    """The result as ballots.services keeps it; the approver is another member of the township office than
+    the one who confirmed it (ElectionCycle.separate_confirm_and_approve)."""
     night.results.append(
         ElectionResult(
             election=election,
@@ -342,7 +346,7 @@ def _result(night, election, body, outcome, names, counter, *, confirmed: date, 
             counted_by=counter,
             confirmed_by=counter,
             confirmed_at=_at(confirmed),
-            approved_by=counter if approved else None,
+            approved_by=(approver or counter) if approved else None,
             approved_at=_at(approved, 10) if approved else None,
             # the villagers' committee's certificates handed over the day the township approved
             certificates_issued_on=approved if approved and body == Body.COMMITTEE else None,
@@ -383,7 +387,7 @@ def _party(rng, night: _Night, plan: VillagePlan, election, listed, first, secon
     _sheet(night, box, election, Body.PARTY, tally, (first, second))
     night.acknowledgements.append((box, election, first, tally.issued))
     names = {n["key"]: n["name"] for n in listed}
-    _result(night, election, Body.PARTY, outcome, names, first, confirmed=plan.party_vote,
+    _result(night, election, Body.PARTY, outcome, names, first, approver=second, confirmed=plan.party_vote,
             approved=plan.party_vote + timedelta(days=1))  # fmt: skip
     night.elected |= {n["id"] for n in listed if n["key"] in winners}
 
@@ -431,7 +435,8 @@ def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, register
     approve = plan.index >= 4 or (plan.stage == Stage.SUPERVISION and rng.random() < 0.5)
     approved = plan.day + timedelta(days=1) if approve else None
     names = {n["key"]: n["name"] for n in listed}
-    _result(night, election, Body.COMMITTEE, outcome, names, first, confirmed=plan.day, approved=approved)
+    _result(night, election, Body.COMMITTEE, outcome, names, first, approver=second, confirmed=plan.day,
+            approved=approved)  # fmt: skip
     if approved:
         night.elected |= {n["id"] for n in listed if n["key"] in winners}
 

@@ -129,6 +129,13 @@ class ElectionCycle(models.Model):
         default="orange",
         choices=[("orange", _("Orange")), ("yellow", _("Yellow"))],
     )
+    separate_confirm_and_approve = models.BooleanField(
+        _("whoever confirmed a result may not approve it"),
+        default=True,
+        help_text=_(
+            "Separation of duties: the township user who approves a result is not the one who confirmed it."
+        ),
+    )
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "region__code"

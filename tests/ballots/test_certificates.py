@@ -120,3 +120,28 @@ def test_a_bad_day_is_a_message_not_an_error(village, client):
     )
     assert response.status_code == 200 and "请填写证书发放日期" in response.content.decode()
     assert ElectionResult.objects.get().certificates_issued_on is None
+
+
+def test_whoever_confirmed_a_result_does_not_approve_it(village):
+    """Separation of duties (a cycle setting, on by default): the township user who confirmed the count
+    cannot approve it; another can; a province that turns it off lets one person do both."""
+    result = confirmed_by(village, village.township)
+    with pytest.raises(ValidationError) as excinfo:
+        services.approve_results(result=result, by=village.township)
+    assert code_of(excinfo) == "tally.same_person_approves"
+    assert ElectionResult.objects.get().state == "confirmed"
+    cycle = village.election.cycle
+    cycle.separate_confirm_and_approve = False
+    cycle.save()
+    result.election.refresh_from_db()
+    assert services.approve_results(result=result, by=village.township).state == "approved"
+
+
+def confirmed_by(village, user) -> ElectionResult:
+    enter_twice(village, add_box(village))
+    services.count_election(election=village.election, body="committee", by=village.clerk)
+    report = services.reconcile_election(election=village.election, body="committee")
+    for finding in report.unacknowledged:
+        key = services.finding_key(finding)
+        services.acknowledge_warning(election=village.election, body="committee", key=key, by=village.clerk)
+    return services.confirm_results(election=village.election, body="committee", by=user)
