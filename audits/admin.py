@@ -1,20 +1,11 @@
 from django.contrib import admin
 
+from trail.admin import ReadOnlyAdmin
+
 from .models import AuditFinding, FinanceCleanup, OutgoingAudit, TermEvaluation
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin shows audits read-only: every change goes through audits.services, which asks who may
-    act and whether the election's stage permits it (elections.permits), as the audit page does."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# The admin shows audits read-only: every change goes through audits.services, which asks who may act and
+# whether the election's stage permits it (elections.permits), as the audit page does.
 
 
 class FindingInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Reading a region list (CSV or Excel) and the admin's import-export resource for regions."""
+"""Reading a region list (CSV or Excel) for `manage.py import_regions`, the one import of regions."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from import_export import fields, resources
 from python_calamine import CalamineWorkbook
-
-from .models import Region
-from .regions import level_of, parent_code
 
 # Accepted headers for each field (Chinese as in the statistics bureau's lists, and English).
 HEADERS = {
@@ -51,26 +47,3 @@ def read_region_file(path: str | Path) -> list[dict[str, object]]:
         return _rows_from_table([list(r) for r in csv.reader(io.StringIO(text))])
     workbook = CalamineWorkbook.from_path(str(path))
     return _rows_from_table(workbook.get_sheet_by_index(0).to_python())
-
-
-class RegionResource(resources.ModelResource):
-    """Column mapping for the admin's region import/export (Chinese headers)."""
-
-    code = fields.Field(attribute="code", column_name="区划代码")
-    name = fields.Field(attribute="name", column_name="名称")
-    level = fields.Field(attribute="level", column_name="级别")
-    population = fields.Field(attribute="population", column_name="人口")
-    households = fields.Field(attribute="households", column_name="户数")
-    party_members = fields.Field(attribute="party_members", column_name="党员数")
-    village_groups = fields.Field(attribute="village_groups", column_name="村民小组数")
-
-    class Meta:
-        model = Region
-        import_id_fields = ("code",)
-        fields = ("code", "name", "level", "population", "households", "party_members", "village_groups")
-        skip_unchanged = True
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.level = level_of(instance.code)
-        pcode = parent_code(instance.code)
-        instance.parent = Region.objects.filter(code=pcode).first() if pcode else None

@@ -95,18 +95,24 @@ def ensure_default_weights(*, cycle: ElectionCycle) -> int:
     return len(missing)
 
 
-def set_weight(
-    *, cycle: ElectionCycle, code: str, weight: Decimal, cap: Decimal, by: User
-) -> IndicatorWeight:
-    """Change one indicator's weight and cap for the cycle (administrators; DOMAIN.md: weights configurable)."""
-    if not (by and by.sees_everything):
-        raise _error(codes.NOT_ALLOWED)
+def validate_weight(weight, cap) -> tuple[Decimal, Decimal]:
+    """A weight and a cap are numbers from 0 to 100 with at most two decimals (`risk.weight_invalid`)."""
     try:
         weight, cap = Decimal(weight), Decimal(cap)
     except (InvalidOperation, TypeError) as exc:
         raise _error(codes.WEIGHT_INVALID) from exc
     if not all(0 <= v <= 100 and v == v.quantize(Decimal("0.01")) for v in (weight, cap)):
         raise _error(codes.WEIGHT_INVALID)
+    return weight, cap
+
+
+def set_weight(
+    *, cycle: ElectionCycle, code: str, weight: Decimal, cap: Decimal, by: User
+) -> IndicatorWeight:
+    """Change one indicator's weight and cap for the cycle (administrators; DOMAIN.md: weights configurable)."""
+    if not (by and by.sees_everything):
+        raise _error(codes.NOT_ALLOWED)
+    weight, cap = validate_weight(weight, cap)
     with transaction.atomic(), acting_as(by):
         row, _created = IndicatorWeight.objects.update_or_create(
             cycle=cycle, code=code, defaults={"weight": weight, "cap": cap}
