@@ -73,8 +73,16 @@ def page(browser, live_server, transactional_db):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    accept_confirms(page)
     yield page
     context.close()
+
+
+def accept_confirms(page):
+    """Answer "yes" to the pages' second look before the irreversible (forms with data-confirm ask with
+    window.confirm): a journey that clicks such a button means it."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
 
 
 def login(page, username, password):

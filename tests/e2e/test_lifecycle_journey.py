@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from elections.models import Stage, VillageElection
 from tests.e2e import journey_setup
-from tests.e2e.conftest import LAPTOP, login, screenshot
+from tests.e2e.conftest import LAPTOP, accept_confirms, login, screenshot
 from tests.factories import TEST_PASSWORD, CycleFactory, VillageElectionFactory, region_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +59,7 @@ def checklist_done_on(page, election, code) -> str:
 def new_user_page(page, username):
     """A second browser window for another user (the county, the village's clerks)."""
     context = page.context.browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    other = context.new_page()
+    other = accept_confirms(context.new_page())
     other.set_default_timeout(15000)
     other.base_url = page.base_url
     login(other, username, TEST_PASSWORD)

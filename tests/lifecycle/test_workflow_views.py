@@ -207,6 +207,8 @@ def test_the_handover_page_walks_list_counts_signatures_and_sign_off(client, wor
             "signatures-incoming_signatory": "李新书记",
         },
     )
+    page = client.get(url).content.decode()  # the sign-off asks first, saying what follows and who sees it
+    assert 'data-confirm="确认签字？签字后工作交接即告完成' in page and "乡镇和县级" in page
     response = client.post(url, {"action": "signoff"}, follow=True)
     assert response.status_code == 200
     hand.refresh_from_db()
