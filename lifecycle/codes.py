@@ -31,6 +31,8 @@ STAGE_RESUME = "stage.resume_other_stage"
 STAGE_CHANGED = "stage.changed_meanwhile"
 NOTHING_TO_CATCH_UP = "stage.nothing_to_catch_up"
 ELECTION_DAY_FIXED = "stage.election_day_fixed"
+ELECTION_DAY_PAST = "stage.election_day_past"
+ELECTION_DAY_TOO_CLOSE = "stage.election_day_too_close"
 STEP_NOT_APPLICABLE_HERE = "step.not_for_this_village"
 STEP_STAGE_NOT_REACHED = "step.stage_not_reached"
 STEP_POSTPONED = "step.village_postponed"
@@ -98,6 +100,11 @@ MESSAGES = {
     STAGE_CHANGED: _("The stage was changed meanwhile; reload the page."),
     NOTHING_TO_CATCH_UP: _("The records do not show a later stage than the present one."),
     ELECTION_DAY_FIXED: _("The vote has taken place: the election day can no longer be moved."),
+    ELECTION_DAY_PAST: _("The election day %(day)s has passed: choose a day from today on."),
+    ELECTION_DAY_TOO_CLOSE: _(
+        "%(day)s is only %(days)s days away: %(what)s can no longer be published in time before it. "
+        "Save it anyway only if you know why; your confirmation is recorded."
+    ),
     STEP_NOT_APPLICABLE_HERE: _("This step does not belong to this village's checklist."),
     STEP_STAGE_NOT_REACHED: _(
         "This step belongs to the stage “%(stage)s”, which the village has not reached."

@@ -21,6 +21,7 @@ class AdvanceForm(forms.Form):
 
 class ElectionDayForm(forms.Form):
     election_day = date_field(_("Election day"))
+    acknowledge = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class StepForm(forms.Form):

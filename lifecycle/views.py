@@ -21,7 +21,7 @@ from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.redirects import next_url
 from elections.spreadsheets import xlsx_response
 
-from . import deadlines, forms, gates, handover, holds, progress, records, workflow
+from . import codes, deadlines, forms, gates, handover, holds, progress, records, workflow
 from .archive import build_archive
 from .models import (
     GateException,
@@ -193,9 +193,18 @@ def election_day(request, pk):
     form = forms.ElectionDayForm(request.POST)
     if not form.is_valid():
         return _incomplete(request, election, _("Give a valid date."))
+    day = form.cleaned_data["election_day"]
     try:
-        workflow.set_election_day(election=election, day=form.cleaned_data["election_day"], by=request.user)
+        workflow.set_election_day(
+            election=election, day=day, by=request.user, acknowledge=form.cleaned_data["acknowledge"]
+        )
     except ValidationError as error:
+        if {e.code for e in error.error_list} == {codes.ELECTION_DAY_TOO_CLOSE}:
+            # A warning, not a refusal: the page asks the user to confirm this day knowingly.
+            context = _workflow_context(request, election, errors=error_list(error))
+            initial = {"election_day": day.isoformat(), "acknowledge": True}
+            context["day_warning"] = forms.ElectionDayForm(initial=initial)
+            return render(request, "lifecycle/workflow.html", context, status=400)
         return _refused(request, election, error)
     messages.success(request, _("The election day was saved."))
     return redirect(reverse("lifecycle:workflow", args=[election.pk]) + "#election-day")

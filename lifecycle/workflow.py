@@ -19,12 +19,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, Stage, VillageElection
 from elections.races import insert_once
 from elections.red_flag import set_red_flag
+from trail.services import record_bulk
 
 from . import codes, deadlines, documents, gates, progress, records
 from .models import (
@@ -278,13 +280,59 @@ def attach_document(*, record: StepRecord, upload, by: User) -> StepDocument:
     return document
 
 
+# The publications the vote waits for, as the warning names them (gates.PUBLICATIONS' sources).
+PUBLICATION_NAMES = {
+    StepSource.ROLL_PUBLICATION: gettext_lazy("the voter roll (%(days)s days before)"),
+    StepSource.FORMAL_LIST: gettext_lazy("the formal candidate list (%(days)s days before)"),
+    StepSource.VOTING_NOTICE: gettext_lazy("the voting notice (%(days)s days before)"),
+}
+
+
+def _too_close(election: VillageElection, day: date, today: date) -> list[str]:
+    """The statutory publications that can no longer stand their days before `day`: not published in
+    time for it yet, and fewer days left than the law asks (DOMAIN.md: 20, 5 and 3 days)."""
+    known, late = records.facts_of(election), []
+    for source, setting, *_rest in gates.PUBLICATIONS:
+        required, published = getattr(election.cycle, setting), known.get(source)
+        if published is not None and deadlines.published_in_time(published, day, required):
+            continue
+        if (day - today).days < required:
+            late.append(str(PUBLICATION_NAMES[source]) % {"days": required})
+    return late
+
+
 @transaction.atomic
-def set_election_day(*, election: VillageElection, day: date, by: User) -> VillageElection:
-    """Set or move the election day while the vote is still ahead; the deadlines follow it."""
-    election = VillageElection.objects.select_for_update().get(pk=election.pk)
+def set_election_day(
+    *, election: VillageElection, day: date, by: User, acknowledge: bool = False
+) -> VillageElection:
+    """Set or move the election day while the vote is still ahead; the deadlines follow it.
+
+    A day in the past is refused. A day too close for the roll's, the list's or the notice's days is a
+    warning: saved only when the user acknowledges it, and the acknowledgement goes to the trail."""
+    election = VillageElection.objects.select_for_update().select_related("cycle").get(pk=election.pk)
     _require(can_move_stage(by, election))
     if election.stage in progress.VOTED_STAGES:
         raise _error(codes.ELECTION_DAY_FIXED)
+    today = timezone.localdate()
+    if day < today:
+        raise _error(codes.ELECTION_DAY_PAST, day=day.strftime("%Y-%m-%d"))
+    late = _too_close(election, day, today)
+    if late and not acknowledge:
+        raise _error(
+            codes.ELECTION_DAY_TOO_CLOSE, day=day.strftime("%Y-%m-%d"), days=(day - today).days,
+            what="、".join(late),
+        )  # fmt: skip
+    if late:
+        record_bulk(
+            actor=by,
+            action="acknowledge",
+            model=VillageElection,
+            division_code=election.division_code,
+            summary=str(codes.MESSAGES[codes.ELECTION_DAY_TOO_CLOSE])
+            % {"day": day.strftime("%Y-%m-%d"), "days": (day - today).days, "what": "、".join(late)},
+            counts={"publications_late": len(late)},
+            extra={"about": "election_day_too_close", "election": election.pk, "day": day.isoformat()},
+        )
     election.election_day = day
     election.full_clean()
     election.save(update_fields=["election_day", "updated_at"])

@@ -438,3 +438,39 @@ def test_the_daily_task_recomputes_every_county(world, today):
     VillageElection.objects.filter(pk=world["home"].pk).update(election_day=today + timedelta(days=2))
     assert refresh_all_reminders.delay().get() >= 1
     assert Reminder.objects.filter(election=world["home"]).exists()
+
+
+def test_a_past_election_day_is_refused(world, today):
+    with pytest.raises(ValidationError) as excinfo:
+        workflow.set_election_day(election=world["home"], day=today - timedelta(days=1), by=world["township"])
+    assert code_of(excinfo) == codes.ELECTION_DAY_PAST
+    world["home"].refresh_from_db()
+    assert world["home"].election_day != today - timedelta(days=1)
+
+
+def test_a_day_too_close_for_the_statutory_days_asks_and_the_acknowledgement_is_trailed(world, today):
+    from trail.models import TrailEntry
+
+    day = today + timedelta(days=10)  # the roll needs 20 days: too close; the list (5) and notice (3) fit
+    with pytest.raises(ValidationError) as excinfo:
+        workflow.set_election_day(election=world["home"], day=day, by=world["township"])
+    assert code_of(excinfo) == codes.ELECTION_DAY_TOO_CLOSE
+    assert "选民名单" in excinfo.value.messages[0] and "正式候选人名单" not in excinfo.value.messages[0]
+    workflow.set_election_day(election=world["home"], day=day, by=world["township"], acknowledge=True)
+    world["home"].refresh_from_db()
+    assert world["home"].election_day == day
+    entry = TrailEntry.objects.filter(extra__about="election_day_too_close").get()
+    assert entry.actor_id == world["township"].pk and day.isoformat() in entry.extra["day"]
+
+
+def test_the_steps_page_asks_before_saving_a_day_too_close(client, world, today):
+    client.force_login(world["township"])
+    url = f"/elections/{world['home'].pk}/workflow/election-day/"
+    day = (today + timedelta(days=4)).isoformat()
+    page = client.post(url, {"election_day": day})
+    assert page.status_code == 400 and 'id="day-warning"' in page.content.decode()
+    world["home"].refresh_from_db()
+    assert world["home"].election_day != today + timedelta(days=4)
+    client.post(url, {"election_day": day, "acknowledge": "True"})
+    world["home"].refresh_from_db()
+    assert world["home"].election_day == today + timedelta(days=4)
