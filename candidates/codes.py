@@ -111,8 +111,16 @@ NOT_SEATED = "candidate.not_seated"
 PREVIOUS_TERM_ROW_INVALID = "candidate.previous_term_row_invalid"
 WRONG_ELECTION = "candidate.wrong_election"
 NOTICE_EMPTY = "candidate.notice_empty"
+NOTICE_AFTER_VOTE = "candidate.notice_after_vote"
+NOTICE_IN_FUTURE = "candidate.notice_in_future"
 
 MESSAGES = {
+    NOTICE_AFTER_VOTE: _(
+        "A list published on %(published)s, after the election day %(day)s, cannot have stood before the vote."
+    ),
+    NOTICE_IN_FUTURE: _(
+        "The publication day %(published)s has not come yet: record it on the day it is put up."
+    ),
     NOTICE_EMPTY: _(
         "Nobody is on this list yet: choose the candidates on the vetting page (determine the formal "
         "candidates) before the list is published."

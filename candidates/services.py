@@ -531,6 +531,11 @@ def record_notice_publication(
         )
         if not listed.exists():  # an empty list published would open the vote's gate with no candidate
             raise _error(codes.NOTICE_EMPTY)
+    shown = published_on.strftime("%Y-%m-%d")
+    if election.election_day and published_on > election.election_day:
+        raise _error(codes.NOTICE_AFTER_VOTE, published=shown, day=election.election_day.strftime("%Y-%m-%d"))
+    if published_on > timezone.localdate():
+        raise _error(codes.NOTICE_IN_FUTURE, published=shown)
     publication = NoticePublication(election=election, kind=kind, published_on=published_on, published_by=by)
     publication.full_clean()
     publication.save()

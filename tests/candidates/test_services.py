@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.roles import Role
 from candidates import codes, services
@@ -587,16 +588,40 @@ def test_proposed_and_elected_teams(election, people):
 
 
 def test_notice_publication_is_recorded(election, people):
+    today = timezone.localdate()
     with pytest.raises(ValidationError) as excinfo:  # nobody listed yet
         services.record_notice_publication(
-            election=election, kind="formal", published_on=date(2027, 1, 16), by=people["township"]
+            election=election, kind="formal", published_on=today, by=people["township"]
         )
     assert excinfo.value.code == codes.NOTICE_EMPTY
     NominationFactory(election=election, position=Position.CHAIR, state=NominationState.LISTED)
     publication = services.record_notice_publication(
-        election=election, kind="formal", published_on=date(2027, 1, 16), by=people["township"]
+        election=election, kind="formal", published_on=today, by=people["township"]
     )
     assert publication.division_code == election.division_code
+
+
+def test_a_list_dated_after_the_vote_or_in_the_future_is_refused(election, people):
+    NominationFactory(election=election, position=Position.CHAIR, state=NominationState.LISTED)
+    today = timezone.localdate()
+    election.election_day = today - timedelta(days=2)
+    election.save()
+    for day, code in (
+        (today - timedelta(days=1), codes.NOTICE_AFTER_VOTE),
+        (today + timedelta(days=1), codes.NOTICE_AFTER_VOTE),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            services.record_notice_publication(
+                election=election, kind="formal", published_on=day, by=people["township"]
+            )
+        assert excinfo.value.code == code
+    election.election_day = today + timedelta(days=20)
+    election.save()
+    with pytest.raises(ValidationError) as excinfo:
+        services.record_notice_publication(
+            election=election, kind="formal", published_on=today + timedelta(days=1), by=people["township"]
+        )
+    assert excinfo.value.code == codes.NOTICE_IN_FUTURE
 
 
 # --- The outgoing team -------------------------------------------------------------------------------

@@ -359,9 +359,11 @@ def test_formal_list_prints_per_position_in_stroke_order_with_the_deadline(
 
 
 def test_formal_list_is_flagged_late_after_the_deadline(client, election, people, formal_list):
+    election.election_day = timezone.localdate() + timedelta(days=3)  # published today: 3 days, not 5
+    election.save()
     client.force_login(people["township"])
     url = f"/candidates/{election.pk}/notices/formal/"
-    response = client.post(url, {"kind": "formal", "published_on": "2027-01-16"})
+    response = client.post(url, {"kind": "formal", "published_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
     page = text(client.get(url))
     assert f'data-code="{codes.FORMAL_LIST_LATE}"' in page
