@@ -535,8 +535,9 @@ def voting_notice_print(request, pk):
             "village": village,
         }
     else:
+        # the year of the vote itself, not the cycle's (a November 2026 vote of the "2027" round)
         title = _("Voting notice of the %(year)s villagers' committee election of %(village)s") % {
-            "year": election.cycle.year,
+            "year": notice.voting_on.year,
             "village": village,
         }
     context = _common(request, election, Body.COMMITTEE, 1) | {

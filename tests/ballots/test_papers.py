@@ -152,6 +152,8 @@ def test_no_rule_code_outside_the_small_print(client, village):
         assert response.status_code == 200, name
         text = main_text(response.content.decode())
         assert not CODE.search(text), (name, CODE.search(text).group(), text[:2000])
+    results = flat(pages["results"].content.decode())
+    assert "未选足" in results or "另行选举" in results  # the message of count.seats_unfilled.W, in Chinese
     reconcile = main_text(pages["reconcile"].content.decode())
     assert "人员：王大；得票：1" in reconcile
     assert "person=" not in reconcile and "w:" not in reconcile

@@ -3,6 +3,7 @@ write-in box clear of the votes box; the printed announcement and certificates c
 approval day."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,16 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 VOTE_DAY = datetime.date(2026, 11, 30)
+CODE = re.compile(r"[a-z_]+\.[a-z_]+(\.W)?")
+
+
+def main_text_without_codes(page) -> str:
+    """The rendered text of the page's main content, the small-print codes for support left out."""
+    return page.evaluate(
+        """() => { const main = document.querySelector('main').cloneNode(true);
+        main.querySelectorAll('small.code, script, style').forEach(e => e.remove());
+        return main.innerText; }"""
+    )
 
 
 def chinese(day: datetime.date) -> str:
@@ -97,10 +108,17 @@ def test_tally_order_layout_and_the_dates_on_paper(page):
     enter_sheet(page, village, chair_votes_for_qian=2)
     assert "两次录入一致" in page.content()
     go(page, "text=选票核对")
+    # what a user reads: the message and its figures in Chinese, the code only in small print
+    assert CODE.search(page.inner_text("table.findings small.code"))
+    assert not CODE.search(main_text_without_codes(page))
+    assert "人员：王大；得票：1" in page.inner_text("table.findings")
+    screenshot(page, "papers_reconcile")
     page.fill("table.findings input[name='note']", "王大为外村人员，已核实")
     go(page, "table.findings button")
     go(page, "button:has-text('计票')")
     go(page, "button:has-text('确认选举结果')")
+    assert not CODE.search(main_text_without_codes(page))
+    screenshot(page, "papers_results")
 
     page.context.clear_cookies()
     login(page, "township", TEST_PASSWORD)
@@ -111,6 +129,7 @@ def test_tally_order_layout_and_the_dates_on_paper(page):
 
     go(page, "text=打印结果公告")
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     notice_text = page.inner_text("article.notice")
     assert "2026年村民委员会选举结果公告" in notice_text
     assert page.get_attribute("article.notice time.vote-date", "datetime") == VOTE_DAY.isoformat()
@@ -119,10 +138,12 @@ def test_tally_order_layout_and_the_dates_on_paper(page):
     page.pdf(path=str(screenshot_dir() / "papers_announcement.pdf"), format="A4")
     screenshot(page, "papers_announcement")
     page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     page.go_back()
     go(page, "text=打印当选证书")
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})
     certificates = page.locator("article.certificate")
     assert certificates.count() == 3
     for certificate in certificates.all():
