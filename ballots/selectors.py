@@ -6,11 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from candidates.choices import POSITIONS_OF_BODY, NominationState
-from candidates.models import Nomination
+from candidates import defaults as candidate_defaults
+from candidates import rules as candidate_rules
+from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
+from candidates.models import CandidateRuleSettings, Nomination
 from elections.models import VillageElection
+from elections.ordering import stroke_order_key
+from voters.models import VoterRegistration
 
 from . import services
 from .models import BallotBox, BoxKind, ElectionResult, PollingStation, TallyEntry, TallySheet, VotingNotice
@@ -45,21 +52,129 @@ def box_rows(*, user: User, election: VillageElection, body: str, round: int) ->
 
 
 def posts(*, election: VillageElection, body: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(position key, label, [(person key, name)]) for the tally form, from the body's formal candidates."""
-    listed = (
-        Nomination.objects.filter(election=election, body=body, state=NominationState.LISTED)
-        .select_related("resident")
-        .order_by("resident__name")
-    )
-    by_position: dict[str, list[tuple[str, str]]] = {p: [] for p in POSITIONS_OF_BODY[body]}
+    """(position key, label, [(person key, name)]) for the tally form, from the body's formal candidates.
+
+    Each post lists its candidates in the order of the formal notice and the ballot (`candidates.rules.
+    notice_order` with the cycle's setting: surname stroke order unless the cycle orders by nomination
+    votes), so that the clerk types the paper tally sheet top to bottom.
+    """
+    listed = Nomination.objects.filter(
+        election=election, body=body, state=NominationState.LISTED
+    ).select_related("resident")
+    by_position: dict[str, list[_Listed]] = {p: [] for p in POSITIONS_OF_BODY[body]}
     for nomination in listed:
-        by_position[nomination.position].append((services.person_key(nomination), nomination.resident.name))
+        by_position[nomination.position].append(
+            _Listed(services.person_key(nomination), nomination.resident.name, nomination.votes)
+        )
+    order = notice_order(election)
     open_posts = {p.key for p in services.positions_of(election=election, body=body)}
     return [
-        (position, services.position_label(position), persons)
+        (
+            position,
+            services.position_label(position),
+            [(p.key, p.name) for p in candidate_rules.notice_order(persons, order)],
+        )
         for position, persons in by_position.items()
         if position in open_posts
     ]
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A formal candidate as `candidates.rules.notice_order` reads one: name and nomination votes."""
+
+    key: str
+    name: str
+    votes: int
+
+
+def notice_order(election: VillageElection) -> str:
+    """The cycle's order of names on notices (read only: a cycle without settings has the default)."""
+    return (
+        CandidateRuleSettings.objects.filter(cycle_id=election.cycle_id)
+        .values_list("notice_order", flat=True)
+        .first()
+        or candidate_defaults.NOTICE_ORDER
+    )
+
+
+# --- Dates and term on paper ---------------------------------------------------------------------------
+
+
+def vote_date(election: VillageElection, result: ElectionResult) -> datetime.date:
+    """The day the vote was held: the election day (the count is confirmed on the spot, 当场公布); the
+    day of the confirmation only where no election day is recorded."""
+    if election.election_day is not None:
+        return election.election_day
+    return timezone.localdate(result.confirmed_at or result.counted_at)
+
+
+def term(*, election: VillageElection, body: str) -> int | None:
+    """The term number (第十二届) of the villagers' committee being elected, from the voting notice, which
+    records it; None for other bodies and where the notice gives none (the paper then names no term)."""
+    if body != Body.COMMITTEE:
+        return None
+    return VotingNotice.objects.filter(election=election).values_list("term", flat=True).first()
+
+
+# --- Findings in words ---------------------------------------------------------------------------------
+
+# The figures behind a finding, named as the pages show them (a finding's params, `ballots.codes`).
+PARAM_LABELS = {
+    "box": _("Ballot box"),
+    "box_issued": _("Ballots issued into the box"),
+    "cast": _("Ballots cast"),
+    "due_to_attend": _("Members due to attend"),
+    "invalid": _("Invalid ballots"),
+    "issued": _("Ballots issued"),
+    "median_of_others": _("Median of the other boxes"),
+    "person": _("Person"),
+    "persons": _("Persons"),
+    "position": _("Position"),
+    "present": _("Present"),
+    "registered": _("Registered voters"),
+    "returned": _("Ballots returned"),
+    "seats": _("Seats"),
+    "sheet": _("On the tally sheet"),
+    "signed_for": _("Signed for a ballot"),
+    "standing": _("Standing"),
+    "valid": _("Valid ballots"),
+    "votes": _("Votes"),
+}
+
+
+def name_of(key: str, names: dict[str, str]) -> str:
+    """A person key of the count (r12, or w:王建国 for a write-in) as the person's name."""
+    return names.get(key) or key.removeprefix(services.WRITE_IN_PREFIX)
+
+
+def describe_params(params, names: dict[str, str]) -> str:
+    """A finding's figures in words: "人员：王建国；票数：30" (persons by name, posts by label)."""
+    parts = []
+    for name, value in dict(params).items():
+        if name == "position":
+            continue  # shown beside the message
+        if name == "person":
+            value = name_of(str(value), names)
+        elif name == "persons":
+            value = "、".join(name_of(k, names) for k in str(value).split(",") if k)
+        elif isinstance(value, datetime.date):
+            value = date_format(value, "Y年n月j日")
+        parts.append(f"{PARAM_LABELS.get(name, name)}：{value}")
+    return "；".join(parts)
+
+
+def names_of(*, election: VillageElection, body: str) -> dict[str, str]:
+    """{person key: name} of the body's formal candidates and of the village's registered voters."""
+    names = {
+        f"r{pk}": name
+        for pk, name in VoterRegistration.objects.filter(election=election).values_list(
+            "resident_id", "resident__name"
+        )
+    }
+    for _position, _label, persons in posts(election=election, body=body):
+        names.update(persons)
+    return names
 
 
 def result(*, user: User, election: VillageElection, body: str, round: int) -> ElectionResult | None:
@@ -81,10 +196,14 @@ def result_rows(result: ElectionResult) -> list[dict]:
             {
                 "label": services.position_label(position["position"]),
                 "seats": position["seats"],
-                "votes": [
-                    {"name": names.get(key, key), "votes": votes, "elected": key in elected}
-                    for key, votes in position["votes"]
-                ],
+                # most votes first; equal votes in surname stroke order, as the names stood on the ballot
+                "votes": sorted(
+                    (
+                        {"name": names.get(key, key), "votes": votes, "elected": key in elected}
+                        for key, votes in position["votes"]
+                    ),
+                    key=lambda v: (-v["votes"], stroke_order_key(v["name"])),
+                ),
                 "write_ins": [
                     {"name": names.get(key, key), "votes": votes} for key, votes in position["write_ins"]
                 ],

@@ -29,7 +29,7 @@ from elections import permits
 from elections.models import VillageElection
 
 from . import notices, selectors, services
-from .codes import Severity
+from .codes import CATALOGUE, Severity, rule
 from .forms import COUNT_LABELS, AttendanceForm, BoxForm, StationForm, TallyEntryForm, VotingNoticeForm
 from .models import PartyAttendance, ResultState, TallyEntry, TallySheet, VotingMethod
 
@@ -249,7 +249,7 @@ def sheet(request, pk):
     return render(request, "ballots/sheet.html", context)
 
 
-def _finding_rows(report) -> list[dict]:
+def _finding_rows(report, names: dict[str, str]) -> list[dict]:
     rows = []
     for finding in report.findings:
         key = services.finding_key(finding)
@@ -260,11 +260,38 @@ def _finding_rows(report) -> list[dict]:
                 "key": key,
                 "is_error": finding.severity is Severity.ERROR,
                 "position": services.position_label(finding.position) if finding.position else "",
-                "params": ", ".join(f"{k}={v}" for k, v in finding.params),
+                "params": selectors.describe_params(finding.params, names),
                 "acknowledgement": ack,
             }
         )
     return rows
+
+
+def _reason_rows(result) -> list[dict]:
+    """The findings of a count (validity and seat notes) in words, the code kept for support."""
+    names = result.data.get("names", {})
+    return [
+        {
+            "message": rule(reason["code"]).message if reason["code"] in CATALOGUE else reason["code"],
+            "code": reason["code"],
+            "is_error": reason.get("severity") == Severity.ERROR,
+            "position": services.position_label(reason["position"]) if reason.get("position") else "",
+            "params": selectors.describe_params(reason.get("params") or {}, names),
+        }
+        for reason in result.data.get("reasons", [])
+    ]
+
+
+def _paper_dates(election, result, body) -> dict:
+    """What every printed paper of a result states from the records: vote day, approval day, term."""
+    term = selectors.term(election=election, body=body)
+    vote_date = selectors.vote_date(election, result)
+    return {
+        "vote_date": vote_date,
+        "approval_date": timezone.localdate(result.approved_at) if result.approved_at else None,
+        "term": notices.chinese_number(term) if term else "",
+        "vote_year": vote_date.year,
+    }
 
 
 def reconcile(request, pk):
@@ -295,7 +322,7 @@ def reconcile(request, pk):
     context = _common(request, election, body, round) | {
         "report": report,
         "blocked": blocked,
-        "rows": _finding_rows(report) if report else [],
+        "rows": _finding_rows(report, selectors.names_of(election=election, body=body)) if report else [],
         "result": selectors.result(user=request.user, election=election, body=body, round=round),
     }
     return render(request, "ballots/reconcile.html", context)
@@ -348,7 +375,7 @@ def results(request, pk):
     context = _common(request, election, body, round) | {
         "result": result,
         "rows": selectors.result_rows(result) if result else [],
-        "reasons": result.data.get("reasons", []) if result else [],
+        "reasons": _reason_rows(result) if result else [],
         "ResultState": ResultState,
     }
     return render(request, "ballots/results.html", context)
@@ -361,10 +388,11 @@ def announcement(request, pk):
     result = selectors.result(user=request.user, election=election, body=body, round=round)
     if result is None or result.state == ResultState.COUNTED:
         raise Http404
-    context = _common(request, election, body, round) | {
-        "result": result,
-        "rows": selectors.result_rows(result),
-    }
+    context = (
+        _common(request, election, body, round)
+        | {"result": result, "rows": selectors.result_rows(result)}
+        | _paper_dates(election, result, body)
+    )
     return render(request, "ballots/announcement.html", context)
 
 
@@ -380,11 +408,11 @@ def certificates(request, pk):
         for row in selectors.result_rows(result)
         for name in row["elected"]
     ]
-    context = _common(request, election, body, round) | {
-        "result": result,
-        "people": people,
-        "today": timezone.localdate(),
-    }
+    context = (
+        _common(request, election, body, round)
+        | {"result": result, "people": people, "today": timezone.localdate()}
+        | _paper_dates(election, result, body)
+    )
     return render(request, "ballots/certificates.html", context)
 
 
@@ -507,8 +535,9 @@ def voting_notice_print(request, pk):
             "village": village,
         }
     else:
+        # the year of the vote itself, not the cycle's (a November 2026 vote of the "2027" round)
         title = _("Voting notice of the %(year)s villagers' committee election of %(village)s") % {
-            "year": election.cycle.year,
+            "year": notice.voting_on.year,
             "village": village,
         }
     context = _common(request, election, Body.COMMITTEE, 1) | {

@@ -145,7 +145,7 @@ def export(request):
     )
     week = weeks.selected.isoformat() if weeks.selected else ""
     return xlsx_response(
-        filename=f"{region.name}{_('three-colour risk rating')}{week}.xlsx",
+        filename=f"{region.name}{_('Three-colour risk rating')}{week}.xlsx",
         title=_("Risk rating"),
         headers=headers,
         rows=rows,

@@ -62,7 +62,9 @@ def test_two_clerks_count_a_box_and_the_township_approves(page):
     assert "两次录入一致" in page.content()
 
     go(page, "text=选票核对")
-    assert "reconcile.write_in_not_on_roll.W" in page.inner_text("table.findings")
+    findings = page.inner_text("table.findings")
+    assert "另选他人的得票人不在选民名单中" in findings and "人员：王大" in findings
+    assert page.inner_text("table.findings small.code") == "reconcile.write_in_not_on_roll.W"  # support only
     page.fill("table.findings input[name='note']", "王大为外村人员，已核实")
     go(page, "table.findings button")
     assert "提示已确认" in page.content() and "核对通过" in page.content()

@@ -56,3 +56,25 @@ def test_htmx_request_gets_only_the_table(client):
     client.force_login(user)
     response = client.get("/elections/", headers={"HX-Request": "true"})
     assert b"<html" not in response.content and b"<table" in response.content
+
+
+def test_the_export_exports_what_the_filtered_page_shows(client):
+    """15 villages shown → 15 exported; the htmx re-render of the table carries the filter to its export."""
+    import re
+    from io import BytesIO
+    from urllib.parse import unquote
+
+    from openpyxl import load_workbook
+
+    user = build(15, townships=3)  # 45 villages, 15 in township 002
+    client.force_login(user)
+    table = client.get(
+        "/elections/?township=" + region_chain("330702002001").parent.code, headers={"HX-Request": "true"}
+    ).content.decode()
+    href = re.search(r'id="export" href="([^"]+)"', table).group(1).replace("&amp;", "&")
+    assert "township=" in href
+    response = client.get(href)
+    rows = list(load_workbook(BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) - 1 == 15 and all(str(r[0]).startswith("330702002") for r in rows[1:])
+    filename = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    assert filename == "村级换届.xlsx"

@@ -1,7 +1,9 @@
 """The risk pages: dashboard (fixed queries, cache, export), village page actions, weekly assessment table."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -126,6 +128,8 @@ def test_the_export_has_one_row_per_village_with_the_five_dimensions(client, wor
     assert len(rows) == 6 and len(rows[0]) == 13
     red = next(r for r in rows if r[0] == world["home"][0].division_code)
     assert red[4] == 58 and red[6] == 12  # team building: disunity 3 × 4
+    filename = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    assert "选情三色预警" in filename and not re.search("[A-Za-z]", filename.removesuffix(".xlsx"))
 
 
 def test_the_village_page_shows_the_breakdown_and_opens_a_plan(client, world):
