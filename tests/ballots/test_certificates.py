@@ -137,11 +137,23 @@ def test_whoever_confirmed_a_result_does_not_approve_it(village):
     assert services.approve_results(result=result, by=village.township).state == "approved"
 
 
-def confirmed_by(village, user) -> ElectionResult:
-    enter_twice(village, add_box(village))
+def confirmed_by(village, user, *, counted: bool = False) -> ElectionResult:
+    if not counted:
+        enter_twice(village, add_box(village))
     services.count_election(election=village.election, body="committee", by=village.clerk)
     report = services.reconcile_election(election=village.election, body="committee")
     for finding in report.unacknowledged:
         key = services.finding_key(finding)
         services.acknowledge_warning(election=village.election, body="committee", key=key, by=village.clerk)
     return services.confirm_results(election=village.election, body="committee", by=user)
+
+
+def test_confirming_and_approving_ask_first_saying_what_follows(village, client):
+    enter_twice(village, add_box(village))
+    services.count_election(election=village.election, body="committee", by=village.clerk)
+    url = reverse("ballots:results", args=[village.election.pk]) + "?body=committee&round=1"
+    client.force_login(village.clerk)
+    assert 'data-confirm="确认选举结果？确认后当场公布' in client.get(url).content.decode()
+    confirmed_by(village, village.clerk, counted=True)
+    client.force_login(village.township)
+    assert 'data-confirm="审核通过选举结果？' in client.get(url).content.decode()
