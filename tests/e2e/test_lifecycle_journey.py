@@ -71,8 +71,8 @@ def enter_sheet(page, figures, votes):
     go(page, "text=录入计票单")
     for name, value in figures.items():
         page.fill(f"input[name='{name}']", str(value))
-    for candidate, value in votes.items():  # each candidate's row is headed by their name
-        page.fill(f"tr:has(th:text-is('{candidate}')) input", str(value))
+    for candidate, value in votes.items():  # each candidate's row is headed by their name (its label)
+        page.fill(f"tr.candidate:has(label:text-is('{candidate}')) input", str(value))
     go(page, "button:has-text('保存录入')")
 
 
