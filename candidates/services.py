@@ -16,15 +16,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from elections.models import ElectionCycle, Region, VillageElection
 from elections.permits import require
 from elections.races import insert_once, insert_or_update
 from elections.regions import ancestor_codes
+from trail.services import record_bulk
 from voters.models import Resident
 
 from . import codes, defaults, rules
@@ -60,6 +63,12 @@ from .models import (
 from .reading import parse_previous_term
 
 
+def _(message: str) -> str:
+    """A trail summary in the site's language, whoever's request (or command) wrote it: it is stored."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message)
+
+
 def _error(code: str, **params) -> ValidationError:
     return ValidationError(codes.MESSAGES[code], code=code, params=params or None)
 
@@ -86,13 +95,24 @@ def ensure_rule_settings(*, cycle: ElectionCycle) -> CandidateRuleSettings:
 def ensure_negative_list(*, cycle: ElectionCycle) -> None:
     """The ten items of "十不选" on the cycle's region, created the first time they are needed."""
     if not NegativeListItem.objects.filter(cycle=cycle).exists():
-        NegativeListItem.objects.bulk_create(
-            [
-                NegativeListItem(cycle=cycle, region_id=cycle.region_id, number=number, text=text)
-                for number, text in enumerate(defaults.NEGATIVE_LIST, start=1)
-            ],
-            ignore_conflicts=True,
-        )
+        with transaction.atomic():
+            items = NegativeListItem.objects.bulk_create(
+                [
+                    NegativeListItem(cycle=cycle, region_id=cycle.region_id, number=number, text=text)
+                    for number, text in enumerate(defaults.NEGATIVE_LIST, start=1)
+                ],
+                ignore_conflicts=True,
+            )
+            # bulk_create fires no signals: the write records its own trail entry.
+            record_bulk(
+                actor=None,
+                action="create",
+                model=NegativeListItem,
+                division_code=cycle.region.code,
+                summary=_("The default items of the negative list"),
+                counts={"rows": len(items)},
+                extra={"cycle": cycle.pk},
+            )
 
 
 @transaction.atomic
@@ -116,15 +136,24 @@ def add_negative_list_item(
 def ensure_review_units(*, county: Region) -> list[ReviewUnit]:
     """The county's reviewing departments, created from DOMAIN.md's list the first time they are needed."""
     if not ReviewUnit.objects.filter(region=county).exists():
-        ReviewUnit.objects.bulk_create(
-            [
-                ReviewUnit(
-                    region=county, kind=kind, name=defaults.department_name(kind, county.name), order=i
-                )
-                for i, (kind, _template) in enumerate(defaults.DEPARTMENTS)
-            ],
-            ignore_conflicts=True,
-        )
+        with transaction.atomic():
+            created = ReviewUnit.objects.bulk_create(
+                [
+                    ReviewUnit(
+                        region=county, kind=kind, name=defaults.department_name(kind, county.name), order=i
+                    )
+                    for i, (kind, _template) in enumerate(defaults.DEPARTMENTS)
+                ],
+                ignore_conflicts=True,
+            )
+            record_bulk(
+                actor=None,
+                action="create",
+                model=ReviewUnit,
+                division_code=county.code,
+                summary=_("The default joint-review departments"),
+                counts={"rows": len(created)},
+            )
     return list(ReviewUnit.objects.filter(region=county, active=True).order_by("order", "name"))
 
 
@@ -497,8 +526,7 @@ def set_proposed(*, election: VillageElection, nominations: Iterable[Nomination]
     )
     if ids - set(team.values_list("pk", flat=True)):
         raise _error(codes.WRONG_ELECTION)
-    team.exclude(pk__in=ids).update(proposed=False)
-    return team.filter(pk__in=ids).update(proposed=True)
+    return _flip(team, ids, field="proposed", election=election, by=by, summary=_("Proposed for the team"))
 
 
 @transaction.atomic
@@ -514,8 +542,33 @@ def mark_elected(*, election: VillageElection, nominations: Iterable[Nomination]
     listed = Nomination.objects.filter(election=election).exclude(state=NominationState.WITHDRAWN)
     if ids - set(listed.values_list("pk", flat=True)):
         raise _error(codes.WRONG_ELECTION)
-    listed.exclude(pk__in=ids).update(elected=False)
-    return listed.filter(pk__in=ids).update(elected=True)
+    _flip(listed, ids, field="elected", election=election, by=by, summary=_("Marked elected"))
+    return len(ids)
+
+
+def _flip(
+    rows, ids: set[int], *, field: str, election: VillageElection, by: User | None, summary: str
+) -> int:
+    """Set the boolean `field` on the `ids` among `rows` and clear it on the others, in two UPDATEs, and
+    record each direction that moved any row as its own trail entry naming the nominees (update() fires
+    no signals). Returns the number of nominees now marked."""
+    for value in (False, True):
+        scope = rows.filter(pk__in=ids) if value else rows.exclude(pk__in=ids)
+        moving = list(scope.exclude(**{field: value}).select_related("resident").order_by("pk"))
+        if not moving:
+            continue
+        rows.filter(pk__in=[n.pk for n in moving]).update(**{field: value})
+        record_bulk(
+            actor=by,
+            action="update",
+            model=Nomination,
+            division_code=election.division_code,
+            summary=summary,
+            counts={"updated": len(moving)},
+            changes={field: [str(not value), str(value)]},
+            records=moving,
+        )
+    return rows.filter(pk__in=ids, **{field: True}).count()
 
 
 @transaction.atomic
@@ -615,7 +668,7 @@ def import_previous_term(*, election: VillageElection, text: str, by: User) -> t
         ).values_list("id_number", "id")
     )
     PreviousTermMember.objects.filter(election=election).delete()
-    PreviousTermMember.objects.bulk_create(
+    members = PreviousTermMember.objects.bulk_create(
         [
             PreviousTermMember(
                 election=election,
@@ -631,5 +684,14 @@ def import_previous_term(*, election: VillageElection, text: str, by: User) -> t
             )
             for r in rows
         ]
+    )
+    record_bulk(
+        actor=by,
+        action="import",
+        model=PreviousTermMember,
+        division_code=election.division_code,
+        summary=_("The previous term's members, pasted"),
+        counts={"created": len(members)},
+        records=members,
     )
     return len(rows), []

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ElectionsConfig(AppConfig):
     name = "elections"
     verbose_name = _("Elections")
+
+    def ready(self) -> None:
+        from trail.registry import register as register_in_trail
+
+        from .models import ElectionCycle, Region, VillageElection
+
+        # Regions are reference data: the region import writes them in bulk (and records itself); a
+        # change by hand (a name, a population figure) is a change to what the papers print.
+        register_in_trail(Region, division_code=lambda region: region.code)
+        register_in_trail(ElectionCycle, division_code=lambda cycle: cycle.region.code)
+        register_in_trail(VillageElection, exclude_fields=["updated_at"])

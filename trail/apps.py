@@ -9,7 +9,6 @@ class TrailConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.signals import post_log
 
-        from . import receivers, registry
+        from . import receivers
 
         post_log.connect(receivers.chain_log_entry, dispatch_uid="trail.chain_log_entry")
-        registry.register_defaults()

@@ -37,13 +37,14 @@ def chain_log_entry(sender, instance, action, log_entry=None, log_created=False,
     kind = ACTIONS.get(action)
     if kind is None:
         return
+    changes = _field_changes(sender, log_entry.changes or {})
     append(
         action=kind,
         model_label=sender._meta.label_lower,
         object_pk=log_entry.object_pk,
         object_repr=log_entry.object_repr,
         division_code=registry.division_code_of(instance),
-        changes=_field_changes(sender, log_entry.changes or {}),
+        changes=changes,
         extra={"log_entry": log_entry.pk},
-        actor=current_actor() or log_entry.actor,
+        actor=current_actor() or log_entry.actor or registry.actor_of(instance, changes),
     )

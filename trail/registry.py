@@ -10,6 +10,10 @@ The entry's `division_code` comes from, in order: the model's `trail_division_co
 `division_code=` callable given here, or the object's `division_code` attribute. Signals do not fire for
 `bulk_create`, `QuerySet.update()` or raw SQL: code that writes that way calls
 `trail.services.record_bulk` itself.
+
+Every app registers its own models; there is no central list of other apps' labels here. The test
+`tests/trail/test_coverage.py` fails on a model of the project that is neither registered nor exempted
+there with a written reason.
 """
 
 from __future__ import annotations
@@ -17,30 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from auditlog.registry import auditlog
-from django.apps import apps
 from django.db import models
 
 DivisionCode = Callable[[models.Model], str]
 
 _registered: dict[type[models.Model], DivisionCode | None] = {}
-
-# Election data of apps that do not register themselves (yet). Labels, not imports: the trail lives on
-# the ground floor and must not import the apps above it. Fields excluded are bookkeeping that changes
-# on every save; fields masked are personal data the trail must not spread (DOMAIN.md: ID numbers).
-DEFAULT_REGISTRATIONS: dict[str, dict] = {
-    "elections.ElectionCycle": {"division_code": lambda cycle: cycle.region.code},
-    "elections.VillageElection": {"exclude_fields": ["updated_at"]},
-    "voters.Household": {},
-    "voters.Resident": {
-        "mask_fields": ["id_number", "phone"],
-        "mask_callable": "trail.registry.mask_personal",
-    },
-    "voters.Kinship": {},
-    "voters.VoterRegistration": {"exclude_fields": ["created_at", "updated_at"]},
-    "voters.ProxyAuthorisation": {},
-    "voters.RollPublication": {"exclude_fields": ["recorded_at"]},
-    "voters.RollChange": {"exclude_fields": ["at"]},
-}
+_actor_fields: dict[type[models.Model], tuple[str, ...]] = {}
 
 
 def mask_personal(value: str) -> str:
@@ -59,21 +45,44 @@ def register(
     mask_fields: Iterable[str] = (),
     mask_callable: str | None = None,
     division_code: DivisionCode | None = None,
+    actor_fields: Iterable[str] = (),
 ) -> None:
-    """Track `model` in the activity trail (idempotent: registering twice replaces the options)."""
+    """Track `model` in the activity trail (idempotent: registering twice replaces the options).
+
+    `actor_fields` name the model's own "who" fields (`decided_by`, `requested_by`…), in order: a change
+    made where no person is known (a command, a task, a service called without a request) is attributed
+    to the first of them this change set, or else the first one filled in. A signed-in request's user
+    and `trail.services.acting_as` come first."""
     auditlog.unregister(model)
+    exclude_fields = list(exclude_fields)
     auditlog.register(
         model,
-        exclude_fields=list(exclude_fields),
+        # The row's own columns only: left to itself, auditlog reads every reverse relation too, which
+        # costs a query each and leaves a reverse one-to-one cached as missing on the saved instance
+        # (`nomination.commitments` then raises after the commitments were recorded).
+        include_fields=[f.name for f in model._meta.concrete_fields if f.name not in exclude_fields],
+        exclude_fields=exclude_fields,
         mask_fields=list(mask_fields),
         mask_callable=mask_callable,
     )
     _registered[model] = division_code
+    _actor_fields[model] = tuple(actor_fields)
 
 
 def unregister(model: type[models.Model]) -> None:
     auditlog.unregister(model)
     _registered.pop(model, None)
+    _actor_fields.pop(model, None)
+
+
+def actor_of(instance: models.Model, changed: Iterable[str] = ()):
+    """The user the instance's own "who" fields name for a change of the fields `changed` (or None)."""
+    names = _actor_fields.get(type(instance), ())
+    changed = set(changed)
+    for name in [n for n in names if n in changed] + list(names):
+        if getattr(instance, f"{name}_id", None) is not None:
+            return getattr(instance, name)
+    return None
 
 
 def is_registered(model: type[models.Model]) -> bool:
@@ -93,13 +102,3 @@ def division_code_of(instance: models.Model) -> str:
     if resolver is not None:
         return resolver(instance) or ""
     return getattr(instance, "division_code", "") or ""
-
-
-def register_defaults() -> None:
-    """Register DEFAULT_REGISTRATIONS for the apps that are installed (called from TrailConfig.ready)."""
-    for label, options in DEFAULT_REGISTRATIONS.items():
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        register(model, **options)

@@ -122,6 +122,8 @@ def record_bulk(
     counts: Mapping[str, int],
     sha256: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    records: Iterable[models.Model] = (),
 ) -> TrailEntry:
     """Record a write that model signals do not see (bulk_create, update(), an import, a recompute).
 
@@ -129,6 +131,10 @@ def record_bulk(
     always Action.BULK. `division_code` is the 12-digit code of the region it touched (a village for a
     roll import, a county for the weekly recompute), `counts` the rows per outcome, `sha256` the digest
     of the uploaded file. Call it inside the same transaction as the write, so both commit or neither.
+
+    `changes` ({field: [before, after]}, like a captured change) is what the write did to each of
+    `records`, the rows it touched, which the entry names (number and description) so that the trail
+    says who, not only how many: an `update(elected=True)` of three nominees names the three.
     """
     if not action or not str(action).strip():
         raise ValidationError(codes.MESSAGES[codes.OPERATION_REQUIRED], code=codes.OPERATION_REQUIRED)
@@ -144,11 +150,15 @@ def record_bulk(
     details: dict[str, Any] = {**(extra or {}), "operation": str(action), "counts": dict(counts)}
     if sha256 is not None:
         details["sha256"] = sha256
+    named = [{"pk": str(r.pk), "repr": str(r)[:200]} for r in records]
+    if named:
+        details["records"] = named
     return append(
         action=Action.BULK,
         model_label=label.lower(),
         object_repr=summary.strip(),
         division_code=division_code,
+        changes=changes,
         extra=details,
         actor=actor or current_actor(),
     )

@@ -86,9 +86,10 @@ def test_a_cycle_is_recorded_under_its_regions_code(election):
     assert entry.division_code == election.cycle.region.code
 
 
-def test_reference_data_outside_the_registry_is_not_traced():
+def test_a_region_changed_by_hand_is_recorded_under_its_own_code():
     Region.objects.create(code="330000000000", name="浙江省", level="province")
-    assert not TrailEntry.objects.filter(model_label="elections.region").exists()
+    (entry,) = TrailEntry.objects.filter(model_label="elections.region")
+    assert entry.division_code == "330000000000" and entry.action == "create"
 
 
 def test_a_bulk_import_shows_in_the_trail_although_bulk_create_fires_no_signals(client, election):
