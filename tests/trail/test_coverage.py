@@ -28,9 +28,12 @@ EXEMPT: dict[str, str] = {
 
 
 def project_models():
+    """The models of the project's own apps: under BASE_DIR, and not installed packages (the virtualenv
+    may sit inside BASE_DIR, as `make` puts it in .venv)."""
     root = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
-        if Path(config.path).resolve().is_relative_to(root):
+        path = Path(config.path).resolve()
+        if path.is_relative_to(root) and "site-packages" not in path.parts:
             yield from config.get_models()
 
 
