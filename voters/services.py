@@ -408,41 +408,76 @@ class _Skipped(Exception):
 RACE_ATTEMPTS = 3
 
 
-def register_person(*, election: VillageElection, values: dict, by, reason: str = "") -> ImportReport:
-    """Add or correct one person on the roll from the form: the same checks and writes as an import.
+def register_person(
+    *, election: VillageElection, values: dict, by, reason: str = "", update_existing: bool = False
+) -> ImportReport:
+    """Add one person on the roll from the form, or correct them once the clerk has compared and chosen to:
+    the same checks and writes as an import.
 
     `values` holds the roll's fields (name, id_number, sex, group, category, phone, relation_to_head …) as
     typed; they are normalised like spreadsheet cells. After publication a reason is required.
+
+    Nothing is overwritten silently (issue 14): a person whose ID number is already on this roll with other
+    details is refused with `codes.ALREADY_ON_ROLL` (nothing written) unless `update_existing`, which the
+    clerk chooses after seeing the record beside the new values (`selectors.on_this_roll`). The same
+    details typed again change nothing and need no reason (`report.unchanged`). A person on another
+    village's roll is refused (`codes.DUPLICATE_OTHER_VILLAGE`) and never moved.
 
     The same person sent twice at once (a double click, two clerks, or two villages) is answered as if
     the requests had come one after the other: the twin that loses the race on a unique constraint is
     undone in its savepoint, reads the roll again and gets "already on the roll" (or "registered in
     another village"). A person registered elsewhere is named with the place only if `by`'s
     jurisdiction covers it (selectors.disclosed_errors).
+
+    The household's close-relative links are derived afterwards, as after a web import
+    (`derive_household_kinship`), so the avoidance checks see the relatives of a person typed in.
     """
     from voters import selectors
     from voters.reading import RollRow, normalise_cells
 
     require_roll_work(election, reason=reason)
     published = _logs_changes(election)
-    if published and not reason.strip():
-        raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     cleaned, issues = normalise_cells(values)
+    rows = [RollRow(1, cleaned, issues)]
+    summary = _("Registration in %(village)s") % {"village": election.village.name}
+    day = _registration_day(election).isoformat()
     # COPY goes through the driver's cursor, whose IntegrityError Django does not wrap in its own.
     races = (IntegrityError, connection.Database.IntegrityError)
     for attempt in range(1, RACE_ATTEMPTS + 1):
-        report = ImportReport(dry_run=False, election_day=_registration_day(election).isoformat())
+        report = ImportReport(dry_run=False, election_day=day)
         try:
             with transaction.atomic():
+                preview = ImportReport(dry_run=True, election_day=day)
                 _register_rows(
                     election=election,
-                    rows=[RollRow(1, cleaned, issues)],
+                    rows=rows,
+                    by=by,
+                    dry_run=True,
+                    reason="",
+                    report=preview,
+                    tick=lambda f: None,
+                    summary=summary,
+                )
+                if preview.errors:
+                    report = preview  # the row's problems, all of them, before anything is asked
+                    break
+                if preview.unchanged:
+                    return preview  # already on the roll with exactly these details: nothing to write
+                if preview.updated and not update_existing:
+                    raise ValidationError(codes.MESSAGES[codes.ALREADY_ON_ROLL], code=codes.ALREADY_ON_ROLL)
+                if published and not reason.strip():
+                    raise ValidationError(
+                        codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON
+                    )
+                _register_rows(
+                    election=election,
+                    rows=rows,
                     by=by,
                     dry_run=False,
                     reason=reason if published else "",
                     report=report,
                     tick=lambda f: None,
-                    summary=_("Registration in %(village)s") % {"village": election.village.name},
+                    summary=summary,
                 )
         except races as error:
             if attempt == RACE_ATTEMPTS:
@@ -456,7 +491,11 @@ def register_person(*, election: VillageElection, values: dict, by, reason: str 
             break
     if report.errors:
         shown = selectors.disclosed_errors(user=by, errors=report.errors)
-        raise ValidationError([ValidationError(e["message"], code=e["code"]) for e in shown])
+        raise ValidationError(
+            [ValidationError(e["message"], code=e["code"], params={"column": e["column"]}) for e in shown]
+        )
+    if report.created or report.updated:
+        derive_household_kinship(village_id=election.village_id)
     return report
 
 

@@ -188,7 +188,10 @@ def test_the_stage_export_has_chinese_headers_a_row_per_township_and_the_total(c
 def test_the_holds_export_names_gate_village_and_remedy(client, county):
     client.force_login(county["county"])
     response = client.get("/board/330702000000/holds.xlsx")
-    assert "受卡点阻滞村名单" in response["Content-Disposition"] or "%E5%8F%97" in response["Content-Disposition"]
+    assert (
+        "受卡点阻滞村名单" in response["Content-Disposition"]
+        or "%E5%8F%97" in response["Content-Disposition"]
+    )
     rows = xlsx_rows(response)
     header = rows[0]
     assert header[:3] == ["卡点", "乡镇（街道）", "村（社区）"]

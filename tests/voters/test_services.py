@@ -123,7 +123,7 @@ def test_a_changed_row_updates_the_person(election, clerk):
     run(election, [person(1)], clerk)
     report = run(election, [person(1, group="二组")], clerk)
     assert (report.created, report.updated) == (0, 1)
-    assert VoterRegistration.objects.get().group == "二组"
+    assert VoterRegistration.objects.get().group == "第二村民小组"
 
 
 def test_a_person_registered_in_another_village_is_rejected_identifying_it_by_code(election, clerk):
