@@ -98,7 +98,7 @@ def pending_change(*, election: VillageElection, values: dict) -> dict | None:
         VoterRegistration.objects.filter(
             election=election, resident__id_number=id_number, status=Status.REGISTERED
         )
-        .select_related("resident")
+        .select_related("resident__household")
         .first()
     )
     if registration is None:
@@ -120,6 +120,11 @@ def pending_change(*, election: VillageElection, values: dict) -> dict | None:
             _("Relationship to head"),
             labels["relation"].get(resident.relation_to_head, ""),
             labels["relation"].get(relation, ""),
+        ),
+        (
+            _("Household number"),
+            resident.household.number if resident.household else "",
+            cleaned.get("household_no") or "",
         ),
         (_("Phone"), resident.phone, cleaned.get("phone") or ""),
     ]

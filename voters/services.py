@@ -176,7 +176,23 @@ def import_roll(
         tick=tick,
         summary=_("Roll import into %(village)s") % {"village": election.village.name},
     )
+    if not dry_run:
+        kinship_after_write(election=election, report=report)
     return report
+
+
+def kinship_after_write(*, election: VillageElection, report: ImportReport) -> None:
+    """Derive the village's household kinship after a write that added or changed people, on every
+    door that writes the roll (the web import's job, `import_voters`, `register_person`), so the
+    avoidance checks never miss the relatives of people imported one way rather than another.
+
+    The roll is written by then: a failure is logged, and the next write derives the links again."""
+    if not (report.created or report.updated):
+        return
+    try:
+        derive_household_kinship(village_id=election.village_id)
+    except Exception:
+        logger.exception("deriving household kinship of village %s failed", election.village_id)
 
 
 def _register_rows(
@@ -494,8 +510,7 @@ def register_person(
         raise ValidationError(
             [ValidationError(e["message"], code=e["code"], params={"column": e["column"]}) for e in shown]
         )
-    if report.created or report.updated:
-        derive_household_kinship(village_id=election.village_id)
+    kinship_after_write(election=election, report=report)
     return report
 
 
@@ -1116,11 +1131,6 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         _fail(job_id, codes.IMPORT_FAILED)
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
-    if report.created or report.updated:
-        try:
-            derive_household_kinship(village_id=job.election.village_id)
-        except Exception:  # the roll is written; the links are derived again by the next import
-            logger.exception("roll import job %s: deriving household kinship failed", job_id)
 
 
 def _finish(job_id: int, report: ImportReport, state: str) -> None:
