@@ -183,6 +183,12 @@ def latest_publication(*, election: VillageElection) -> RollPublication | None:
     return election.roll_publications.order_by("-recorded_at").first()
 
 
+def vote_year(election: VillageElection) -> int:
+    """The year the roll's title names: the vote's (its election day), not the cycle's label, which may
+    be the next year (a "2027年换届" voting in November 2026); the cycle's year only before the day is set."""
+    return election.election_day.year if election.election_day else election.cycle.year
+
+
 def print_groups(*, election: VillageElection) -> list[tuple[str, list[str]]]:
     """The published roll by village group in numeric order, names in surname stroke order (姓氏笔画顺序)."""
     names: dict[str, list[str]] = {}

@@ -215,6 +215,7 @@ def print_roll(request, pk):
             "election": election,
             "village": election.village,
             "groups": selectors.print_groups(election=election),
+            "year": selectors.vote_year(election),
             "publication": selectors.latest_publication(election=election),
         },
     )
