@@ -25,6 +25,9 @@ class ConfirmImportForm(forms.Form):
         max_length=300,
         required=False,
     )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have checked the warnings and confirm these rows as they are"), required=False
+    )
 
 
 class PublishForm(forms.Form):

@@ -82,6 +82,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "errors": self.errors,
+            "warnings": self.warnings,
             "duplicates": [{k: d[k] for k in ("row", "kind", "other")} for d in self.duplicates],
         }
 
@@ -730,7 +731,9 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
             report.errors.append(
                 {
                     "row": row.row,
+                    "name": row.name,
                     "column": COLUMN_TITLES["id_number"],
+                    "value": mask_id_number(row.id_number),
                     "code": codes.DUPLICATE_OTHER_VILLAGE,
                     "message": str(codes.MESSAGES[codes.DUPLICATE_OTHER_VILLAGE]),
                     "other": registration[4],
@@ -1138,6 +1141,9 @@ def _finish(job_id: int, report: ImportReport, state: str) -> None:
     stored = report.as_stored()
     stored["errors_total"] = len(stored["errors"])
     stored["errors"] = stored["errors"][:STORED_ERRORS]
+    kept = ImportJob.objects.filter(pk=job_id).values_list("result", flat=True).first() or {}
+    if "acknowledged" in kept:  # who acknowledged the warnings stays with the job
+        stored["acknowledged"] = kept["acknowledged"]
     ImportJob.objects.filter(pk=job_id).update(
         state=state, progress=100, result=stored, finished_at=timezone.now()
     )
@@ -1180,21 +1186,64 @@ def purge_roll_uploads(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
-def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
-    """Mark a previewed job for import; the roll's publication makes a reason mandatory."""
+def confirm_import_job(*, job: ImportJob, by, reason: str, acknowledged: bool = False) -> ImportJob:
+    """Mark a previewed job for import; the roll's publication makes a reason mandatory.
+
+    A file whose check found warnings (a sex or birth date that contradicts the ID number …) is imported
+    only when `by` acknowledges them (`acknowledged`): who, when and which rows are kept with the job and
+    recorded in the trail, in the same transaction as the confirmation (issue 14 part 7)."""
     require_roll_work(job.election, reason=reason)
     if job.state != ImportJob.State.PREVIEWED:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
     if _logs_changes(job.election) and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
-    updated = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
-        state=ImportJob.State.IMPORTING, progress=0, attempts=0, step_started_at=timezone.now()
-    )
-    if not updated:  # a second confirm at the same moment
-        raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
+    warnings = (job.result or {}).get("warnings") or []
+    if warnings and not acknowledged:
+        raise ValidationError(
+            codes.MESSAGES[codes.WARNINGS_NOT_ACKNOWLEDGED], code=codes.WARNINGS_NOT_ACKNOWLEDGED
+        )
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+            state=ImportJob.State.IMPORTING, progress=0, attempts=0, step_started_at=timezone.now()
+        )
+        if not updated:  # a second confirm at the same moment
+            raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
+        if warnings:
+            _record_acknowledgement(job, by, warnings)
     cache.delete(job.progress_key)  # the check's last figure is not the import's
     job.refresh_from_db()
     return job
+
+
+def _record_acknowledgement(job: ImportJob, by, warnings: list[dict]) -> None:
+    """Keep who acknowledged a file's warnings with the job, and record it in the trail."""
+    name = (by.get_full_name() or by.get_username()) if by is not None else ""
+    acknowledgement = {
+        "by": name,
+        "by_id": getattr(by, "pk", None),
+        "at": timezone.now().isoformat(),
+        "warnings": len(warnings),
+        "rows": sorted({w["row"] for w in warnings}),
+    }
+    result = ImportJob.objects.values_list("result", flat=True).get(pk=job.pk) or {}
+    ImportJob.objects.filter(pk=job.pk).update(result={**result, "acknowledged": acknowledgement})
+    record_bulk(
+        actor=by,
+        action="acknowledge_warnings",
+        model=ImportJob,
+        division_code=job.election.division_code,
+        summary=_("%(name)s acknowledged the %(n)s warnings of the roll file %(file)s")
+        % {"name": name, "n": len(warnings), "file": job.original_name},
+        counts={"warnings": len(warnings), "rows": len(acknowledgement["rows"])},
+        sha256=job.sha256 or None,
+        extra={
+            "job": job.pk,
+            "warnings": [
+                {k: w.get(k, "") for k in ("row", "name", "column", "value", "message")}
+                for w in warnings[:500]
+            ],
+        },
+    )
 
 
 def fail_import_job(*, job: ImportJob, code: str = codes.IMPORT_FAILED) -> None:

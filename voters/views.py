@@ -159,9 +159,11 @@ def confirm(request, job_pk):
     job = _job(request, job_pk)
     _editable(request, job.election)
     form = ConfirmImportForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    acknowledged = bool(valid and form.cleaned_data["acknowledge_warnings"])
     try:
-        services.confirm_import_job(job=job, by=request.user, reason=reason)
+        services.confirm_import_job(job=job, by=request.user, reason=reason, acknowledged=acknowledged)
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect("voters:job", job_pk=job.pk)
@@ -173,11 +175,21 @@ def job_errors(request, job_pk):
     """The rejected rows of a file as Excel, for the clerk to fix and upload again."""
     job = _job(request, job_pk)
     errors = selectors.disclosed_errors(user=request.user, errors=job.result.get("errors", []))
-    rows = ((e["row"], e["column"], e["message"], e["code"]) for e in errors)
+    rows = (
+        (e["row"], e.get("name", ""), e["column"], e.get("value", ""), e["message"], e["code"])
+        for e in errors
+    )
     return xlsx_response(
-        filename=f"{job.election.village.name}-错误行.xlsx",
+        filename=f"{job.election.village.name}选民名单导入错误行.xlsx",
         title="错误行",
-        headers=[_("Row"), _("Column"), _("Problem"), _("Code")],
+        headers=[
+            _("Row"),
+            _("Name"),
+            _("Column"),
+            _("Original value"),
+            _("Problem"),
+            _("Code (for support)"),
+        ],
         rows=rows,
     )
 
