@@ -177,8 +177,6 @@ def import_roll(
         tick=tick,
         summary=_("Roll import into %(village)s") % {"village": election.village.name},
     )
-    if not dry_run:
-        kinship_after_write(election=election, report=report)
     return report
 
 
@@ -186,6 +184,7 @@ def kinship_after_write(*, election: VillageElection, report: ImportReport) -> N
     """Derive the village's household kinship after a write that added or changed people, on every
     door that writes the roll (the web import's job, `import_voters`, `register_person`), so the
     avoidance checks never miss the relatives of people imported one way rather than another.
+    (`import_roll` itself does not: its callers do, outside the import's own timing and transaction.)
 
     The roll is written by then: a failure is logged, and the next write derives the links again."""
     if not (report.created or report.updated):
@@ -1134,6 +1133,7 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         _fail(job_id, codes.IMPORT_FAILED)
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
+    kinship_after_write(election=job.election, report=report)
 
 
 def _finish(job_id: int, report: ImportReport, state: str) -> None:
