@@ -20,7 +20,7 @@ def roll_archive_part(election, user):
             r.get_category_display(),
             r.get_status_display(),
         )
-        for r in selectors.registrations(user=user, election=election).iterator(chunk_size=5000)
+        for r in selectors.registrations_in_order(user=user, election=election)
     )
     headers = [
         _("Village group"),

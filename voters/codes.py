@@ -58,6 +58,11 @@ DUPLICATE_IN_FILE = "voter.duplicate_in_file"
 DUPLICATE_OTHER_VILLAGE = "voter.duplicate_other_village"
 IMPORT_CONFLICT = "voter.import_conflict"
 CHANGE_NEEDS_REASON = "voter.change_needs_reason"
+# A person typed in whose ID number is already on this roll with other details: nothing is overwritten
+# until the clerk has compared the two and chosen to update.
+ALREADY_ON_ROLL = "voter.already_on_roll"
+# A checked file with warnings is imported only once a named user has acknowledged them (recorded).
+WARNINGS_NOT_ACKNOWLEDGED = "voter.warnings_not_acknowledged"
 PUBLISH_EMPTY = "voter.publish_empty"
 PUBLISH_FUTURE = "voter.publish_future"
 PUBLISH_AFTER_ELECTION = "voter.publish_after_election"
@@ -125,6 +130,13 @@ MESSAGES = {
         "Another change to the roll happened at the same time; nothing was imported. Please try again."
     ),
     CHANGE_NEEDS_REASON: _("The roll is published: give the reason for these changes."),
+    ALREADY_ON_ROLL: _(
+        "This ID number is already on this roll with other details; compare them and choose whether to "
+        "update the record."
+    ),
+    WARNINGS_NOT_ACKNOWLEDGED: _(
+        "This file has warnings: read them and confirm that you have checked them before importing."
+    ),
     PUBLISH_EMPTY: _("The roll is empty; import or register voters before publishing."),
     PUBLISH_FUTURE: _("The publication date cannot be in the future."),
     PUBLISH_AFTER_ELECTION: _("The roll cannot be published on or after election day."),

@@ -25,6 +25,9 @@ class ConfirmImportForm(forms.Form):
         max_length=300,
         required=False,
     )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have checked the warnings and confirm these rows as they are"), required=False
+    )
 
 
 class PublishForm(forms.Form):
@@ -41,6 +44,7 @@ class AddPersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=30)
     id_number = forms.CharField(label=_("ID number"), max_length=30)
     group = forms.CharField(label=_("Village group"), max_length=30, required=False)
+    household_no = forms.CharField(label=_("Household number"), max_length=30, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     relation_to_head = forms.ChoiceField(
         label=_("Relationship to head"), choices=[("", "—"), *Relation.choices], required=False

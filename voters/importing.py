@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from voters import codes
-from voters.rules import birth_date_from_id, check_person, sex_from_id, validate_phone
+from voters.rules import birth_date_from_id, check_person, mask_id_number, sex_from_id, validate_phone
 
 # Words clerks write in the category, relationship and education columns → the model's choices.
 CATEGORY_WORDS = {
@@ -142,11 +142,35 @@ class CheckResult:
     rows_read: int = 0
 
 
-def _error(result: CheckResult, row: int, column: str | None, code: str, message=None) -> None:
-    """Record a problem of a row: an error rejects the row, a warning is shown for acknowledgement."""
+def shown_value(column: str | None, value) -> str:
+    """A cell's value as the error file and the command's report show it: as typed (a date as
+    2001-03-05, yes/no as 是/否), an ID number masked (a stored result never holds one in full)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if column == "id_number":
+        return mask_id_number(str(value))
+    if column == "sex":
+        return {"M": "男", "F": "女"}.get(str(value), str(value))
+    return str(value)
+
+
+def _error(
+    result: CheckResult, row: int, column: str | None, code: str, message=None, *, values=None, name=None
+) -> None:
+    """Record a problem of a row: an error rejects the row, a warning is shown for acknowledgement.
+
+    With the row's `values` (or its `name` and ID number), the entry carries the person's name and the
+    original value of the column, for the error file (issue 14: row, name, column, value, message)."""
+    values = values or {}
     entry = {
         "row": row,
+        "name": str(name or values.get("name") or ""),
         "column": COLUMN_TITLES.get(column or "", column or ""),
+        "value": shown_value(column, values.get(column or "")),
         "code": code,
         "message": str(message if message is not None else codes.MESSAGES[code]),
     }
@@ -194,26 +218,26 @@ class RowChecker:
             number, values = roll_row.row, roll_row.values
             rejected_before = len(result.rejected_rows)
             for issue in roll_row.issues:
-                _error(result, number, issue.column, issue.code, issue.message)
+                _error(result, number, issue.column, issue.code, issue.message, values=values)
             name, id_number = values.get("name"), values.get("id_number")
             if not name and not any(i.column == "name" for i in roll_row.issues):
-                _error(result, number, "name", codes.NAME_REQUIRED)
+                _error(result, number, "name", codes.NAME_REQUIRED, values=values)
             if not id_number and not any(i.column == "id_number" for i in roll_row.issues):
-                _error(result, number, "id_number", codes.REQUIRED)
+                _error(result, number, "id_number", codes.REQUIRED, values=values)
             category = _choice(values.get("category"), CATEGORY)
             relation = _choice(values.get("relation_to_head"), RELATION)
             education = _choice(values.get("education"), EDUCATION)
             if category is None:
-                _error(result, number, "category", codes.CHOICE_INVALID)
+                _error(result, number, "category", codes.CHOICE_INVALID, values=values)
             if relation is None:
-                _error(result, number, "relation_to_head", codes.CHOICE_INVALID)
+                _error(result, number, "relation_to_head", codes.CHOICE_INVALID, values=values)
             if education is None:
-                _error(result, number, "education", codes.CHOICE_INVALID)
+                _error(result, number, "education", codes.CHOICE_INVALID, values=values)
             phone = values.get("phone") or ""
             if phone:
                 phone, phone_issues = validate_phone(phone)
                 for issue in phone_issues:
-                    _error(result, number, "phone", issue.code, issue.message)
+                    _error(result, number, "phone", issue.code, issue.message, values=values)
             if name and id_number:
                 for issue in check_person(
                     name=name,
@@ -222,7 +246,7 @@ class RowChecker:
                     sex=values.get("sex"),
                     election_day=election_day,
                 ):
-                    _error(result, number, issue.column, issue.code, issue.message)
+                    _error(result, number, issue.column, issue.code, issue.message, values=values)
             if len(result.rejected_rows) > rejected_before:
                 continue
             key = tuple(map(values.get, ROW_FIELDS))
@@ -239,7 +263,13 @@ class RowChecker:
                         )
                     self._conflicting.add(id_number)
                     result.duplicates.append(
-                        {"row": number, "kind": "file", "other": seen[0], "identical": False}
+                        {
+                            "row": number,
+                            "kind": "file",
+                            "other": seen[0],
+                            "identical": False,
+                            "values": {"name": name, "id_number": id_number},
+                        }
                     )
                 continue
             first_row_of[id_number] = (number, key)
@@ -271,12 +301,20 @@ class RowChecker:
         ready = []
         for checked in self._held:
             if checked.id_number in conflicting:
-                _error(result, checked.row, "id_number", codes.DUPLICATE_IN_FILE)
+                _error(
+                    result,
+                    checked.row,
+                    "id_number",
+                    codes.DUPLICATE_IN_FILE,
+                    values={"name": checked.name, "id_number": checked.id_number},
+                )
             else:
                 ready.append(checked)
         for dup in result.duplicates:
             if not dup["identical"]:
-                _error(result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE)
+                _error(
+                    result, dup["row"], "id_number", codes.DUPLICATE_IN_FILE, values=dup.pop("values", None)
+                )
         return ready
 
 

@@ -28,6 +28,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 
 from voters import codes, extent
+from voters.groups import normalise_group
 from voters.rules import IdStoredAsNumberError, Issue, normalise_id_number, normalise_name, normalise_phone
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -513,6 +514,11 @@ def _bounded_text(field: str) -> Callable[[object], str | None]:
     return clean
 
 
+def _group(raw: object) -> str | None:
+    """A village group in its one canonical form (一组 = 1组 = 第一村民小组 → 第一村民小组, voters.groups)."""
+    return _fits(normalise_group(_text(raw)) or None, FIELD_MAX_LENGTHS["group"])
+
+
 def _sex(raw: object) -> str | None:
     text = _text(raw)
     if text is None:
@@ -556,7 +562,7 @@ _CLEANERS: dict[str, Callable[[object], object]] = {
     "id_number": _id_number,
     "sex": _sex,
     "birth_date": _date,
-    "group": _bounded_text("group"),
+    "group": _group,
     "household_no": _bounded_text("household_no"),
     "relation_to_head": _text,
     "phone": _phone,

@@ -20,9 +20,12 @@ from elections.models import Region, VillageElection
 from elections.ordering import stroke_order_key
 from elections.regions import CODE_RE
 from voters import codes
+from voters.groups import group_order_key
 from voters.models import (
+    Category,
     ConflictRequest,
     ImportJob,
+    Relation,
     Resident,
     RollChange,
     RollPublication,
@@ -45,12 +48,91 @@ def shown_id(user, id_number: str) -> str:
 
 
 def registrations(*, user, election: VillageElection) -> QuerySet[VoterRegistration]:
-    return (
-        VoterRegistration.objects.visible_to(user)
-        .filter(election=election)
-        .select_related("resident")
-        .order_by("group", "resident__name")
+    return VoterRegistration.objects.visible_to(user).filter(election=election).select_related("resident")
+
+
+def roll_order_key(group: str, name: str) -> tuple:
+    """The one order of a roll on screen, in print and in Excel: village groups by number (1, 2, …, 10, 11,
+    then named groups, then none), names in surname stroke order within a group."""
+    return (group_order_key(group), stroke_order_key(name))
+
+
+def ordered_registration_ids(*, user, election: VillageElection, group: str = "", q: str = "") -> list[int]:
+    """The ids of the roll's registrations (filtered by group and name) in roll order (`roll_order_key`).
+
+    Stroke order is not a database collation, so the roll's (group, name) pairs are read and sorted here:
+    a village's roll is a few thousand rows at most; the page then reads only its own rows."""
+    rows = registrations(user=user, election=election)
+    if group:
+        rows = rows.filter(group=group)
+    if q:
+        rows = rows.filter(resident__name__contains=q)
+    found = list(rows.values_list("id", "group", "resident__name"))
+    found.sort(key=lambda row: (roll_order_key(row[1], row[2]), row[0]))
+    return [row[0] for row in found]
+
+
+def registrations_by_ids(ids: list[int]) -> list[VoterRegistration]:
+    """These registrations with their residents, in the order of `ids`."""
+    by_id = VoterRegistration.objects.select_related("resident").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def registrations_in_order(*, user, election: VillageElection, chunk: int = 5000):
+    """Every registration of the roll in roll order, read a chunk at a time (the Excel export)."""
+    ids = ordered_registration_ids(user=user, election=election)
+    for start in range(0, len(ids), chunk):
+        yield from registrations_by_ids(ids[start : start + chunk])
+
+
+def pending_change(*, election: VillageElection, values: dict) -> dict | None:
+    """What adding `values` would change on this roll: the registration already there with its details
+    beside the new ones (cleaned as the service cleans them), or None when the ID number is not on it."""
+    from voters.reading import normalise_cells
+
+    cleaned, _issues = normalise_cells(values)
+    id_number = cleaned.get("id_number")
+    if not isinstance(id_number, str) or not id_number:
+        return None
+    registration = (
+        VoterRegistration.objects.filter(
+            election=election, resident__id_number=id_number, status=Status.REGISTERED
+        )
+        .select_related("resident__household")
+        .first()
     )
+    if registration is None:
+        return None
+    resident = registration.resident
+    from voters.importing import CATEGORY, RELATION
+
+    relation = RELATION.get(str(cleaned.get("relation_to_head") or ""), "")
+    category = CATEGORY.get(str(cleaned.get("category") or ""), "hukou_resident")
+    labels = {
+        "relation": dict(Relation.choices),
+        "category": dict(Category.choices),
+    }
+    rows = [
+        (_("Name"), resident.name, cleaned.get("name") or ""),
+        (_("Village group"), registration.group, cleaned.get("group") or ""),
+        (_("Category"), registration.get_category_display(), labels["category"].get(category, "")),
+        (
+            _("Relationship to head"),
+            labels["relation"].get(resident.relation_to_head, ""),
+            labels["relation"].get(relation, ""),
+        ),
+        (
+            _("Household number"),
+            resident.household.number if resident.household else "",
+            cleaned.get("household_no") or "",
+        ),
+        (_("Phone"), resident.phone, cleaned.get("phone") or ""),
+    ]
+    return {
+        "registration": registration,
+        "rows": [{"label": label, "old": old, "new": new, "changed": old != new} for label, old, new in rows],
+        "values": values,
+    }
 
 
 def roll_summary(*, election: VillageElection) -> dict:
@@ -59,8 +141,9 @@ def roll_summary(*, election: VillageElection) -> dict:
         election.registrations.filter(status=Status.REGISTERED)
         .values("group")
         .annotate(n=Count("id"))
-        .order_by("group")
+        .order_by()
     )
+    groups.sort(key=lambda row: group_order_key(row["group"]))
     return {
         "registered": counts.get(Status.REGISTERED, 0),
         "left_off": counts.get(Status.LEFT_OFF, 0),
@@ -100,14 +183,23 @@ def latest_publication(*, election: VillageElection) -> RollPublication | None:
     return election.roll_publications.order_by("-recorded_at").first()
 
 
+def vote_year(election: VillageElection) -> int:
+    """The year the roll's title names: the vote's (its election day), not the cycle's label, which may
+    be the next year (a "2027年换届" voting in November 2026); the cycle's year only before the day is set."""
+    return election.election_day.year if election.election_day else election.cycle.year
+
+
 def print_groups(*, election: VillageElection) -> list[tuple[str, list[str]]]:
-    """The published roll by village group, names in surname stroke order (姓氏笔画顺序)."""
+    """The published roll by village group in numeric order, names in surname stroke order (姓氏笔画顺序)."""
     names: dict[str, list[str]] = {}
     for group, name in election.registrations.filter(status=Status.REGISTERED).values_list(
         "group", "resident__name"
     ):
-        names.setdefault(group or "—", []).append(name)
-    return [(group, sorted(people, key=stroke_order_key)) for group, people in sorted(names.items())]
+        names.setdefault(group or "", []).append(name)
+    return [
+        (group or "—", sorted(people, key=stroke_order_key))
+        for group, people in sorted(names.items(), key=lambda item: group_order_key(item[0]))
+    ]
 
 
 def omissions(*, election: VillageElection, limit: int = 500) -> dict:
@@ -299,7 +391,8 @@ def changes(*, user, election: VillageElection) -> QuerySet[RollChange]:
 
 
 def groups_of(*, election: VillageElection) -> list[str]:
-    return [g for g, _n in Counter(election.registrations.values_list("group", flat=True)).most_common()]
+    """The roll's village groups in numeric order (the group filter)."""
+    return sorted(Counter(election.registrations.values_list("group", flat=True)), key=group_order_key)
 
 
 def import_progress(job: ImportJob) -> int:

@@ -82,6 +82,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "errors": self.errors,
+            "warnings": self.warnings,
             "duplicates": [{k: d[k] for k in ("row", "kind", "other")} for d in self.duplicates],
         }
 
@@ -177,6 +178,21 @@ def import_roll(
         summary=_("Roll import into %(village)s") % {"village": election.village.name},
     )
     return report
+
+
+def kinship_after_write(*, election: VillageElection, report: ImportReport) -> None:
+    """Derive the village's household kinship after a write that added or changed people, on every
+    door that writes the roll (the web import's job, `import_voters`, `register_person`), so the
+    avoidance checks never miss the relatives of people imported one way rather than another.
+    (`import_roll` itself does not: its callers do, outside the import's own timing and transaction.)
+
+    The roll is written by then: a failure is logged, and the next write derives the links again."""
+    if not (report.created or report.updated):
+        return
+    try:
+        derive_household_kinship(village_id=election.village_id)
+    except Exception:
+        logger.exception("deriving household kinship of village %s failed", election.village_id)
 
 
 def _register_rows(
@@ -408,41 +424,76 @@ class _Skipped(Exception):
 RACE_ATTEMPTS = 3
 
 
-def register_person(*, election: VillageElection, values: dict, by, reason: str = "") -> ImportReport:
-    """Add or correct one person on the roll from the form: the same checks and writes as an import.
+def register_person(
+    *, election: VillageElection, values: dict, by, reason: str = "", update_existing: bool = False
+) -> ImportReport:
+    """Add one person on the roll from the form, or correct them once the clerk has compared and chosen to:
+    the same checks and writes as an import.
 
     `values` holds the roll's fields (name, id_number, sex, group, category, phone, relation_to_head …) as
     typed; they are normalised like spreadsheet cells. After publication a reason is required.
+
+    Nothing is overwritten silently (issue 14): a person whose ID number is already on this roll with other
+    details is refused with `codes.ALREADY_ON_ROLL` (nothing written) unless `update_existing`, which the
+    clerk chooses after seeing the record beside the new values (`selectors.on_this_roll`). The same
+    details typed again change nothing and need no reason (`report.unchanged`). A person on another
+    village's roll is refused (`codes.DUPLICATE_OTHER_VILLAGE`) and never moved.
 
     The same person sent twice at once (a double click, two clerks, or two villages) is answered as if
     the requests had come one after the other: the twin that loses the race on a unique constraint is
     undone in its savepoint, reads the roll again and gets "already on the roll" (or "registered in
     another village"). A person registered elsewhere is named with the place only if `by`'s
     jurisdiction covers it (selectors.disclosed_errors).
+
+    The household's close-relative links are derived afterwards, as after a web import
+    (`derive_household_kinship`), so the avoidance checks see the relatives of a person typed in.
     """
     from voters import selectors
     from voters.reading import RollRow, normalise_cells
 
     require_roll_work(election, reason=reason)
     published = _logs_changes(election)
-    if published and not reason.strip():
-        raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     cleaned, issues = normalise_cells(values)
+    rows = [RollRow(1, cleaned, issues)]
+    summary = _("Registration in %(village)s") % {"village": election.village.name}
+    day = _registration_day(election).isoformat()
     # COPY goes through the driver's cursor, whose IntegrityError Django does not wrap in its own.
     races = (IntegrityError, connection.Database.IntegrityError)
     for attempt in range(1, RACE_ATTEMPTS + 1):
-        report = ImportReport(dry_run=False, election_day=_registration_day(election).isoformat())
+        report = ImportReport(dry_run=False, election_day=day)
         try:
             with transaction.atomic():
+                preview = ImportReport(dry_run=True, election_day=day)
                 _register_rows(
                     election=election,
-                    rows=[RollRow(1, cleaned, issues)],
+                    rows=rows,
+                    by=by,
+                    dry_run=True,
+                    reason="",
+                    report=preview,
+                    tick=lambda f: None,
+                    summary=summary,
+                )
+                if preview.errors:
+                    report = preview  # the row's problems, all of them, before anything is asked
+                    break
+                if preview.unchanged:
+                    return preview  # already on the roll with exactly these details: nothing to write
+                if preview.updated and not update_existing:
+                    raise ValidationError(codes.MESSAGES[codes.ALREADY_ON_ROLL], code=codes.ALREADY_ON_ROLL)
+                if published and not reason.strip():
+                    raise ValidationError(
+                        codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON
+                    )
+                _register_rows(
+                    election=election,
+                    rows=rows,
                     by=by,
                     dry_run=False,
                     reason=reason if published else "",
                     report=report,
                     tick=lambda f: None,
-                    summary=_("Registration in %(village)s") % {"village": election.village.name},
+                    summary=summary,
                 )
         except races as error:
             if attempt == RACE_ATTEMPTS:
@@ -456,7 +507,10 @@ def register_person(*, election: VillageElection, values: dict, by, reason: str 
             break
     if report.errors:
         shown = selectors.disclosed_errors(user=by, errors=report.errors)
-        raise ValidationError([ValidationError(e["message"], code=e["code"]) for e in shown])
+        raise ValidationError(
+            [ValidationError(e["message"], code=e["code"], params={"column": e["column"]}) for e in shown]
+        )
+    kinship_after_write(election=election, report=report)
     return report
 
 
@@ -676,7 +730,9 @@ def _plan(*, election: VillageElection, rows: list[CheckedRow], report: ImportRe
             report.errors.append(
                 {
                     "row": row.row,
+                    "name": row.name,
                     "column": COLUMN_TITLES["id_number"],
+                    "value": mask_id_number(row.id_number),
                     "code": codes.DUPLICATE_OTHER_VILLAGE,
                     "message": str(codes.MESSAGES[codes.DUPLICATE_OTHER_VILLAGE]),
                     "other": registration[4],
@@ -1077,11 +1133,7 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         _fail(job_id, codes.IMPORT_FAILED)
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
-    if report.created or report.updated:
-        try:
-            derive_household_kinship(village_id=job.election.village_id)
-        except Exception:  # the roll is written; the links are derived again by the next import
-            logger.exception("roll import job %s: deriving household kinship failed", job_id)
+    kinship_after_write(election=job.election, report=report)
 
 
 def _finish(job_id: int, report: ImportReport, state: str) -> None:
@@ -1089,6 +1141,9 @@ def _finish(job_id: int, report: ImportReport, state: str) -> None:
     stored = report.as_stored()
     stored["errors_total"] = len(stored["errors"])
     stored["errors"] = stored["errors"][:STORED_ERRORS]
+    kept = ImportJob.objects.filter(pk=job_id).values_list("result", flat=True).first() or {}
+    if "acknowledged" in kept:  # who acknowledged the warnings stays with the job
+        stored["acknowledged"] = kept["acknowledged"]
     ImportJob.objects.filter(pk=job_id).update(
         state=state, progress=100, result=stored, finished_at=timezone.now()
     )
@@ -1131,21 +1186,64 @@ def purge_roll_uploads(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
-def confirm_import_job(*, job: ImportJob, by, reason: str) -> ImportJob:
-    """Mark a previewed job for import; the roll's publication makes a reason mandatory."""
+def confirm_import_job(*, job: ImportJob, by, reason: str, acknowledged: bool = False) -> ImportJob:
+    """Mark a previewed job for import; the roll's publication makes a reason mandatory.
+
+    A file whose check found warnings (a sex or birth date that contradicts the ID number …) is imported
+    only when `by` acknowledges them (`acknowledged`): who, when and which rows are kept with the job and
+    recorded in the trail, in the same transaction as the confirmation (issue 14 part 7)."""
     require_roll_work(job.election, reason=reason)
     if job.state != ImportJob.State.PREVIEWED:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
     if _logs_changes(job.election) and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
-    updated = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
-        state=ImportJob.State.IMPORTING, progress=0, attempts=0, step_started_at=timezone.now()
-    )
-    if not updated:  # a second confirm at the same moment
-        raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
+    warnings = (job.result or {}).get("warnings") or []
+    if warnings and not acknowledged:
+        raise ValidationError(
+            codes.MESSAGES[codes.WARNINGS_NOT_ACKNOWLEDGED], code=codes.WARNINGS_NOT_ACKNOWLEDGED
+        )
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+            state=ImportJob.State.IMPORTING, progress=0, attempts=0, step_started_at=timezone.now()
+        )
+        if not updated:  # a second confirm at the same moment
+            raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
+        if warnings:
+            _record_acknowledgement(job, by, warnings)
     cache.delete(job.progress_key)  # the check's last figure is not the import's
     job.refresh_from_db()
     return job
+
+
+def _record_acknowledgement(job: ImportJob, by, warnings: list[dict]) -> None:
+    """Keep who acknowledged a file's warnings with the job, and record it in the trail."""
+    name = (by.get_full_name() or by.get_username()) if by is not None else ""
+    acknowledgement = {
+        "by": name,
+        "by_id": getattr(by, "pk", None),
+        "at": timezone.now().isoformat(),
+        "warnings": len(warnings),
+        "rows": sorted({w["row"] for w in warnings}),
+    }
+    result = ImportJob.objects.values_list("result", flat=True).get(pk=job.pk) or {}
+    ImportJob.objects.filter(pk=job.pk).update(result={**result, "acknowledged": acknowledgement})
+    record_bulk(
+        actor=by,
+        action="acknowledge_warnings",
+        model=ImportJob,
+        division_code=job.election.division_code,
+        summary=_("%(name)s acknowledged the %(n)s warnings of the roll file %(file)s")
+        % {"name": name, "n": len(warnings), "file": job.original_name},
+        counts={"warnings": len(warnings), "rows": len(acknowledgement["rows"])},
+        sha256=job.sha256 or None,
+        extra={
+            "job": job.pk,
+            "warnings": [
+                {k: w.get(k, "") for k in ("row", "name", "column", "value", "message")}
+                for w in warnings[:500]
+            ],
+        },
+    )
 
 
 def fail_import_job(*, job: ImportJob, code: str = codes.IMPORT_FAILED) -> None:

@@ -14,7 +14,7 @@ from elections import permits
 from elections import selectors as election_selectors
 from elections.models import VillageElection
 from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
-from voters import selectors, services, tasks
+from voters import codes, selectors, services, tasks
 from voters.conflict_forms import ConflictAnswerForm, ConflictRequestForm
 from voters.forms import (
     AddPersonForm,
@@ -24,7 +24,7 @@ from voters.forms import (
     RollUploadForm,
     SearchForm,
 )
-from voters.importing import template_bytes
+from voters.importing import COLUMN_TITLES, template_bytes
 from voters.models import ConflictRequest, ImportJob, VoterRegistration
 
 PAGE_SIZE = 100
@@ -50,15 +50,17 @@ def _refused(error: ValidationError) -> str:
 
 def roll(request, pk):
     """The village's roll: summary, publication, import, and the registrations by group."""
-    election = _election(request, pk)
-    rows = selectors.registrations(user=request.user, election=election)
+    return _roll_page(request, _election(request, pk))
+
+
+def _roll_page(request, election, *, add_form=None, pending=None, status=200):
+    """The roll page; after an add that could not be done at once, with the form as typed (`add_form`,
+    its errors together) or the record already on the roll beside the new values (`pending`)."""
     group, q = request.GET.get("group", ""), request.GET.get("q", "").strip()
-    if group:
-        rows = rows.filter(group=group)
-    if q:
-        rows = rows.filter(resident__name__contains=q)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for registration in page:
+    ids = selectors.ordered_registration_ids(user=request.user, election=election, group=group, q=q)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.registrations_by_ids(list(page.object_list))
+    for registration in page.object_list:
         registration.shown_id = selectors.shown_id(request.user, registration.resident.id_number)
     return render(
         request,
@@ -76,10 +78,13 @@ def roll(request, pk):
             "publish_form": PublishForm(initial={"published_on": timezone.localdate()}),
             "jobs": ImportJob.objects.visible_to(request.user).filter(election=election)[:5],
             "changes": selectors.changes(user=request.user, election=election)[:20],
-            "add_form": AddPersonForm(),
+            "add_form": add_form or AddPersonForm(),
+            "pending": pending,
+            "published": selectors.latest_publication(election=election) is not None,
             "leave_off_form": LeaveOffForm(),
             "doors": selectors.roll_doors(election=election),
         },
+        status=status,
     )
 
 
@@ -154,9 +159,11 @@ def confirm(request, job_pk):
     job = _job(request, job_pk)
     _editable(request, job.election)
     form = ConfirmImportForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    acknowledged = bool(valid and form.cleaned_data["acknowledge_warnings"])
     try:
-        services.confirm_import_job(job=job, by=request.user, reason=reason)
+        services.confirm_import_job(job=job, by=request.user, reason=reason, acknowledged=acknowledged)
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect("voters:job", job_pk=job.pk)
@@ -168,11 +175,21 @@ def job_errors(request, job_pk):
     """The rejected rows of a file as Excel, for the clerk to fix and upload again."""
     job = _job(request, job_pk)
     errors = selectors.disclosed_errors(user=request.user, errors=job.result.get("errors", []))
-    rows = ((e["row"], e["column"], e["message"], e["code"]) for e in errors)
+    rows = (
+        (e["row"], e.get("name", ""), e["column"], e.get("value", ""), e["message"], e["code"])
+        for e in errors
+    )
     return xlsx_response(
-        filename=f"{job.election.village.name}-错误行.xlsx",
+        filename=f"{job.election.village.name}选民名单导入错误行.xlsx",
         title="错误行",
-        headers=[_("Row"), _("Column"), _("Problem"), _("Code")],
+        headers=[
+            _("Row"),
+            _("Name"),
+            _("Column"),
+            _("Original value"),
+            _("Problem"),
+            _("Code (for support)"),
+        ],
         rows=rows,
     )
 
@@ -210,6 +227,7 @@ def print_roll(request, pk):
             "election": election,
             "village": election.village,
             "groups": selectors.print_groups(election=election),
+            "year": selectors.vote_year(election),
             "publication": selectors.latest_publication(election=election),
         },
     )
@@ -228,7 +246,7 @@ def export(request, pk):
             r.get_status_display(),
             r.resident.phone,
         )
-        for r in selectors.registrations(user=request.user, election=election).iterator(chunk_size=5000)
+        for r in selectors.registrations_in_order(user=request.user, election=election)
     )
     headers = [
         _("Village group"),
@@ -340,38 +358,79 @@ def conflict_answer(request, pk):
     return redirect("voters:conflicts")
 
 
+# The add form's fields by the roll's column titles, so a row's problem lands on the field typed in.
+_FIELD_OF_COLUMN = {title: name for name, title in COLUMN_TITLES.items()}
+
+
 @require_POST
 def add_person(request, pk):
-    """Register one person typed in by the clerk; every problem is shown as the import would show it."""
+    """Register one person typed in by the clerk; every problem is shown as the import would show it.
+
+    Nothing is overwritten silently: an ID number already on this roll with other details shows the
+    record beside the new values, and the clerk updates (with a reason once published) or cancels."""
     election = _election(request, pk)
     _editable(request, election)
+    decision = request.POST.get("decision", "")
+    if decision == "cancel":
+        messages.info(request, _("Nothing was changed."))
+        return redirect("voters:roll", pk=election.pk)
     form = AddPersonForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("voters:roll", pk=election.pk)
+        return _roll_page(request, election, add_form=form, status=400)
     values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
     values["relation_to_head"] = values["relation_to_head"] or ""
     try:
         report = services.register_person(
-            election=election, values=values, by=request.user, reason=form.cleaned_data["reason"]
+            election=election,
+            values=values,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            update_existing=decision == "update",
         )
     except ValidationError as error:
-        if hasattr(error, "code"):  # one refusal (the stage's, or a rule's)
-            messages.error(request, _refused(error))
-        else:  # the problems the import's checks found in the row
-            for message in error.messages:
-                messages.error(request, message)
+        closed = permits.explain(error)
+        if closed is not None:  # the stage's closed door: nothing to keep typed until it opens
+            messages.error(request, closed)
+            return redirect("voters:roll", pk=election.pk)
+        if getattr(error, "code", None) == codes.ALREADY_ON_ROLL or (
+            decision == "update" and getattr(error, "code", None) == codes.CHANGE_NEEDS_REASON
+        ):
+            pending = selectors.pending_change(election=election, values=values)
+            if pending is not None:
+                if decision == "update":
+                    pending["error"] = _refused(error)
+                return _roll_page(request, election, add_form=form, pending=pending, status=409)
+        _form_errors(form, error)
+        return _roll_page(request, election, add_form=form, status=400)
+    if report.created:
+        messages.success(request, _("%(name)s was added to the roll.") % {"name": values["name"]})
+    elif report.updated:
+        messages.success(
+            request, _("The details of %(name)s on the roll were updated.") % {"name": values["name"]}
+        )
     else:
-        if report.created:
-            messages.success(request, _("%(name)s was added to the roll.") % {"name": values["name"]})
-        else:
-            messages.info(
-                request,
-                _("%(name)s was already on the roll; the details were updated.") % {"name": values["name"]},
-            )
+        messages.info(
+            request,
+            _("%(name)s is already on the roll with these details; nothing was changed.")
+            % {"name": values["name"]},
+        )
     return redirect("voters:roll", pk=election.pk)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: a stage's or a rule's as one message, a row's problems each on
+    the field it concerns, all shown together."""
+    if hasattr(error, "code"):
+        form.add_error(None, _refused(error))
+        return
+    for item in error.error_list:
+        column = (item.params or {}).get("column", "")
+        field = _FIELD_OF_COLUMN.get(column)
+        message = item.message
+        if field in form.fields:
+            form.add_error(field, message)
+        else:
+            form.add_error(None, f"{column}：{message}" if column else message)
 
 
 @require_POST

@@ -150,7 +150,7 @@ def test_a_merge_reaching_the_end_of_the_sheet_is_cut_to_the_grid(roll):
     )
     with PeakMemory() as memory:
         rows = list(read_roll(io.BytesIO(merged)).rows)
-    assert [row.values["group"] for row in rows] == ["一组", "一组"]
+    assert [row.values["group"] for row in rows] == ["第一村民小组", "第一村民小组"]
     assert memory.grown_mb < 100
 
 

@@ -1,9 +1,12 @@
 """Close relatives from household registers: every relation the register gives, and none it does not."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.voters.test_services import election  # noqa: F401 - fixture
 from voters.kinship import household_links
 
 RELATIONS = [
@@ -61,23 +64,108 @@ def test_links_never_join_a_person_to_themselves_and_symmetric_ones_are_stored_o
 
 
 @pytest.mark.django_db
-def test_derivation_is_stored_once_per_pair():
-    from datetime import date
-
-    from tests.factories import CycleFactory, VillageElectionFactory, region_chain
+def test_derivation_is_stored_once_per_pair(election):  # noqa: F811
     from tests.voters.test_services import person, xlsx
     from voters.models import Kinship
     from voters.services import derive_household_kinship, import_roll
 
-    election = VillageElectionFactory(
-        cycle=CycleFactory(), village=region_chain("330702001001"), election_day=date(2027, 1, 20)
-    )
+    village_election = election
     rows = [
         person(1),
         person(2, name="李四", sex="F", relation="配偶"),
         person(3, name="张小", relation="子"),
     ]
-    import_roll(election=election, file=xlsx(rows), by=None, dry_run=False)
-    assert derive_household_kinship(village_id=election.village_id) == 3
-    assert derive_household_kinship(village_id=election.village_id) == 0
+    import_roll(election=village_election, file=xlsx(rows), by=None, dry_run=False)
+    assert derive_household_kinship(village_id=village_election.village_id) == 3
+    assert derive_household_kinship(village_id=village_election.village_id) == 0
     assert Kinship.objects.filter(relation="parent").count() == 2
+
+
+# --- every door that writes the roll derives the household's links (issue 14 part 2) ---------------
+
+
+@pytest.fixture
+def family_file():
+    from tests.voters.test_services import person, xlsx
+
+    return xlsx(
+        [
+            person(1, name="张大", relation="户主"),
+            person(2, name="李二", sex="F", relation="配偶"),
+            person(3, name="张三", relation="子", birth=date(2000, 1, 1)),
+        ]
+    )
+
+
+def _links():
+    from voters.models import Kinship
+
+    return set(Kinship.objects.values_list("person__name", "relative__name", "relation"))
+
+
+FAMILY = {
+    ("张大", "李二", "spouse"),
+    ("张大", "张三", "parent"),
+    ("李二", "张三", "parent"),
+}
+
+
+@pytest.mark.django_db
+def test_the_import_voters_command_derives_kinship(tmp_path, family_file, election):  # noqa: F811
+    from django.core.management import call_command
+
+    path = tmp_path / "roll.xlsx"
+    path.write_bytes(family_file.getvalue())
+    call_command("import_voters", str(path), "--election", str(election.pk), "--dry-run")
+    assert _links() == set()  # a dry run writes nothing, links included
+    call_command("import_voters", str(path), "--election", str(election.pk))
+    assert _symmetric(_links()) >= _symmetric(FAMILY)
+
+
+@pytest.mark.django_db
+def test_register_person_derives_kinship(election):  # noqa: F811
+    from tests.factories import make_id_number
+    from voters.services import register_person
+
+    for serial, name, relation in ((1, "张大", "户主"), (2, "李二", "配偶"), (3, "张三", "子")):
+        register_person(
+            election=election,
+            by=None,
+            values={
+                "name": name,
+                "id_number": make_id_number(serial=serial, sex="F" if name == "李二" else "M"),
+                "household_no": "H9",
+                "relation_to_head": relation,
+                "category": "hukou_resident",
+            },
+        )
+    assert _symmetric(_links()) >= _symmetric(FAMILY)
+
+
+@pytest.mark.django_db
+def test_the_web_import_job_derives_kinship(family_file, election):  # noqa: F811
+    from voters import services
+    from voters.models import ImportJob
+
+    class Upload:
+        name = "roll.xlsx"
+
+        def read(self):
+            return family_file.getvalue()
+
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(username="kin-clerk", role="clerk", region=election.village)
+    job = services.start_import_job(election=election, upload=Upload(), by=clerk)
+    services.check_import_job(job_id=job.pk)
+    job.refresh_from_db()
+    services.confirm_import_job(job=job, by=clerk, reason="")
+    services.apply_import_job(job_id=job.pk, by_id=clerk.pk)
+    assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.DONE
+    assert _symmetric(_links()) >= _symmetric(FAMILY)
+
+
+def _symmetric(links):
+    return {
+        (frozenset((a, b)), kind) if kind in ("spouse", "sibling") else (a, b, kind) for a, b, kind in links
+    }

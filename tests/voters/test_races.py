@@ -72,7 +72,7 @@ def test_twenty_identical_add_person_posts_register_once_and_answer_like_sequent
     assert VoterRegistration.objects.filter(election=election).count() == 1
     twin = logged_in_clients(clerk, 1)[0].post(url, PERSON)
     (already,) = page_messages(twin)
-    assert already == "王小已在名单中，信息已更新。"
+    assert already == "王小已在名单中，信息相同，未作改动。"
     answers = sorted(m for o in outcomes for m in page_messages(o))
     assert answers == sorted(["已将王小加入选民名单。"] + [already] * (N - 1))
     assert VoterRegistration.objects.count() == 1
@@ -100,7 +100,9 @@ def test_the_same_person_added_in_two_villages_at_once_is_registered_in_one(elec
         for i, o in enumerate(outcomes)
         if urls[i % 2] != reverse("voters:add", args=[registered.election_id])
     ]
-    assert {m for o in losers for m in page_messages(o)} == {"已在本届其他村登记"}
+    # The loser's form comes back as typed, the refusal on it (issue 14: the form keeps what was typed).
+    assert {o.status_code for o in losers} == {400}
+    assert all("已在本届其他村登记" in o.content.decode() for o in losers)
 
 
 def test_twenty_identical_publications_make_one_and_answer_like_sequential_twins(election, clerk):

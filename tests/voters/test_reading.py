@@ -75,7 +75,7 @@ def test_title_rows_above_the_header_are_skipped_and_excel_row_numbers_kept(tmp_
         "id_number": ZHANG,
         "sex": "M",
         "birth_date": datetime.date(1949, 12, 31),
-        "group": "一组",
+        "group": "第一村民小组",
         "phone": "13812345678",
     }
     assert rows[1].values["phone"] is None
@@ -217,7 +217,7 @@ def test_unknown_choices_are_reported_per_column(tmp_path):
 def test_numbers_in_text_columns_are_read_without_a_decimal_point(tmp_path):
     row = read_one(tmp_path, ["姓名", "身份证号", "组", "户号", "电话"], ["张三", ZHANG, 3, 12, 13812345678])
     assert (row.values["group"], row.values["household_no"], row.values["phone"]) == (
-        "3",
+        "第三村民小组",
         "12",
         "13812345678",
     )
@@ -245,9 +245,9 @@ def test_merged_cells_below_the_header_give_each_row_their_value(tmp_path):
         merge=("C2:C4", "D2:D3"),
     )
     assert [(row.values["group"], row.values["household_no"]) for row in read_rows(path)] == [
-        ("一组", "7"),
-        ("一组", "7"),
-        ("一组", None),
+        ("第一村民小组", "7"),
+        ("第一村民小组", "7"),
+        ("第一村民小组", None),
     ]
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from elections.models import VillageElection
 from voters import codes
-from voters.services import import_roll
+from voters.services import import_roll, kinship_after_write
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class Command(BaseCommand):
         except Exception as exc:  # the same message as the web's, the details in the log
             logger.exception("import_voters %s failed", file)
             raise CommandError(str(codes.MESSAGES[codes.IMPORT_FAILED])) from exc
+        if not dry_run:  # the household links, as after the web import (voters.services.kinship_after_write)
+            kinship_after_write(election=village_election, report=report)
         if report.file_error:
             if json:
                 self.stdout.write(_dumps({**report.as_dict(), "file_error": report.file_error}))
