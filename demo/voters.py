@@ -7,6 +7,7 @@ Above 1,000 villages only the first county gets rolls, so province-scale runs st
 from __future__ import annotations
 
 import datetime
+import functools
 from io import BytesIO
 
 from django.core.files.base import ContentFile
@@ -15,6 +16,7 @@ from django.utils import timezone
 from demo.ids import id_number
 from elections.bulk import allocate_ids, insert_rows
 from elections.models import VillageElection
+from voters.groups import normalise_group
 from voters.models import Household, ImportJob, Resident, VoterRegistration
 from voters.rules import VOTING_AGE, age_on
 from voters.services import REGISTRATION_COLUMNS, RESIDENT_COLUMNS, check_import_job
@@ -39,6 +41,12 @@ def _name(rng, sex: str, surname: str | None = None) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _group(number: int) -> str:
+    """The canonical name of the demo's group `number` (voters.groups: 第一村民小组 …), as an import keeps it."""
+    return normalise_group(f"{number}组")
+
+
 def seed(ctx) -> None:
     if ctx.cycle is None:
         return
@@ -60,8 +68,16 @@ def seed(ctx) -> None:
         number = 0
         while members_left > 0:
             number += 1
-            group = f"{1 + (number * village.village_groups) // max(1, village.households)}组"
-            household = (number, village.id, village.code, f"{number:03d}", group, f"{group}{number}号")
+            group_number = 1 + (number * village.village_groups) // max(1, village.households)
+            group = _group(group_number)
+            household = (
+                number,
+                village.id,
+                village.code,
+                f"{number:03d}",
+                group,
+                f"{group_number}组{number}号",
+            )
             households.append(household)
             surname = rng.choice(SURNAMES)
             head_birth = day - datetime.timedelta(days=rng.randrange(30 * 365, 75 * 365))
