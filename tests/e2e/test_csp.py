@@ -143,7 +143,7 @@ def test_every_roles_main_pages_run_under_the_policy_without_a_violation(watch, 
     clerk.check("clerk's home")
     clerk.open(f"/voters/election/{election.pk}/", ready="table")
     # The confirm before taking a person off the roll (was an inline onsubmit): dismissed, nothing happens.
-    form = clerk.page.locator("form[data-confirm]").first
+    form = clerk.page.locator("table form[data-confirm]").first  # a row's take-off, not the publication
     questions = []
     clerk.page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     form.locator("button").click()
