@@ -359,6 +359,13 @@ def answer_negative_list(
     return saved
 
 
+def _serialise_on(nomination: Nomination) -> None:
+    """Twins writing the one record of a nominee queue on the nominee's row before they write: the first
+    inserts and appends to the trail, the others then update. Without it a twin could wait for the
+    winner's row while holding the trail's chain lock that the winner waits for (a deadlock)."""
+    list(Nomination.objects.select_for_update().filter(pk=nomination.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def record_inspection(
     *,
@@ -372,6 +379,7 @@ def record_inspection(
 ) -> Inspection:
     """The inspection (考察): democratic evaluation, interviews, site visit; "unsuitable" blocks."""
     _require_work(nomination)
+    _serialise_on(nomination)
 
     def fill(inspection: Inspection) -> Inspection:
         inspection.evaluation_score = evaluation_score
@@ -394,6 +402,7 @@ def record_commitments(
 ) -> Commitments:
     """The discipline pledge and the three commitments, each with the day it was signed (None: not yet)."""
     _require_work(nomination)
+    _serialise_on(nomination)
 
     def fill(record: Commitments) -> Commitments:
         for kind, field_name in Commitments.FIELDS.items():
