@@ -540,6 +540,12 @@ def _names(election: VillageElection, body: str, outcome: counting.CountResult) 
 
 
 def _outcome_data(election: VillageElection, body: str, outcome: counting.CountResult) -> dict:
+    return outcome_data(outcome, _names(election, body, outcome))
+
+
+def outcome_data(outcome: counting.CountResult, names: Mapping[str, str]) -> dict:
+    """A count's outcome as a result keeps it (`ElectionResult.data`), with the persons' names by key; the
+    demo builds its election nights' results with it too."""
     return {
         "valid": outcome.valid,
         "reasons": [_finding_data(f) for f in outcome.reasons],
@@ -550,7 +556,7 @@ def _outcome_data(election: VillageElection, body: str, outcome: counting.CountR
             "invalid": outcome.ballots_invalid,
         },
         "denominator": outcome.denominator,
-        "names": _names(election, body, outcome),
+        "names": dict(names),
         "positions": [
             {
                 "position": p.position,

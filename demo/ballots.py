@@ -37,7 +37,7 @@ from ballots.models import (
     VotingNotice,
     WarningAcknowledgement,
 )
-from ballots.services import finding_key
+from ballots.services import finding_key, outcome_data
 from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.models import Nomination
 from demo.base import DEMO_PASSWORD
@@ -150,46 +150,6 @@ def _votes(rng: Random, posts, standing, cast: int, valid: int, *, short: bool) 
             table[person["key"]] = max(0, share)
         votes[post.key] = table
     return votes
-
-
-def _data(outcome: counting.CountResult, names: dict[str, str]) -> dict:
-    """The outcome as ballots.services keeps it on the result (`_outcome_data`)."""
-    return {
-        "valid": outcome.valid,
-        "reasons": [
-            {
-                "code": f.code,
-                "severity": str(f.severity),
-                "box": f.box,
-                "position": f.position,
-                "params": dict(f.params),
-            }
-            for f in outcome.reasons
-        ],
-        "ballots": {
-            "issued": outcome.ballots_issued,
-            "returned": outcome.ballots_returned,
-            "valid": outcome.ballots_valid,
-            "invalid": outcome.ballots_invalid,
-        },
-        "denominator": outcome.denominator,
-        "names": names,
-        "positions": [
-            {
-                "position": p.position,
-                "seats": p.seats,
-                "votes": [[key, votes] for key, votes in p.votes.items()],
-                "write_ins": [[key, votes] for key, votes in p.write_in_totals.items()],
-                "elected": list(p.elected),
-                "seats_unfilled": p.seats_unfilled,
-                "further_round_seats": p.further_round_seats,
-                "further_round_candidates": list(p.further_round_candidates),
-                "women_round_seats": p.women_round_seats,
-                "ties": [{"persons": list(t.persons), "votes": t.votes, "seats": t.seats} for t in p.ties],
-            }
-            for p in outcome.positions
-        ],
-    }
 
 
 def _count(rng, election, body, listed, *, electorate, cast, issued, invalid, short=False):
@@ -342,7 +302,7 @@ def _result(
             round=1,
             state=ResultState.APPROVED if approved else ResultState.CONFIRMED,
             valid=outcome.valid,
-            data=_data(outcome, names),
+            data=outcome_data(outcome, names),
             counted_by=counter,
             confirmed_by=counter,
             confirmed_at=_at(confirmed),
