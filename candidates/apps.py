@@ -7,9 +7,12 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidates")
 
     def ready(self) -> None:
+        from elections.services import register_cycle_preparer
         from trail.registry import register as register_in_trail
 
-        from . import models
+        from . import models, services
+
+        register_cycle_preparer(services.prepare_cycle)
 
         # The records of one village election carry its division code; the cycle-level settings belong
         # to the region that set them. Bulk writes of the services record themselves (record_bulk).

@@ -30,6 +30,7 @@ from .choices import (
 )
 from .models import (
     Approval,
+    CandidateRuleSettings,
     Commitments,
     ElectionCommitteeMember,
     Inspection,
@@ -132,13 +133,16 @@ class ElectionVetting:
 def negative_list_for(election: VillageElection) -> list[NegativeListItem]:
     """The negative-list items that apply to a village: its cycle's items defined for the village's region or
     any region above it (the defaults on the cycle's region, a county's additions)."""
-    from .services import ensure_negative_list
-
-    ensure_negative_list(cycle=election.cycle)
     codes = [election.division_code, *ancestor_codes(election.division_code)]
     return list(
         NegativeListItem.objects.filter(cycle_id=election.cycle_id, region__code__in=codes).order_by("number")
     )
+
+
+def rule_settings(cycle) -> CandidateRuleSettings:
+    """The cycle's vetting settings (made when the cycle opened); DOMAIN.md's defaults, unsaved, for a
+    cycle that has none: a reading never writes (issue 14)."""
+    return CandidateRuleSettings.objects.filter(cycle=cycle).first() or CandidateRuleSettings(cycle=cycle)
 
 
 def county_of(code: str) -> Region:
@@ -162,9 +166,7 @@ def _kinship_links(people: set[int]) -> list[tuple[int, int, str]]:
 
 def election_vetting(*, election: VillageElection) -> ElectionVetting:
     """Vet every nominee of one village election (about a dozen queries, whatever the number of nominees)."""
-    from .services import ensure_rule_settings
-
-    thresholds = ensure_rule_settings(cycle=election.cycle).thresholds()
+    thresholds = rule_settings(election.cycle).thresholds()
     nominations = list(Nomination.objects.filter(election=election).select_related("resident").order_by("id"))
     ids = [n.pk for n in nominations]
     people = {n.resident_id for n in nominations}

@@ -133,6 +133,15 @@ def add_negative_list_item(
     return item
 
 
+def prepare_cycle(cycle: ElectionCycle) -> None:
+    """The vetting's reference data for a new cycle (elections.services.prepare_cycle calls it): the rule
+    settings with DOMAIN.md's defaults, the ten items of "十不选", and the reviewing departments of every
+    county under the cycle's region."""
+    ensure_rule_settings(cycle=cycle)
+    for county in Region.objects.filter(level="county", code__startswith=cycle.region.prefix):
+        ensure_review_units(county=county)
+
+
 def ensure_review_units(*, county: Region) -> list[ReviewUnit]:
     """The county's reviewing departments, created from DOMAIN.md's list the first time they are needed."""
     if not ReviewUnit.objects.filter(region=county).exists():

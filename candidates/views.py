@@ -118,7 +118,7 @@ def board(request, pk):
             "nominate_open": len(closed) < len(Body),
             "totals": totals,
             "ready_to_send": ready,
-            "units": services.ensure_review_units(county=selectors.county_of(election.division_code))
+            "units": selectors.review_units(county=selectors.county_of(election.division_code))
             if can(request.user, "vet")
             else [],
             **_flags(request.user),
@@ -141,7 +141,7 @@ def _send_all(request, election):
     if waiting and not ready:
         _fail(request, permits.refusal(election, WORK, body=waiting[0].body))
         return redirect("candidates:board", pk=election.pk)
-    units = services.ensure_review_units(county=selectors.county_of(election.division_code))
+    units = selectors.review_units(county=selectors.county_of(election.division_code))
     chosen = request.POST.getlist("units")
     if chosen:
         units = [u for u in units if str(u.pk) in chosen]
@@ -244,7 +244,7 @@ def _render_nominee(request, election, nomination, bound):
     )
     first = next((r for r in reviews if r.kind == ReviewKind.TOWNSHIP), None)
     departments = [r for r in reviews if r.kind == ReviewKind.DEPARTMENT]
-    units = services.ensure_review_units(county=selectors.county_of(election.division_code))
+    units = selectors.review_units(county=selectors.county_of(election.division_code))
     asked = {r.unit for r in departments}
     answers = {a.item_id: a for a in nomination.negative_answers.all()}
     inspection = Inspection.objects.filter(nomination=nomination).first()
@@ -343,7 +343,7 @@ def _first_review(request, election, nomination):
 
 
 def _send(request, election, nomination):
-    units = services.ensure_review_units(county=selectors.county_of(election.division_code))
+    units = selectors.review_units(county=selectors.county_of(election.division_code))
     form = forms.SendForm(request.POST, units=units)
     if form.is_valid():
         chosen = [u for u in units if str(u.pk) in form.cleaned_data["units"]]

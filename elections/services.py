@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +18,26 @@ from .regions import CODE_RE, LEVELS, level_of, parent_code
 REGION_INT_FIELDS = ("population", "households", "party_members", "village_groups")
 REGION_BOOL_FIELDS = ("is_community", "weak_party_organization")
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "社区"}
+
+
+# The reference data a cycle needs above this floor (candidates' rule settings, negative list and review
+# units; risk's indicator weights) is made once, when the cycle opens, by the apps that own it: each
+# registers its preparer in its AppConfig.ready(). So no page or selector ever writes it on first read.
+# A list of callables rather than a signal: they run in the opening's transaction, in a fixed order,
+# and any error rolls the opening back, so a cycle never exists half-prepared.
+_CYCLE_PREPARERS: list[Callable[[ElectionCycle], object]] = []
+
+
+def register_cycle_preparer(preparer: Callable[[ElectionCycle], object]) -> None:
+    if preparer not in _CYCLE_PREPARERS:
+        _CYCLE_PREPARERS.append(preparer)
+
+
+@transaction.atomic
+def prepare_cycle(*, cycle: ElectionCycle) -> None:
+    """Make the reference data of every app for `cycle` where it is missing (idempotent)."""
+    for preparer in _CYCLE_PREPARERS:
+        preparer(cycle)
 
 
 @dataclass
@@ -132,6 +152,13 @@ def import_regions(*, rows: Iterable[Mapping[str, object]]) -> RegionImportResul
     if result.errors:
         transaction.set_rollback(True)
         result.created = result.updated = 0
+        return result
+    if result.created:
+        # A county added while a cycle runs gets that cycle's reference data (its reviewing departments).
+        new_codes = [code for code in known if code not in existing]
+        for cycle in ElectionCycle.objects.filter(ends_on__gte=date.today()).select_related("region"):
+            if any(code.startswith(cycle.region.prefix) for code in new_codes):
+                prepare_cycle(cycle=cycle)
     return result
 
 
@@ -175,5 +202,6 @@ def open_cycle(
         ],
         batch_size=2000,
     )
+    prepare_cycle(cycle=cycle)
     anchor_on_commit(f"cycle opened: {cycle.name} {region.code}")
     return cycle

@@ -7,7 +7,12 @@ class RiskConfig(AppConfig):
     verbose_name = _("Three-colour risk rating")
 
     def ready(self) -> None:
+        from elections.services import register_cycle_preparer
         from trail.registry import register
+
+        from . import services
+
+        register_cycle_preparer(services.prepare_cycle)
 
         from .models import (
             DisciplineReport,

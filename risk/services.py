@@ -15,12 +15,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, VillageElection
 from elections.red_flag import set_red_flag
-from trail.services import acting_as
+from trail.services import acting_as, record_bulk
 
 from . import codes
 from .indicators import DEFAULT_INDICATORS, LEVEL_MAX, Unit
@@ -92,7 +93,22 @@ def ensure_default_weights(*, cycle: ElectionCycle) -> int:
         if ind.code not in have
     ]
     IndicatorWeight.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:  # bulk_create fires no signals: the write records its own trail entry
+        record_bulk(
+            actor=None,
+            action="create",
+            model=IndicatorWeight,
+            division_code=cycle.region.code,
+            summary=_("The default indicator weights"),
+            counts={"rows": len(missing)},
+            extra={"cycle": cycle.pk},
+        )
     return len(missing)
+
+
+def prepare_cycle(cycle: ElectionCycle) -> None:
+    """The rating's reference data for a new cycle (elections.services.prepare_cycle calls it)."""
+    ensure_default_weights(cycle=cycle)
 
 
 def validate_weight(weight, cap) -> tuple[Decimal, Decimal]:

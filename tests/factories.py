@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.regions import level_of, parent_code
+from elections.services import prepare_cycle
 
 TEST_PASSWORD = "Test@2026pass"
 
@@ -42,6 +43,7 @@ def region_chain(village_code: str, name: str | None = None) -> Region:
 class CycleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ElectionCycle
+        skip_postgeneration_save = True
 
     name = "2027年换届"
     region = factory.LazyFunction(lambda: RegionFactory(code="330000000000"))
@@ -49,6 +51,13 @@ class CycleFactory(factory.django.DjangoModelFactory):
     reference_date = date(2027, 1, 1)
     starts_on = date(2026, 11, 1)
     ends_on = date(2027, 4, 30)
+
+    @factory.post_generation
+    def prepared(cycle, create, extracted, **kwargs):
+        """A cycle as open_cycle leaves it: the apps' reference data made (elections.services.prepare_cycle).
+        Review units are made for the counties that exist now; a test building its county later asks."""
+        if create and extracted is not False:
+            prepare_cycle(cycle=cycle)
 
 
 class VillageElectionFactory(factory.django.DjangoModelFactory):

@@ -109,7 +109,9 @@ def test_a_weight_changed_in_the_admin_goes_through_the_service_and_its_rule(cli
     root = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
     client.force_login(root)
     cycle = CycleFactory()
-    weight = IndicatorWeight.objects.create(cycle=cycle, code="open_petitions", weight=5, cap=20)
+    weight = IndicatorWeight.objects.get(cycle=cycle, code="open_petitions")  # made when the cycle opened
+    weight.weight = 5
+    weight.save()
     url = f"/admin/risk/indicatorweight/{weight.pk}/change/"
     refused = client.post(url, {"weight": "150", "cap": "20"})
     assert refused.status_code == 200 and "errornote" in refused.content.decode()

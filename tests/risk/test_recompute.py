@@ -208,7 +208,10 @@ def test_the_latest_assessment_up_to_the_week_is_carried_forward(world):
 
 def test_the_cycles_weights_are_used(world):
     election = world["home"][0]
-    IndicatorWeight.objects.create(cycle=world["cycle"], code="team_disunity", weight=10, cap=30)
+    # The cycle opened with the default weights (prepare_cycle); this county weighs disunity more.
+    IndicatorWeight.objects.update_or_create(
+        cycle=world["cycle"], code="team_disunity", defaults={"weight": 10, "cap": 30}
+    )
     assess(world, election, team_disunity=3)
     run(world)
     assert snapshot(election).score == Decimal("70.00")

@@ -167,7 +167,7 @@ def test_the_cycles_young_member_rule_is_used(world):
     nominate(village, person(village, born=date(1985, 6, 1), education="college"), Position.CHAIR)
     run(world)
     assert line(village, "no_young_graduate_candidate")["value"] == 1  # 41 on the reference date
-    CandidateRuleSettings.objects.create(cycle=world["cycle"], young_max_age=45)
+    CandidateRuleSettings.objects.filter(cycle=world["cycle"]).update(young_max_age=45)
     run(world)
     assert line(village, "no_young_graduate_candidate")["value"] == 0
 
