@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from trail.registry import register as register_in_trail
 
+        from . import permissions  # noqa: F401  (registers the table's rules and permissions)
         from .models import User
 
         # Who may do what is election data too: a role, a jurisdiction, a unit, an account switched off.

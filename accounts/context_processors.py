@@ -3,22 +3,23 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import may, role_of
 from .roles import Role
 
-# (url name, label, roles that see it). Later issues add their sections here.
+# (url name, label, the action of accounts.permissions that shows it). Later issues add their sections here.
 SECTIONS = (
     ("home", _("Home"), None),
-    ("elections:overview", _("Overview"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
-    ("elections:list", _("Village elections"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
-    ("lifecycle:board", _("Progress board"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
-    ("lifecycle:approvals", _("Workflow approvals"), {Role.COUNTY}),
-    ("voters:search", _("Find a person"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
-    ("voters:conflicts", _("Roll conflicts"), {Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
-    ("candidates:approvals", _("Candidate approvals"), {Role.CITY, Role.COUNTY, Role.ADMIN}),
-    ("candidates:inbox", _("Review requests"), {Role.DEPARTMENT}),
-    ("audits:list", _("Outgoing audits"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.CLERK, Role.ADMIN}),
-    ("risk:dashboard", _("Risk map"), {Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.ADMIN}),
-    ("risk:assessment", _("Weekly assessment"), {Role.TOWNSHIP}),
+    ("elections:overview", _("Overview"), "nav.overview"),
+    ("elections:list", _("Village elections"), "nav.elections"),
+    ("lifecycle:board", _("Progress board"), "nav.progress_board"),
+    ("lifecycle:approvals", _("Workflow approvals"), "lifecycle.decide_exception"),
+    ("voters:search", _("Find a person"), "nav.voters_search"),
+    ("voters:conflicts", _("Roll conflicts"), "nav.voters_conflicts"),
+    ("candidates:approvals", _("Candidate approvals"), "candidates.approvals"),
+    ("candidates:inbox", _("Review requests"), "candidates.review"),
+    ("audits:list", _("Outgoing audits"), "nav.audits"),
+    ("risk:dashboard", _("Risk map"), "risk.read"),
+    ("risk:assessment", _("Weekly assessment"), "nav.risk_assessment"),
 )
 
 
@@ -26,11 +27,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {}
-    role = Role.ADMIN if user.is_superuser else user.role
+    role = role_of(user)
     items = [
         {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-        for name, label, roles in SECTIONS
-        if roles is None or role in roles
+        for name, label, action in SECTIONS
+        if action is None or may(user, action)
     ]
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})

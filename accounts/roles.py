@@ -22,10 +22,4 @@ REGION_LEVEL_FOR_ROLE = {
     Role.DEPARTMENT: None,
     Role.ADMIN: None,
 }
-
-# Roles that read and act on many villages (reviewers and township staff): they may search people
-# across their jurisdiction and see unmasked ID numbers where a later issue allows it.
-SUPERVISING_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP})
-
-# Who keeps a village's roll: the village election committee's clerk and the township office.
-ROLL_EDITORS = frozenset({Role.CLERK, Role.TOWNSHIP})
+# Who may do what is accounts.permissions (one table of roles × actions), not a set of roles here.

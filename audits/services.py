@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from elections import permits
 from elections.models import VillageElection
 from elections.races import insert_once
@@ -46,7 +46,6 @@ RECTIFICATION_ALLOWED = {
     Rectification.IN_PROGRESS: {Rectification.RECTIFIED},
     Rectification.RECTIFIED: set(),
 }
-EDITING_ROLES = frozenset({Role.TOWNSHIP, Role.COUNTY})
 
 
 CENT = Decimal("0.01")
@@ -74,13 +73,7 @@ def can_edit(user: User, division_code: str) -> bool:
     (DOMAIN.md "Who uses the system": the township election office runs the village elections, the
     county organization department oversees them; clerks and city reviewers read.)
     """
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.sees_everything:
-        return True
-    return (
-        user.role in EDITING_ROLES and bool(user.scope_prefix) and division_code.startswith(user.scope_prefix)
-    )
+    return may(user, "audits.edit", division_code)
 
 
 def _require_editor(by: User, division_code: str) -> None:

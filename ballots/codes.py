@@ -302,6 +302,9 @@ STATION_NAME_TAKEN = _register(
 BOX_LABEL_TAKEN = _register(
     "tally.box_label_taken", E, _("This election already has a ballot box labelled “%(label)s”.")
 )
+TALLY_OUTSIDE_JURISDICTION = _register(
+    "tally.outside_jurisdiction", E, _("This village lies outside your jurisdiction")
+)
 
 # --- The voting notice (ballots.notices; DOMAIN.md "voting": announced at least 3 days before) ----------
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import may
 from elections.models import VillageElection
 from elections.permits import require
 from elections.races import insert_once
@@ -24,10 +25,8 @@ from trail.services import acting_as
 from . import codes
 from .codes import RuleCode
 from .models import METHODS_WITH_MEETING, METHODS_WITH_STATIONS, PollingStation, VotingMethod, VotingNotice
-from .services import APPROVING_ROLES, NOTICE
+from .services import NOTICE
 
-# Who publishes the notice: the township election office, as for the approval of the results.
-NOTICE_ROLES = APPROVING_ROLES
 # What a correction may change (anything else, e.g. who first published it, stays as it was).
 NOTICE_FIELDS = ("term", "voting_on", "starts_at", "ends_at", "method", "place", "published_on")
 
@@ -38,11 +37,7 @@ def _error(entry: RuleCode, **params) -> ValidationError:
 
 def may_publish(user: User | None, election: VillageElection) -> bool:
     """Whether `user` is the township office (or an administrator) over this village."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if not (user.sees_everything or user.role in NOTICE_ROLES):
-        return False
-    return VillageElection.objects.visible_to(user).filter(pk=election.pk).exists()
+    return may(user, "ballots.publish_notice", election)
 
 
 def due_on(election: VillageElection) -> datetime.date | None:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from candidates import services as candidate_services
 from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.choices import Position as PositionChoice
@@ -49,15 +49,17 @@ from .models import (
 )
 
 # Who enters tallies and confirms on the spot (the village election committee's clerk, helped by the
-# township office); who approves (the township office alone).
-TALLY_ROLES = frozenset({Role.CLERK, Role.TOWNSHIP})
-APPROVING_ROLES = frozenset({Role.TOWNSHIP})
+# township office), who approves (the township office alone) and who hands the certificates over (either):
+# accounts.permissions, asked with the election, so a user of another village or township is refused too.
+ENTER, APPROVE_RESULTS, CERTIFY = (
+    "ballots.enter_tally",
+    "ballots.approve_results",
+    "ballots.issue_certificates",
+)
 COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY)
 LOCKED_STATES = (ResultState.CONFIRMED, ResultState.APPROVED)
 VOTING, APPROVE, BOXES, NOTICE = "ballots.voting", "ballots.approve", "ballots.boxes", "ballots.notice"
 CERTIFICATES = "ballots.certificates"
-# The certificates are handed over by the village election committee (its clerk) or the township office.
-CERTIFYING_ROLES = frozenset({Role.TOWNSHIP, Role.CLERK})
 WRITE_IN_PREFIX = "w:"
 
 
@@ -65,9 +67,12 @@ def _error(entry: RuleCode, **params) -> ValidationError:
     return ValidationError(entry.message, code=entry.code, params=params or None)
 
 
-def _require_role(user: User, roles: frozenset[str]) -> None:
-    if not (user.sees_everything or user.role in roles):
+def _require(user: User, action: str, election: VillageElection) -> None:
+    """The role (`tally.role_refused`), then the jurisdiction (`tally.outside_jurisdiction`)."""
+    if not may(user, action):
         raise _error(codes.TALLY_ROLE_REFUSED)
+    if not may(user, action, election):
+        raise _error(codes.TALLY_OUTSIDE_JURISDICTION)
 
 
 def counting_rules(*, election: VillageElection) -> counting.CountingRules:
@@ -94,7 +99,7 @@ def write_in_key(name: str) -> str:
 def add_polling_station(*, election: VillageElection, name: str, place: str = "", by: User) -> PollingStation:
     """Set up a polling station (投票站) of the village (the voting notice lists them)."""
     require(election, NOTICE)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     station = PollingStation(election=election, name=name, place=place)
     station.division_code = election.division_code
     same_name = PollingStation.objects.filter(election=election, name=name)
@@ -116,7 +121,7 @@ def add_ballot_box(
 ) -> BallotBox:
     """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱)."""
     require(election, BOXES)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     box = BallotBox(election=election, label=label, kind=kind, ballots_issued=ballots_issued, station=station)
     box.division_code = election.division_code
     same_label = BallotBox.objects.filter(election=election, label=label)
@@ -138,7 +143,7 @@ def record_party_attendance(
 ) -> PartyAttendance:
     """Record who is due at the Party members' meeting (DOMAIN.md: five categories may be excused)."""
     require(election, VOTING, body=Body.PARTY)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     unknown = set(excused) - set(PartyAttendance.EXCUSE_FIELDS)
     if unknown:
         raise ValueError(f"unknown excuse categories {sorted(unknown)}")
@@ -230,7 +235,7 @@ def record_tally_entry(
     """
     election = VillageElection.objects.get(pk=box.election_id)
     require(election, VOTING, body=body)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     if body not in COUNTED_BODIES:
         raise _error(codes.TALLY_UNKNOWN_POSITION, body=body)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
@@ -435,7 +440,7 @@ def acknowledge_warning(
 ) -> WarningAcknowledgement:
     """Record that a named user looked at a current reconciliation warning and accepts it (STYLE.md)."""
     require(election, VOTING, body=body)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     _refuse_if_locked(election, body, round)
     report = reconcile_election(election=election, body=body, round=round)
     finding = next((f for f in report.warnings if finding_key(f) == key), None)
@@ -582,7 +587,7 @@ def count_election(*, election: VillageElection, body: str, round: int = 1, by: 
     Recounting replaces the outcome until the results are confirmed; after that the count stands.
     """
     require(election, VOTING, body=body)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     election = VillageElection.objects.select_for_update().get(pk=election.pk)
     _refuse_if_locked(election, body, round)
     outcome = _count(election, body, round)
@@ -616,7 +621,7 @@ def confirm_results(*, election: VillageElection, body: str, round: int = 1, by:
     taken again from the sheets, so what is confirmed is what the agreed sheets say now.
     """
     require(election, VOTING, body=body)
-    _require_role(by, TALLY_ROLES)
+    _require(by, ENTER, election)
     result = (
         ElectionResult.objects.select_for_update().filter(election=election, body=body, round=round).first()
     )
@@ -645,7 +650,7 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
     approved votes (the other body, the other round) are passed along with this one's.
     """
     require(result.election, APPROVE, body=result.body)
-    _require_role(by, APPROVING_ROLES)
+    _require(by, APPROVE_RESULTS, result.election)
     result = ElectionResult.objects.select_for_update().get(pk=result.pk)
     if result.election.cycle.separate_confirm_and_approve and result.confirmed_by_id == by.pk:
         raise _error(codes.SAME_PERSON_APPROVES)
@@ -675,7 +680,7 @@ def issue_certificates(*, result: ElectionResult, issued_on, by: User) -> Electi
     """Record that the certificates of election (当选证书) of an approved result were handed over on
     `issued_on`: the lifecycle's step reads this record. Printing them (again) is a page, not a record."""
     require(result.election, CERTIFICATES, body=result.body)
-    _require_role(by, CERTIFYING_ROLES)
+    _require(by, CERTIFY, result.election)
     result = ElectionResult.objects.select_for_update().get(pk=result.pk)
     if result.state != ResultState.APPROVED:
         raise _error(codes.CERTIFICATES_NOT_APPROVED)

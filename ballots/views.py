@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import may
 from accounts.scoping import get_visible_or_404
 from candidates import doors
 from candidates.choices import Body
@@ -54,11 +55,11 @@ def _back(name: str, election: VillageElection, body: str, round: int, **extra) 
 
 
 def _can_enter(user) -> bool:
-    return user.sees_everything or user.role in services.TALLY_ROLES
+    return may(user, services.ENTER)
 
 
 def _can_approve(user) -> bool:
-    return user.sees_everything or user.role in services.APPROVING_ROLES
+    return may(user, services.APPROVE_RESULTS)
 
 
 def _refuse(request, error: ValidationError) -> None:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString
 
-from accounts.roles import Role
+from accounts.permissions import may
 from elections import permits
 from elections.models import VillageElection
 
@@ -32,7 +32,7 @@ def refused(request, error: ValidationError) -> bool:
 def sees_steps(user) -> bool:
     """Whether the user can open an election's steps page (the link of a closed door): a joint-review
     department sees its unit's review requests, not the elections (accounts.scoping)."""
-    return getattr(user, "role", None) != Role.DEPARTMENT
+    return may(user, "lifecycle.view_steps")
 
 
 def why(

@@ -1,8 +1,8 @@
 """Writes of candidate vetting: one verb, one function, one transaction (STYLE.md "Services").
 
 Each service checks its rule and raises ValidationError(message, code=...) with a code of
-`candidates.codes`. Who may call which service (the role) is the views' concern (`permissions.py`); what a
-given person may decide (a department only its own unit's reviews) is the rule's, checked here.
+`candidates.codes`. Who may call which service (the role) is the views' concern (`accounts.permissions`);
+what a given person may decide (a department only its own unit's reviews) is the rule's, checked here.
 
 Every service that writes a village election's records asks the ground floor first whether the election's
 stage and flags permit it (`elections.permits.require`), whichever door called it: the work on a nominee

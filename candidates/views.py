@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import may
 from accounts.scoping import get_visible_or_404
 from elections import permits
 from elections.models import VillageElection
@@ -44,14 +45,13 @@ from .models import (
     Nomination,
     QualificationReview,
 )
-from .permissions import can
 
 INBOX_PAGE = 100
 ELECTION_COMMITTEE = "candidates.election_committee"
 
 
-def _election(request, pk: int, action: str = "view") -> VillageElection:
-    if not can(request.user, action):
+def _election(request, pk: int, action: str = "candidates.view") -> VillageElection:
+    if not may(request.user, action):
         raise Http404
     return get_visible_or_404(
         VillageElection.objects.select_related("village__parent__parent", "cycle"), request.user, pk=pk
@@ -83,9 +83,9 @@ def _work_doors(election) -> doors.Closed:
 
 def _flags(user) -> dict:
     return {
-        "can_nominate": can(user, "nominate"),
-        "can_vet": can(user, "vet"),
-        "can_village": can(user, "village"),
+        "can_nominate": may(user, "candidates.nominate"),
+        "can_vet": may(user, "candidates.vet"),
+        "can_village": may(user, "candidates.edit_village"),
     }
 
 
@@ -119,7 +119,7 @@ def board(request, pk):
             "totals": totals,
             "ready_to_send": ready,
             "units": selectors.review_units(county=selectors.county_of(election.division_code))
-            if can(request.user, "vet")
+            if may(request.user, "candidates.vet")
             else [],
             **_flags(request.user),
         },
@@ -132,7 +132,7 @@ def _ready_to_send(row) -> bool:
 
 def _send_all(request, election):
     """Send every nominee who passed the first review and is not yet sent to all the county's departments."""
-    if not can(request.user, "vet"):
+    if not may(request.user, "candidates.vet"):
         raise Http404
     vetting = selectors.election_vetting(election=election)
     closed = _work_doors(election)
@@ -159,7 +159,7 @@ def _send_all(request, election):
 
 
 def nominate(request, pk):
-    election = _election(request, pk, "nominate")
+    election = _election(request, pk, "candidates.nominate")
     form = forms.NominationForm(request.POST or None, election=election)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -219,7 +219,7 @@ def nominee(request, pk):
     )
     bound = {}
     if request.method == "POST":
-        if not can(request.user, "vet"):
+        if not may(request.user, "candidates.vet"):
             raise Http404
         action = request.POST.get("action", "")
         handler = NOMINEE_ACTIONS.get(action)
@@ -306,7 +306,7 @@ def _render_nominee(request, election, nomination, bound):
             "village": election.village,
             "nomination": nomination,
             "closed": closed,
-            "vet_open": can(request.user, "vet") and not withdrawn and "work" not in closed,
+            "vet_open": may(request.user, "candidates.vet") and not withdrawn and "work" not in closed,
             "resident": nomination.resident,
             "row": row,
             "first": first,
@@ -493,7 +493,7 @@ NOMINEE_ACTIONS = {
 
 def shortlist(request, pk):
     """Choose a body's list among its qualified nominees (preliminary or formal candidates)."""
-    election = _election(request, pk, "vet")
+    election = _election(request, pk, "candidates.vet")
     try:
         body = Body(request.GET.get("body") or request.POST.get("body") or Body.PARTY)
     except ValueError as exc:
@@ -544,7 +544,7 @@ def slate_check(request, pk):
     """The structure of the proposed (and later the elected) team, against the rules and the outgoing team."""
     election = _election(request, pk)
     if request.method == "POST":
-        if not can(request.user, "vet"):
+        if not may(request.user, "candidates.vet"):
             raise Http404
         chosen = Nomination.objects.filter(election=election, pk__in=request.POST.getlist("proposed"))
         try:
@@ -581,7 +581,7 @@ def notice(request, pk, kind):
     """A public notice for print (A4): the preliminary Party candidates or the formal candidate list."""
     election = _election(request, pk)
     if request.method == "POST":
-        if not can(request.user, "vet"):
+        if not may(request.user, "candidates.vet"):
             raise Http404
         form = forms.PublishForm(request.POST)
         if form.is_valid():
@@ -664,7 +664,7 @@ def election_committee(request, pk):
     election = _election(request, pk)
     form = forms.CommitteeVoteForm(election=election)
     if request.method == "POST":
-        if not can(request.user, "village"):
+        if not may(request.user, "candidates.edit_village"):
             raise Http404
         if request.POST.get("action") == "withdraw":
             _withdraw_committee_member(request, election)
@@ -706,7 +706,7 @@ def previous_term(request, pk):
     form = forms.PreviousTermForm(request.POST or None)
     errors = []
     if request.method == "POST":
-        if not can(request.user, "village"):
+        if not may(request.user, "candidates.edit_village"):
             raise Http404
         if form.is_valid():
             try:
@@ -742,11 +742,11 @@ def previous_term(request, pk):
 
 def approvals(request):
     """The county's queue of "in principle" breaches awaiting approval, inside its jurisdiction."""
-    if not can(request.user, "approvals"):
+    if not may(request.user, "candidates.approvals"):
         raise Http404
     bound = None
     if request.method == "POST":
-        if not can(request.user, "approve"):
+        if not may(request.user, "candidates.approve"):
             raise Http404
         bound = forms.ApprovalDecisionForm(request.POST)
         if bound.is_valid():
@@ -776,14 +776,14 @@ def approvals(request):
             "pending": [a for a in queue if a.state == "pending"],
             "decided": [a for a in queue if a.state != "pending"][:50],
             "bound": bound,
-            "can_approve": can(request.user, "approve"),
+            "can_approve": may(request.user, "candidates.approve"),
         },
     )
 
 
 def inbox(request):
     """A department's inbox: the review requests addressed to its unit inside its region."""
-    if not can(request.user, "review"):
+    if not may(request.user, "candidates.review"):
         raise Http404
     bound = None
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from accounts.scoping import get_visible_or_404
 
 from .models import ElectionCycle, Region, Stage, VillageElection
@@ -81,8 +81,8 @@ def stage_counts_by_child(*, user: User, region: Region, cycle: ElectionCycle | 
 
 def landing_url_name(user: User) -> str:
     """Where each role lands after login (the county reviewer on the overview, the clerk on their village)."""
-    if user.sees_everything or user.role in (Role.CITY, Role.COUNTY):
+    if may(user, "nav.overview"):
         return "elections:overview"
-    if user.role == Role.TOWNSHIP:
+    if may(user, "nav.elections"):  # of the roles left, the township office
         return "elections:list"
     return "home"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from elections.models import STAGE_ORDER, ElectionCycle, Region, Stage, VillageElection
 from elections.regions import PREFIX_LENGTH
 
@@ -467,7 +467,7 @@ TODO_LIMIT = 15
 
 
 def can_decide_exceptions(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role == Role.COUNTY)
+    return may(user, "lifecycle.decide_exception")
 
 
 def pending_exceptions(*, user: User) -> QuerySet[GateException]:
@@ -483,7 +483,7 @@ def pending_exceptions(*, user: User) -> QuerySet[GateException]:
 def todo(*, user: User, cycle: ElectionCycle | None, election: VillageElection | None = None) -> dict:
     """What waits for the user: steps due within the cycle's window or overdue (the daily reminders), and
     the exceptions waiting for a decision (the county's own approvals); of one village on its own page."""
-    if cycle is None or not (user and user.is_authenticated) or user.role == Role.DEPARTMENT:
+    if cycle is None or not may(user, "lifecycle.todo"):
         return {"reminders": [], "reminder_count": 0, "approvals": [], "approval_count": 0}
     reminders = (
         Reminder.objects.visible_to(user)

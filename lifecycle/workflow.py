@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from elections.models import ElectionCycle, Stage, VillageElection
 from elections.races import insert_once
 from elections.red_flag import set_red_flag
@@ -63,10 +63,7 @@ NEXT_STAGE = {
 }
 # Who does what (DOMAIN.md "Who uses the system"): the township office runs the elections and the county
 # oversees them; the village election committee's clerk records steps of its own village; the county
-# alone decides exceptions.
-STAGE_MOVERS = frozenset({Role.TOWNSHIP, Role.COUNTY})
-STEP_RECORDERS = frozenset({Role.TOWNSHIP, Role.COUNTY, Role.CLERK})
-EXCEPTION_REQUESTERS = frozenset({Role.TOWNSHIP, Role.COUNTY})
+# alone decides exceptions. The roles are accounts.permissions' ("lifecycle.*"), asked with the election.
 
 
 def _error(code: str, **params) -> ValidationError:
@@ -74,34 +71,21 @@ def _error(code: str, **params) -> ValidationError:
     return ValidationError(message % params if params else message, code=code)
 
 
-def _inside(user: User | None, division_code: str, roles: frozenset) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.sees_everything:
-        return True
-    prefix = user.scope_prefix
-    return user.role in roles and bool(prefix) and division_code.startswith(prefix)
-
-
 def can_move_stage(user: User | None, election: VillageElection) -> bool:
-    return _inside(user, election.division_code, STAGE_MOVERS)
+    return may(user, "lifecycle.move_stage", election)
 
 
 def can_record_steps(user: User | None, election: VillageElection) -> bool:
-    return _inside(user, election.division_code, STEP_RECORDERS)
+    return may(user, "lifecycle.record_step", election)
 
 
 def can_request_exception(user: User | None, election: VillageElection) -> bool:
-    return _inside(user, election.division_code, EXCEPTION_REQUESTERS)
+    return may(user, "lifecycle.request_exception", election)
 
 
 def can_decide_exception(user: User | None, election: VillageElection) -> bool:
     """Only the county organization department (not the administrator: an IT role decides no policy)."""
-    return (
-        bool(user and user.is_authenticated and user.is_active)
-        and user.role == Role.COUNTY
-        and _inside(user, election.division_code, frozenset({Role.COUNTY}))
-    )
+    return may(user, "lifecycle.decide_exception", election)
 
 
 def _require(allowed: bool) -> None:

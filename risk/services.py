@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import may
 from elections.models import ElectionCycle, VillageElection
 from elections.red_flag import set_red_flag
 from trail.services import acting_as, record_bulk
@@ -45,11 +45,12 @@ from .weeks import is_monday
 # Who may do what (DOMAIN.md "Who uses the system"): the township office keeps the weekly assessment,
 # petitions and reports; plans are drawn up by township, county and city together; only the county
 # approves a close-out; the city and county organization departments hold interviews.
-ASSESSORS = frozenset({Role.TOWNSHIP, Role.COUNTY})
-RECORDERS = frozenset({Role.TOWNSHIP, Role.COUNTY})
-PLANNERS = frozenset({Role.TOWNSHIP, Role.COUNTY, Role.CITY})
-CLOSERS = frozenset({Role.COUNTY})
-INTERVIEWERS = frozenset({Role.COUNTY, Role.CITY})
+# The actions of accounts.permissions, asked with the village's division code (role and jurisdiction).
+ASSESS = "risk.assess"
+RECORD = "risk.record"
+PLAN = "risk.plan"
+CLOSE = "risk.close_plan"
+INTERVIEW = "risk.interview"
 _UNIT_OF = {ind.code: ind.unit for ind in DEFAULT_INDICATORS}
 
 
@@ -57,18 +58,8 @@ def _error(code: str, **params) -> ValidationError:
     return ValidationError(codes.MESSAGES[code], code=code, params=params or None)
 
 
-def may(user: User | None, roles: frozenset[str], division_code: str) -> bool:
-    """Whether `user` has one of `roles` and the village lies in their jurisdiction (admins may all)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.sees_everything:
-        return True
-    prefix = user.scope_prefix
-    return user.role in roles and bool(prefix) and division_code.startswith(prefix)
-
-
-def _require(user: User | None, roles: frozenset[str], division_code: str) -> None:
-    if not may(user, roles, division_code):
+def _require(user: User | None, action: str, division_code: str) -> None:
+    if not may(user, action, division_code):
         raise _error(codes.NOT_ALLOWED)
 
 
@@ -141,7 +132,7 @@ def record_assessment(
 ) -> WeeklyAssessment:
     """Record (or correct) the township's assessment of a village for a week (DOMAIN.md: "plus the
     township's assessment"). Levels 0-3, counts 0-99; the recompute of that week and later reads it."""
-    _require(by, ASSESSORS, election.division_code)
+    _require(by, ASSESS, election.division_code)
     if not is_monday(week):
         raise _error(codes.NOT_A_MONDAY)
     clean: dict[str, int] = {}
@@ -170,7 +161,7 @@ def record_petition(
     *, election: VillageElection, subject: str, received_on: date, channel: str, by: User
 ) -> Petition:
     """Record a petition concerning the village; it counts as open until resolved."""
-    _require(by, RECORDERS, election.division_code)
+    _require(by, RECORD, election.division_code)
     _not_in_future(received_on)
     petition = Petition(election=election, subject=_text(subject), received_on=received_on, channel=channel)
     petition.division_code = election.division_code
@@ -183,7 +174,7 @@ def record_petition(
 
 def resolve_petition(*, petition: Petition, resolved_on: date, resolution: str, by: User) -> Petition:
     """Record how and when a petition was resolved (DOMAIN.md: the petition backlog is cleared)."""
-    _require(by, RECORDERS, petition.division_code)
+    _require(by, RECORD, petition.division_code)
     if petition.resolved_on is not None:
         raise _error(codes.ALREADY_RESOLVED)
     _not_in_future(resolved_on)
@@ -201,7 +192,7 @@ def record_report(
     *, election: VillageElection, kind: str, channel: str, summary: str, received_on: date, by: User
 ) -> DisciplineReport:
     """Record a vote-buying or discipline report (DOMAIN.md: every report is recorded and resolved)."""
-    _require(by, RECORDERS, election.division_code)
+    _require(by, RECORD, election.division_code)
     _not_in_future(received_on)
     report = DisciplineReport(
         election=election, kind=kind, channel=channel, summary=_text(summary), received_on=received_on
@@ -218,7 +209,7 @@ def resolve_report(
     *, report: DisciplineReport, outcome: str, resolved_on: date, resolution: str, by: User
 ) -> DisciplineReport:
     """Record the outcome of a report: substantiated (it keeps weighing on the score) or unfounded."""
-    _require(by, RECORDERS, report.division_code)
+    _require(by, RECORD, report.division_code)
     if report.outcome != ReportOutcome.OPEN:
         raise _error(codes.ALREADY_RESOLVED)
     if outcome not in (ReportOutcome.SUBSTANTIATED, ReportOutcome.UNFOUNDED):
@@ -246,7 +237,7 @@ def open_plan(
     by: User,
 ) -> RectificationPlan:
     """Open the rectification plan of a red village: three linked leaders (三级领导包联), a stationed team."""
-    _require(by, PLANNERS, election.division_code)
+    _require(by, PLAN, election.division_code)
     _not_in_future(stationed_on)
     plan = RectificationPlan(
         election=election,
@@ -274,7 +265,7 @@ def add_task(
     *, plan: RectificationPlan, description: str, owner: str, due_on: date, by: User
 ) -> RectificationTask:
     """Add a listed task (清单式任务) with its owner and due date to an open plan."""
-    _require(by, PLANNERS, plan.division_code)
+    _require(by, PLAN, plan.division_code)
     if plan.status != PlanStatus.OPEN:
         raise _error(codes.PLAN_NOT_OPEN)
     task = RectificationTask(plan=plan, description=_text(description), owner=_text(owner), due_on=due_on)
@@ -287,7 +278,7 @@ def add_task(
 
 def close_task(*, task: RectificationTask, closed_on: date, result: str, by: User) -> RectificationTask:
     """Close a task as done, with what was achieved; the week's closed tasks feed the false-rectification flag."""
-    _require(by, PLANNERS, task.division_code)
+    _require(by, PLAN, task.division_code)
     if task.closed_on is not None:
         raise _error(codes.TASK_ALREADY_CLOSED)
     if task.plan.status != PlanStatus.OPEN:
@@ -305,7 +296,7 @@ def close_out(*, plan: RectificationPlan, note: str, by: User, on: date | None =
     """销号: a county user closes out a red village's plan once every task is closed and the village is no
     longer red in its latest weekly rating. This lifts the lifecycle's gate (risk.selectors.red_village_open)
     and lowers the village's red flag (elections.red_flag), in the same transaction, trailed."""
-    _require(by, CLOSERS, plan.division_code)
+    _require(by, CLOSE, plan.division_code)
     on = on or timezone.localdate()
     _not_in_future(on)
     with transaction.atomic(), acting_as(by):
@@ -343,7 +334,7 @@ def record_interview(
 ) -> Interview:
     """Record an interview (约谈) of an official over a village whose rating does not improve or turned
     green without real rectification (DOMAIN.md): who, in which post, when, why, with what outcome."""
-    _require(by, INTERVIEWERS, election.division_code)
+    _require(by, INTERVIEW, election.division_code)
     _not_in_future(held_on)
     interview = Interview(
         election=election,

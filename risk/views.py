@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import may
 from accounts.roles import Role
 from accounts.scoping import get_visible_or_404
 from elections.models import Region, VillageElection
@@ -32,14 +33,13 @@ from .models import MANUAL_CODES, PlanStatus, RectificationTask, RiskSnapshot, W
 from .scoring import colour_label
 from .weeks import week_of
 
-READERS = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP})
 INDICATOR_LABELS = {ind.code: ind.label for ind in DEFAULT_INDICATORS}
 INDICATOR_DIMENSION = {ind.code: ind.dimension for ind in DEFAULT_INDICATORS}
 
 
 def _require_reader(user) -> None:
     """The dashboards are for the organization departments and township offices (and administrators)."""
-    if not (user.sees_everything or user.role in READERS):
+    if not may(user, "risk.read"):
         raise PermissionDenied
 
 
@@ -100,8 +100,7 @@ def dashboard(request, code=None):
             "labels": _labels(cycle),
             "region_options": _region_options([(home.code, home.name, home.level), *choices], region.code),
             "breadcrumbs": _breadcrumbs(request.user, region),
-            "can_assess": services.may(request.user, services.ASSESSORS, region.code)
-            and region.level == "township",
+            "can_assess": may(request.user, services.ASSESS, region.code) and region.level == "township",
         },
     )
 
@@ -223,40 +222,41 @@ def _resolve_report(request, election, data):
     )
 
 
-# action (the submit button's value and the form's prefix) → form, handler, who may, message on success
+# action (the submit button's value and the form's prefix) → form, handler, who may (accounts.permissions),
+# message on success
 ACTIONS = {
-    "plan": (forms.PlanForm, _plan, services.PLANNERS, gettext_lazy("The rectification plan was opened.")),
-    "task": (forms.TaskForm, _task, services.PLANNERS, gettext_lazy("The task was added.")),
-    "close_task": (forms.CloseTaskForm, _close_task, services.PLANNERS, gettext_lazy("The task was closed.")),
+    "plan": (forms.PlanForm, _plan, services.PLAN, gettext_lazy("The rectification plan was opened.")),
+    "task": (forms.TaskForm, _task, services.PLAN, gettext_lazy("The task was added.")),
+    "close_task": (forms.CloseTaskForm, _close_task, services.PLAN, gettext_lazy("The task was closed.")),
     "close_out": (
         forms.CloseOutForm,
         _close_out,
-        services.CLOSERS,
+        services.CLOSE,
         gettext_lazy("The village is closed out: its election may start."),
     ),
     "interview": (
         forms.InterviewForm,
         _interview,
-        services.INTERVIEWERS,
+        services.INTERVIEW,
         gettext_lazy("The interview was recorded."),
     ),
     "petition": (
         forms.PetitionForm,
         _petition,
-        services.RECORDERS,
+        services.RECORD,
         gettext_lazy("The petition was recorded."),
     ),
     "resolve_petition": (
         forms.ResolvePetitionForm,
         _resolve_petition,
-        services.RECORDERS,
+        services.RECORD,
         gettext_lazy("The petition is resolved."),
     ),
-    "report": (forms.ReportForm, _report, services.RECORDERS, gettext_lazy("The report was recorded.")),
+    "report": (forms.ReportForm, _report, services.RECORD, gettext_lazy("The report was recorded.")),
     "resolve_report": (
         forms.ResolveReportForm,
         _resolve_report,
-        services.RECORDERS,
+        services.RECORD,
         gettext_lazy("The outcome of the report was recorded."),
     ),
 }
@@ -302,8 +302,8 @@ def village(request, pk):
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             raise Http404
-        form_class, handler, roles, done = ACTIONS[action]
-        if not services.may(request.user, roles, election.division_code):
+        form_class, handler, permission, done = ACTIONS[action]
+        if not may(request.user, permission, election.division_code):
             raise PermissionDenied
         form = form_class(request.POST, prefix=action)
         if form.is_valid():
@@ -321,8 +321,8 @@ def village(request, pk):
     plans = list(selectors.plans_of(election))
     today = timezone.localdate()
     allowed = {
-        name: services.may(request.user, roles, election.division_code)
-        for name, (_f, _h, roles, _d) in ACTIONS.items()
+        name: may(request.user, permission, election.division_code)
+        for name, (_f, _h, permission, _d) in ACTIONS.items()
     }
     context = {
         "election": election,
@@ -433,7 +433,7 @@ def assessment_township(request, code):
     _require_reader(request.user)
     cycle = current_cycle(user=request.user)
     week = _week_param(request.GET.get("week") or request.POST.get("week")) or week_of(timezone.localdate())
-    editable = services.may(request.user, services.ASSESSORS, township.code)
+    editable = may(request.user, services.ASSESS, township.code)
     rows = _assessment_rows(request.user, township, week, cycle) if cycle else []
     status = 200
     if request.method == "POST":
@@ -470,7 +470,7 @@ def assessment_township(request, code):
 def assessment_row(request, pk):
     """Save one village's row of the weekly assessment (the table's htmx partial save)."""
     election = get_visible_or_404(VillageElection.objects.select_related("village"), request.user, pk=pk)
-    if not services.may(request.user, services.ASSESSORS, election.division_code):
+    if not may(request.user, services.ASSESS, election.division_code):
         raise PermissionDenied
     week = _week_param(request.POST.get("week")) or week_of(timezone.localdate())
     form, saved = _save_row(request, election, week)

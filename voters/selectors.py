@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.roles import ROLL_EDITORS, Role
+from accounts.permissions import may
 from accounts.scoping import scope
 from elections import permits
 from elections.models import Region, VillageElection
@@ -36,7 +36,7 @@ from voters.rules import VOTING_AGE, age_on, mask_id_number
 
 
 def can_edit_roll(user) -> bool:
-    return user.is_superuser or user.role in ROLL_EDITORS
+    return may(user, "voters.edit_roll")
 
 
 def sees_full_id_numbers(user) -> bool:
@@ -359,7 +359,7 @@ def conflict_in_latest_upload(*, election: VillageElection, registration_id: int
 
 def may_settle_conflicts(user) -> bool:
     """Township offices settle registrations in two villages between themselves (DOMAIN.md 不重登)."""
-    return user.is_superuser or user.role == Role.TOWNSHIP
+    return may(user, "voters.settle_conflicts")
 
 
 def conflict_requests(*, user, cycle) -> dict[str, list[ConflictRequest]]:

@@ -3,7 +3,7 @@ the ground floor) shows it without importing the candidates app."""
 
 from django import template
 
-from candidates.permissions import can
+from accounts.permissions import may
 from candidates.selectors import pending_reviews
 
 register = template.Library()
@@ -15,7 +15,7 @@ SHOWN = 5
 def review_inbox_card(context):
     """The review requests waiting for the signed-in department user's unit (none for other roles)."""
     user = context["request"].user
-    pending = pending_reviews(user=user) if can(user, "review") else None
+    pending = pending_reviews(user=user) if may(user, "candidates.review") else None
     return {
         "pending_reviews": list(pending[:SHOWN]) if pending is not None else [],
         "pending_count": pending.count() if pending is not None else 0,
