@@ -86,6 +86,7 @@ def dashboard(request, code=None):
     choices = (
         Region.objects.visible_to(request.user)
         .filter(code__startswith=home.prefix, level__in=("county", "township"))
+        .exclude(code=home.code)  # the user's own region heads the list once
         .order_by("code")
         .values_list("code", "name", "level")
     )

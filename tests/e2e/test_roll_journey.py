@@ -49,6 +49,11 @@ def test_clerk_imports_fixes_publishes_and_prints_the_roll(page, tmp_path):
         ["王五", make_id_number(serial=1), "男", "", "一组", "001", "户主"],
         ["方平", make_id_number(serial=2, sex="F"), "女", "", "一组", "001", "配偶"],
         ["孔明", make_id_number(serial=3), "男", "", "二组", "002", "户主"],
+        # Groups as clerks write them: one group in three spellings, and a tenth group that code-point
+        # order would put last among 一, 三, 二 but numeric order puts after 三.
+        ["周十", make_id_number(serial=6), "男", "", "第十村民小组", "010", "户主"],
+        ["吴三", make_id_number(serial=7), "男", "", "3组", "005", "户主"],
+        ["郑三", make_id_number(serial=8, sex="F"), "女", "", "第三组", "006", "户主"],
     ]
     wrong_check = make_id_number(serial=4)
     wrong_check = wrong_check[:-1] + ("1" if wrong_check[-1] != "1" else "2")
@@ -86,13 +91,19 @@ def test_clerk_imports_fixes_publishes_and_prints_the_roll(page, tmp_path):
 
     page.fill("input[name=published_on]", "2026-11-20")
     page.click("#publish button[type=submit]")
-    assert "已于 2026-11-20 公布选民名单，共 4 人" in page.content()
+    assert "已于 2026-11-20 公布选民名单，共 7 人" in page.content()
 
     page.click("text=张榜公布打印版")
     names = page.inner_text(".notice")
     # Surname stroke order inside each group: 王 (横) before 方 (点) at 4 strokes; 孔 4 before 陈 7.
     assert names.index("王五") < names.index("方平")
     assert names.index("孔明") < names.index("陈错")
+    # The groups in numeric order, each once, whatever the spelling in the file.
+    headings = [h.split("（")[0] for h in page.locator(".notice h2").all_inner_texts()]
+    assert headings == ["第一村民小组", "第二村民小组", "第三村民小组", "第十村民小组"]
+    assert names.index("吴三") < names.index("周十") and names.index("郑三") < names.index("周十")
+    # Signed on the day it was posted, not the day it is printed.
+    assert "2026年11月20日" in page.inner_text(".notice .signature")
     screenshot(page, "roll-print")
     page.emulate_media(media="print")
     screenshot(page, "roll-print-media")

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from accounts.roles import Role
+from elections.models import Region
 from tests.factories import CycleFactory, UserFactory, VillageElectionFactory, region_chain
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,31 @@ def test_the_export_exports_what_the_filtered_page_shows(client):
     assert len(rows) - 1 == 15 and all(str(r[0]).startswith("330702002") for r in rows[1:])
     filename = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
     assert filename == "村级换届.xlsx"
+
+
+def test_the_township_drop_down_lists_each_township_once_under_its_county(client):
+    """Two counties may each have a 城东街道: a city reviewer sees both, each under its own county."""
+    cycle = CycleFactory()
+    for code in ("330702001001", "330703001001", "330703002001"):
+        VillageElectionFactory(cycle=cycle, village=region_chain(code))
+    Region.objects.filter(code__in=["330702001000", "330703001000"]).update(name="城东街道")
+    Region.objects.filter(code="330702000000").update(name="婺城区")
+    Region.objects.filter(code="330703000000").update(name="金东区")
+    city = UserFactory(username="city", role=Role.CITY, region=Region.objects.get(code="330700000000"))
+    client.force_login(city)
+    html = client.get("/elections/").content.decode()
+    select = html[html.index('name="township"') : html.index("</select>", html.index('name="township"'))]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, flags=re.S)
+    assert [label for label, _ in groups] == ["婺城区", "金东区"]
+    assert [re.findall(r">([^<]+)</option>", body) for _, body in groups] == [
+        ["城东街道"],
+        ["城东街道", "区330703002000"],
+    ]
+    chosen = client.get("/elections/?township=330703001000", headers={"HX-Request": "true"}).content.decode()
+    assert "330703001001" in chosen or chosen.count("<tr") >= 2
+    assert client.get("/elections/?township=330702001000").status_code == 200
+    # A county reviewer's own townships need no heading.
+    county = UserFactory(username="county2", role=Role.COUNTY, region=Region.objects.get(code="330703000000"))
+    client.force_login(county)
+    html = client.get("/elections/").content.decode()
+    assert "<optgroup" not in html and html.count("城东街道") >= 1

@@ -253,3 +253,15 @@ def test_the_administrator_edits_the_cycles_weights_in_the_admin(client, world):
     weight.refresh_from_db()
     assert (weight.weight, weight.cap) == (Decimal("4.50"), Decimal("18.00"))
     assert client.get("/admin/risk/risksnapshot/").status_code == 200
+
+
+def test_the_region_drop_down_lists_each_region_once_under_its_parent(client, world):
+    for user in (world["county_user"], world["city_user"]):
+        client.force_login(user)
+        html = client.get("/risk/").content.decode()
+        select = html[
+            html.index('<select name="region">') : html.index("</select>", html.index('name="region"'))
+        ]
+        codes = re.findall(r'<option value="(\d{12})"', select)
+        assert codes and len(codes) == len(set(codes)), codes
+        assert codes[0] == user.region.code and codes == [codes[0], *sorted(codes[1:])]

@@ -1,6 +1,7 @@
 """Warnings kept (issue 14 part 7) and the error file that says which value of whom is wrong (part 5)."""
 
 import json
+import re
 from io import BytesIO
 from urllib.parse import unquote
 
@@ -17,6 +18,8 @@ from voters.models import ImportJob, VoterRegistration
 from voters.services import confirm_import_job
 
 pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"[a-z_]+\.[a-z_]+(\.W)?")
 
 
 def contradicting(serial=1, name="王芳"):
@@ -73,3 +76,19 @@ def test_the_error_file_carries_row_name_column_value_and_message(client, electi
     assert data[:4] == (4, "赵六", "村民小组", "x" * 40)
     assert data[4] and "voter." not in data[4]
     assert data[5] == codes.VALUE_TOO_LONG
+
+
+def test_the_import_preview_speaks_in_messages_a_code_only_in_small_print(client, election, clerk):  # noqa: F811
+    """No rule code (`voter.sex_mismatch.W`, `voter.id_checksum`…) in the preview's text (issue 14, part 5)."""
+    client.force_login(clerk)
+    bad = person(3, name="赵六")
+    bad[1] = bad[1][:-1] + ("1" if bad[1][-1] != "1" else "2")  # a wrong check digit: an error
+    job, response = upload(client, election, [person(1), contradicting(2), bad])
+    html = client.get(f"/voters/import/{job.pk}/").content.decode()
+    assert "赵六" in html and "王芳" in html  # the error and the warning are on the page
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r'<small class="code">.*?</small>', "", main, flags=re.S)
+    main = re.sub(r"<(script|style)\b.*?</\1>", "", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", main).replace(job.original_name, "")  # the clerk's own file name may match
+    found = [m.group(0) for m in CODE.finditer(text)]
+    assert not found, found[:3]
