@@ -95,7 +95,9 @@ class NegativeListForm(forms.Form):
                 label=f"{item.number}. {item.text}",
                 choices=[("no", _("Does not apply")), ("yes", _("Applies"))],
                 widget=forms.RadioSelect,
-                initial="yes" if previous and previous.hit else "no",
+                # No item comes pre-answered: a hard block is checked by a person, item by item (issue 15).
+                initial=("yes" if previous.hit else "no") if previous else None,
+                error_messages={"required": _("Answer this item: does it apply or not?")},
             )
             self.fields[f"evidence_{item.pk}"] = forms.CharField(
                 label=_("Evidence"), required=False, initial=previous.evidence if previous else ""

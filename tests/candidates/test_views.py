@@ -488,3 +488,22 @@ def test_a_nominee_on_the_election_committee_withdraws_from_the_nominee_page(cli
     page = text(client.post(url, data, follow=True))
     assert "许候补" in page and codes.ELECTION_COMMITTEE_MEMBER not in page
     assert election.election_committee.get(resident=reserve).seated
+
+
+@pytest.mark.usefixtures("party_stage")
+def test_the_negative_list_comes_unanswered_and_every_item_must_be_answered(client, election, people):
+    """No hard block answered for the reviewer (issue 15, part 5): one click cannot save ten "does not apply"."""
+    nomination = NominationFactory(election=election)
+    client.force_login(people["township"])
+    url = f"/candidates/{election.pk}/nominee/"
+    page = text(client.get(f"{url}?nomination={nomination.pk}"))
+    items = negative_list_for(election)
+    assert items and "checked" not in page.split('id="negative-list"')[1].split("</form>")[0]
+    data = {"nomination": nomination.pk, "action": "negative", "common_evidence": "无犯罪记录证明"}
+    data |= {f"hit_{i.pk}": "no" for i in items[1:]} | {f"evidence_{i.pk}": "" for i in items}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "请逐项作答：是否存在此情形" in text(response)
+    assert not nomination.negative_answers.exists()
+    data[f"hit_{items[0].pk}"] = "no"
+    assert client.post(url, data).status_code == 302
+    assert nomination.negative_answers.filter(hit=False).count() == len(items)

@@ -131,6 +131,11 @@ def test_township_vets_nominees_with_the_departments_and_the_county(page, villag
         page.click("#first-review button")
         page.wait_for_load_state("networkidle")
         assert "step-done" in page.locator("#first-review p").first.get_attribute("class")
+        # Nothing comes pre-answered: the township answers each of the ten items.
+        radios = page.locator("#negative-list input[type=radio][value=no]")
+        assert radios.count() == 10 and not page.locator("#negative-list input[type=radio]:checked").count()
+        for n in range(radios.count()):
+            radios.nth(n).check()
         page.fill("#negative-list input[name=common_evidence]", "公安机关无犯罪记录证明")
         page.click("#negative-list button")
         page.wait_for_load_state("networkidle")
