@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+
+from . import codes
 
 
 class LoginForm(AuthenticationForm):
@@ -9,15 +10,12 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "The username or password is wrong. After %(limit)s failed attempts "
-            "the account is locked for a while."
-        ),
+        "invalid_login": codes.MESSAGES[codes.INVALID_LOGIN],
     }
 
     def get_invalid_login_error(self):
         return ValidationError(
             self.error_messages["invalid_login"],
-            code="invalid_login",
+            code=codes.INVALID_LOGIN,
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )

@@ -14,67 +14,28 @@ Naming:
   notice (:mod:`ballots.notices`);
 * warning codes end in the W-class suffix ``.W`` (e.g. ``reconcile.invalid_share_high.W``);
   error codes carry no suffix.  ``RuleCode.__post_init__`` enforces the pairing.
+
+The shape of an entry (``RuleCode``, ``Severity``, ``Catalogue``) is the house's one shape, in
+:mod:`elections.codes`; it is re-exported here for the ballots code that names it.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-WARNING_SUFFIX = ".W"
+from elections.codes import Catalogue, RuleCode, Severity
 
-
-class Severity(enum.StrEnum):
-    """How serious a finding is.
-
-    ``ERROR`` means the count (or the ballot account) cannot stand as recorded: a statutory
-    condition failed or the numbers do not reconcile.  ``WARNING`` is for the counting team and
-    the audit trail: something to look at or a follow-up vote to organise; it never voids a vote.
-    """
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class RuleCode:
-    """One catalogue entry: stable code, severity and (lazy) English msgid."""
-
-    code: str
-    severity: Severity
-    message: Promise
-
-    def __post_init__(self) -> None:
-        is_warning_code = self.code.endswith(WARNING_SUFFIX)
-        if is_warning_code != (self.severity is Severity.WARNING):
-            raise ValueError(f"{self.code!r}: warning codes, and only they, end in {WARNING_SUFFIX!r}")
-
-    def __str__(self) -> str:
-        return self.code
-
-
-_CATALOGUE: dict[str, RuleCode] = {}
-
-CATALOGUE: Mapping[str, RuleCode] = MappingProxyType(_CATALOGUE)
+CATALOGUE = Catalogue("ballots")
 """All codes of the ballots app, keyed by code string (read-only)."""
-
-
-def _register(code: str, severity: Severity, message: Promise) -> RuleCode:
-    if code in _CATALOGUE:
-        raise ValueError(f"duplicate rule code {code!r}")
-    entry = RuleCode(code=code, severity=severity, message=message)
-    _CATALOGUE[code] = entry
-    return entry
+_register = CATALOGUE.register
 
 
 def rule(code: str) -> RuleCode:
     """Return the catalogue entry for ``code`` (``KeyError`` if unknown)."""
-    return _CATALOGUE[code]
+    return CATALOGUE[code]
 
 
 @dataclass(frozen=True)
@@ -107,7 +68,7 @@ class Finding:
     @property
     def message(self) -> Promise:
         """The lazy, translatable message for this finding's code."""
-        return _CATALOGUE[self.code].message
+        return CATALOGUE[self.code].message
 
     @property
     def data(self) -> dict[str, int | str]:

@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import codes
 from .models import STAGE_ORDER, Stage, VillageElection
 
 P, PE, CE, S, H, C, X = (
@@ -49,11 +50,11 @@ P, PE, CE, S, H, C, X = (
     Stage.POSTPONED,
 )
 
-# The codes of a closed door (stable: tests and the trail read them).
-STAGE_CLOSED = "permit.stage_closed"
-POSTPONED = "permit.postponed"
-RED_OPEN = "permit.red_open"
-COMPLETED = "permit.completed"
+# The codes of a closed door (stable: tests and the trail read them; catalogued in elections.codes).
+STAGE_CLOSED = codes.PERMIT_STAGE_CLOSED
+POSTPONED = codes.PERMIT_POSTPONED
+RED_OPEN = codes.PERMIT_RED_OPEN
+COMPLETED = codes.PERMIT_COMPLETED
 CODES = frozenset({STAGE_CLOSED, POSTPONED, RED_OPEN, COMPLETED})
 
 
@@ -138,36 +139,24 @@ def refusal(
     if stage == C:
         if rule.correctable and reason.strip():
             return None
-        message = _(
-            "This village's election is completed and its records are read-only: you cannot %(action)s now. "
-            "A correction is recorded with its reason."
-        )
+        message = str(codes.MESSAGES[COMPLETED])
         return ValidationError(
             message % {"action": label}, code=COMPLETED, params={"url": _workflow_url(election)}
         )
     if stage == X and stage not in allowed:
-        message = _(
-            "This village's election is postponed with the county's approval: you cannot %(action)s until "
-            "the township resumes it on its steps page."
-        )
+        message = str(codes.MESSAGES[POSTPONED])
         return ValidationError(
             message % {"action": label}, code=POSTPONED, params={"url": _workflow_url(election)}
         )
     if rule.election_work and election.risk_red_open:
-        message = _(
-            "This village is rated red and not closed out: you cannot %(action)s until the county closes "
-            "out its rectification or approves the close-out on the steps page."
-        )
+        message = str(codes.MESSAGES[RED_OPEN])
         return ValidationError(
             message % {"action": label}, code=RED_OPEN, params={"url": _workflow_url(election)}
         )
     if stage in allowed:
         return None
     names = "、".join(str(Stage(s).label) for s in STAGE_ORDER if s in allowed) or "—"
-    message = _(
-        "The election is in the stage “%(stage)s”: you can %(action)s only in the stage %(stages)s. "
-        "Move the election on its steps page once the records the next stage needs exist."
-    )
+    message = str(codes.MESSAGES[STAGE_CLOSED])
     params = {"stage": Stage(stage).label, "action": label, "stages": names}
     return ValidationError(message % params, code=STAGE_CLOSED, params={"url": _workflow_url(election)})
 

@@ -8,10 +8,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from trail.services import anchor_on_commit
 
+from . import codes
 from .models import ElectionCycle, Region, VillageElection
 from .regions import CODE_RE, LEVELS, level_of, parent_code
 
@@ -55,8 +55,8 @@ def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]
             {
                 "row": number,
                 "column": "code",
-                "code": "region.code_invalid",
-                "message": _("The division code must have 12 digits."),
+                "code": codes.REGION_CODE_INVALID,
+                "message": str(codes.MESSAGES[codes.REGION_CODE_INVALID]),
             }
         )
         return None
@@ -65,8 +65,8 @@ def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]
             {
                 "row": number,
                 "column": "name",
-                "code": "region.name_required",
-                "message": _("The name is required."),
+                "code": codes.REGION_NAME_REQUIRED,
+                "message": str(codes.MESSAGES[codes.REGION_NAME_REQUIRED]),
             }
         )
         return None
@@ -82,8 +82,8 @@ def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]
                 {
                     "row": number,
                     "column": key,
-                    "code": "region.number_invalid",
-                    "message": _("Not a whole number: %(value)s") % {"value": raw},
+                    "code": codes.REGION_NUMBER_INVALID,
+                    "message": str(codes.MESSAGES[codes.REGION_NUMBER_INVALID]) % {"value": raw},
                 }
             )
             return None
@@ -92,8 +92,8 @@ def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]
                 {
                     "row": number,
                     "column": key,
-                    "code": "region.number_invalid",
-                    "message": _("Not a whole number: %(value)s") % {"value": raw},
+                    "code": codes.REGION_NUMBER_INVALID,
+                    "message": str(codes.MESSAGES[codes.REGION_NUMBER_INVALID]) % {"value": raw},
                 }
             )
             return None
@@ -132,8 +132,8 @@ def import_regions(*, rows: Iterable[Mapping[str, object]]) -> RegionImportResul
                     {
                         "row": number,
                         "column": "code",
-                        "code": "region.parent_missing",
-                        "message": _("The parent region %(code)s does not exist.") % {"code": pcode},
+                        "code": codes.REGION_PARENT_MISSING,
+                        "message": str(codes.MESSAGES[codes.REGION_PARENT_MISSING]) % {"code": pcode},
                     }
                 )
                 continue
@@ -177,7 +177,7 @@ def open_cycle(
 ) -> ElectionCycle:
     """Open a cycle for a region and create one VillageElection for every village under it."""
     if starts_on > ends_on:
-        raise ValidationError(_("The cycle must end after it starts."), code="cycle.dates_reversed")
+        raise ValidationError(codes.MESSAGES[codes.CYCLE_DATES_REVERSED], code=codes.CYCLE_DATES_REVERSED)
     cycle = ElectionCycle(
         name=name,
         region=region,

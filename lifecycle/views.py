@@ -314,7 +314,7 @@ def step_page(request, pk, step):
                 if document_form.is_valid():
                     if record is None:
                         raise ValidationError(
-                            _("Record the step before attaching documents."), code="step.not_recorded"
+                            codes.MESSAGES[codes.STEP_NOT_RECORDED], code=codes.STEP_NOT_RECORDED
                         )
                     workflow.attach_document(
                         record=record, upload=document_form.cleaned_data["file"], by=request.user

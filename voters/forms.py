@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elections.forms import DateInput
+from voters import codes
 from voters.models import Category, LeftOffReason, Relation
 
 MAX_UPLOAD_MB = 50
@@ -13,9 +14,8 @@ class RollUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}, code="voter.file_too_large"
-            )
+            message = str(codes.MESSAGES[codes.FILE_TOO_LARGE]).format(limit=MAX_UPLOAD_MB)
+            raise forms.ValidationError(message, code=codes.FILE_TOO_LARGE)
         return upload
 
 

@@ -92,3 +92,29 @@ def test_the_import_preview_speaks_in_messages_a_code_only_in_small_print(client
     text = re.sub(r"<[^>]+>", " ", main).replace(job.original_name, "")  # the clerk's own file name may match
     found = [m.group(0) for m in CODE.finditer(text)]
     assert not found, found[:3]
+
+
+def test_stored_problem_lists_take_the_warning_codes_ending_in_w_and_give_them_back(election, clerk):  # noqa: F811
+    """Migration voters 0007: the four warnings of a roll check end in ".W"; stored jobs follow, both ways."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("voters.migrations.0007_warning_codes_end_in_w")
+    assert set(migration.RENAMED.values()) == {c for c, e in codes.CATALOGUE.items() if e.is_warning}
+    stored = {
+        "warnings": [{"row": 3, "code": "voter.sex_mismatch"}, {"row": 4, "code": "voter.date_invalid"}],
+        "errors": [{"row": 5, "code": "voter.id_checksum"}],
+        "file_error": None,
+    }
+    kept = {"election": election, "division_code": election.division_code, "uploaded_by": clerk}
+    job = ImportJob.objects.create(**kept, original_name="roll.xlsx", result=stored)
+    empty = ImportJob.objects.create(**kept, original_name="empty.xlsx", result={})
+    migration.forward(apps, None)
+    job.refresh_from_db()
+    assert [w["code"] for w in job.result["warnings"]] == [codes.SEX_MISMATCH, codes.DATE_INVALID]
+    assert job.result["errors"] == stored["errors"]
+    migration.backward(apps, None)
+    job.refresh_from_db()
+    empty.refresh_from_db()
+    assert (job.result, empty.result) == (stored, {})
