@@ -276,6 +276,21 @@ ALREADY_NOMINATED = _code(
 RESIDENT_OUTSIDE_VILLAGE = _code(
     "candidate.resident_outside_village", B, _("This person is not a resident of the village")
 )
+NOT_A_REGISTERED_VOTER = _code(
+    "candidate.not_a_registered_voter",
+    B,
+    _(
+        "%(name)s is not a registered voter of this village: only voters on the roll can stand for this committee"
+    ),
+)
+NOMINEE_UNDER_AGE = _code(
+    "candidate.nominee_under_age", B, _("%(name)s is under 18 on the election day and cannot stand")
+)
+NOT_A_PARTY_MEMBER = _code(
+    "candidate.not_a_party_member",
+    B,
+    _("%(name)s is not a Party member of the village: only Party members stand for the Party committee"),
+)
 FIRST_REVIEW_REQUIRED = _code(
     "candidate.first_review_required",
     B,

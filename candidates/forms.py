@@ -17,6 +17,7 @@ from .choices import (
     VillagePost,
 )
 from .models import ElectionCommitteeMember
+from .selectors import eligible_residents
 
 VERDICTS = [("pass", _("Pass")), ("fail", _("Fail"))]
 
@@ -30,10 +31,6 @@ class ResidentChoiceField(forms.ModelChoiceField):
         age = age_on(obj.birth_date, self.on) if self.on else ""
         sex = obj.get_sex_display()
         return f"{obj.name}（{sex}，{age}） {mask_id_number(obj.id_number)}"
-
-
-def residents_of(election):
-    return Resident.objects.filter(division_code=election.division_code).order_by("name", "id")
 
 
 class NominationForm(forms.Form):
@@ -59,8 +56,23 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, election, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = residents_of(election)
-        self.fields["resident"].on = election.cycle.reference_date
+        field = self.fields["resident"]
+        field.queryset = eligible_residents(election)  # the service refuses anyone else, per body
+        field.on = election.cycle.reference_date
+        # A village has thousands of residents: the drop-down offers the first few and the search box
+        # above it (htmx) the rest; whoever is chosen stays offered when the form comes back with errors.
+        chosen = self.data.get("resident") if self.is_bound else None
+        shown = list(field.queryset[:PICKER_SIZE])
+        if chosen and str(chosen).isdigit() and all(r.pk != int(chosen) for r in shown):
+            shown = [*field.queryset.filter(pk=int(chosen)), *shown]
+        field.widget.choices = [("", _("— search above or choose —")), *resident_options(field, shown)]
+
+
+PICKER_SIZE = 50
+
+
+def resident_options(field: ResidentChoiceField, residents) -> list[tuple[int, str]]:
+    return [(r.pk, field.label_from_instance(r)) for r in residents]
 
 
 class FirstReviewForm(forms.Form):
@@ -197,7 +209,9 @@ class CommitteeVoteForm(forms.Form):
 
     def __init__(self, *args, election, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = residents_of(election)
+        self.fields["resident"].queryset = Resident.objects.filter(
+            division_code=election.division_code
+        ).order_by("name", "id")
         self.fields["resident"].on = election.cycle.reference_date
 
 

@@ -7,13 +7,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
 from elections.models import Region, VillageElection
 from elections.regions import ancestor_codes
-from voters.models import Kinship, VoterRegistration
-from voters.rules import age_on
+from voters.models import Kinship, Resident, VoterRegistration
+from voters.models import Status as RegistrationStatus
+from voters.rules import VOTING_AGE, age_on, latest_birth_date
 
 from . import codes, rules, slate
 from .choices import (
@@ -137,6 +138,32 @@ def negative_list_for(election: VillageElection) -> list[NegativeListItem]:
     return list(
         NegativeListItem.objects.filter(cycle_id=election.cycle_id, region__code__in=codes).order_by("number")
     )
+
+
+def eligible_residents(
+    election: VillageElection, *, body: str | None = None, q: str = ""
+) -> QuerySet[Resident]:
+    """The residents who may be nominated (issue 15, part 4): for the villagers' and the supervision
+    committee, a voter registered on this election's roll (not left off) and 18 or over on the election
+    day; for the Party committee, a Party member of the village. Without `body`, anyone who may stand for
+    one of them. `q` searches the name, the ID number's tail and the village group."""
+    day = election.election_day or election.cycle.reference_date
+    registered = VoterRegistration.objects.filter(
+        election=election, resident=OuterRef("pk"), status=RegistrationStatus.REGISTERED
+    )
+    voter, party = Exists(registered), Q(party_member=True)
+    condition = {Body.PARTY: party, None: voter | party}.get(body, voter)
+    adult = Q(birth_date__lte=latest_birth_date(day, VOTING_AGE))  # a Party member is 18 or over too
+    residents = Resident.objects.filter(condition, adult, division_code=election.division_code)
+    q = (q or "").strip()
+    if q:
+        in_group = VoterRegistration.objects.filter(
+            election=election, resident=OuterRef("pk"), group__contains=q
+        )
+        residents = residents.filter(
+            Q(name__contains=q) | Q(id_number__endswith=q.upper()) | Exists(in_group)
+        )
+    return residents.order_by("name", "id")
 
 
 def rule_settings(cycle) -> CandidateRuleSettings:

@@ -29,6 +29,7 @@ from elections.races import insert_once, insert_or_update
 from elections.regions import ancestor_codes
 from trail.services import record_bulk
 from voters.models import Resident
+from voters.rules import VOTING_AGE, age_on
 
 from . import codes, defaults, rules
 from .choices import (
@@ -197,6 +198,7 @@ def nominate(
         raise _error(codes.JOINT_NEEDS_TEN)
     if resident.division_code != election.division_code:
         raise _error(codes.RESIDENT_OUTSIDE_VILLAGE)
+    _require_eligible(election, resident, body)
     taken = Nomination.objects.filter(election=election, body=body, resident=resident).exclude(
         state=NominationState.WITHDRAWN
     )
@@ -216,6 +218,21 @@ def nominate(
     )
     # One open nomination per body (constraint one_nomination_per_body): a concurrent twin is refused alike.
     return insert_once(nomination, twin=taken, refuse=_error(codes.ALREADY_NOMINATED))
+
+
+def _require_eligible(election: VillageElection, resident: Resident, body: str) -> None:
+    """Only who may stand is nominated (issue 15, part 4; selectors.eligible_residents gives the list)."""
+    from .selectors import eligible_residents
+
+    if eligible_residents(election, body=body).filter(pk=resident.pk).exists():
+        return
+    name = resident.name
+    day = election.election_day or election.cycle.reference_date
+    if age_on(resident.birth_date, day) < VOTING_AGE:
+        raise _error(codes.NOMINEE_UNDER_AGE, name=name)
+    if body == Body.PARTY:
+        raise _error(codes.NOT_A_PARTY_MEMBER, name=name)
+    raise _error(codes.NOT_A_REGISTERED_VOTER, name=name)
 
 
 def _move(nomination: Nomination, to: str) -> None:

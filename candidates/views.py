@@ -161,6 +161,13 @@ def _send_all(request, election):
 def nominate(request, pk):
     election = _election(request, pk, "candidates.nominate")
     form = forms.NominationForm(request.POST or None, election=election)
+    if request.htmx and "q" in request.GET:  # the picker's search as one types: the options that match
+        found = selectors.eligible_residents(election, q=request.GET["q"])[: forms.PICKER_SIZE]
+        return render(
+            request,
+            "candidates/_resident_options.html",
+            {"options": forms.resident_options(form.fields["resident"], found), "q": request.GET["q"]},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -183,6 +183,15 @@ def age_on(birth_date: datetime.date, on_date: datetime.date) -> int:
     return on_date.year - birth_date.year - before_birthday
 
 
+def latest_birth_date(on_date: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of a person aged at least `years` on `on_date`, by age_on's rule: a query's
+    bound (birth_date <= this) that agrees with age_on for every day, 29 February included."""
+    try:
+        return on_date.replace(year=on_date.year - years)
+    except ValueError:  # on_date is 29 February: the year `years` back has none, 28 February is the last
+        return on_date.replace(year=on_date.year - years, day=28)
+
+
 def check_person(
     *,
     name: str,

@@ -12,7 +12,7 @@ from candidates.models import Nomination, QualificationReview, ReviewUnit
 from demo import ids
 from elections.models import VillageElection
 from tests.factories import VillageElectionFactory
-from voters.models import Kinship, Resident
+from voters.models import Kinship, Resident, VoterRegistration
 
 _serial = itertools.count(1)
 
@@ -44,6 +44,15 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     id_number = factory.LazyAttribute(lambda o: id_number(o.village.code, o.birth_date, o.sex))
     party_member = True
     education = "senior"
+
+
+def voter(election: VillageElection, **fields) -> Resident:
+    """A resident registered on the election's roll: who may stand for the villagers' committee."""
+    resident = ResidentFactory(village=election.village, **fields)
+    VoterRegistration.objects.create(
+        election=election, cycle=election.cycle, resident=resident, division_code=election.division_code
+    )
+    return resident
 
 
 SOURCE_FOR_BODY = {"party": Source.PARTY_MEMBERS, "committee": Source.DIRECT, "supervision": Source.VILLAGERS}

@@ -32,6 +32,7 @@ from tests.candidates.factories import (
     kin,
     move_to,
     pass_everything,
+    voter,
 )
 from tests.factories import UserFactory
 
@@ -132,7 +133,7 @@ def test_nomination_shape_rules(election, people, position, source, nominators, 
 
 
 def test_a_joint_nomination_of_exactly_ten_voters_is_valid(election, people):
-    person = ResidentFactory(village=election.village)
+    person = voter(election)
     nomination = services.nominate(
         election=election,
         resident=person,
@@ -145,7 +146,7 @@ def test_a_joint_nomination_of_exactly_ten_voters_is_valid(election, people):
 
 
 def test_one_nomination_per_person_and_body_but_both_committees_allowed(election, people):
-    person = ResidentFactory(village=election.village)
+    person = voter(election)
     move_to(election, Stage.PARTY_ELECTION)
     first = services.nominate(
         election=election,

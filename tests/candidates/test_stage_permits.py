@@ -26,7 +26,7 @@ from candidates.models import NegativeListItem, Nomination, NoticePublication, Q
 from elections import permits
 from elections.models import Stage, VillageElection
 from elections.red_flag import set_red_flag
-from tests.candidates.factories import NominationFactory, ResidentFactory, ReviewFactory, move_to
+from tests.candidates.factories import NominationFactory, ResidentFactory, ReviewFactory, move_to, voter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.candidates.urls_for_tests")]
 
@@ -97,7 +97,7 @@ def committee_nominee(election):
 def test_nominate_is_refused_while_the_gate_is_closed_and_allowed_once_it_opens(
     client, election, people, code, close
 ):
-    person = ResidentFactory(village=election.village, name="林待提")
+    person = voter(election, name="林待提")
     data = {
         "resident": person.pk,
         "position": Position.CHAIR,

@@ -15,7 +15,7 @@ from candidates import codes, services
 from candidates.choices import Position
 from candidates.models import Approval, CandidateRuleSettings, Nomination, QualificationReview
 from candidates.selectors import negative_list_for
-from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything
+from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything, voter
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.candidates.urls_for_tests")]
@@ -175,7 +175,7 @@ def test_queues_are_for_their_roles(client, people, role, url, status):
 
 
 def test_a_clerk_nominates_but_does_not_vet(client, election, people):
-    person = ResidentFactory(village=election.village, name="孙村民")
+    person = voter(election, name="孙村民")
     client.force_login(people["clerk"])
     response = client.post(
         f"/candidates/{election.pk}/nominate/",
