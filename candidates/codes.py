@@ -280,3 +280,9 @@ def message(code: str, params: dict | None = None) -> str:
     """The translated message of ``code`` with its parameters filled in."""
     text = str(MESSAGES[code])
     return text % params if params else text
+
+
+# The department's inbox: a bulk "no finding" with nothing chosen.
+NO_REVIEWS_CHOSEN = "candidate.no_reviews_chosen"
+MESSAGES[NO_REVIEWS_CHOSEN] = _("Choose the requests to which you give “no finding”")
+SEVERITY[NO_REVIEWS_CHOSEN] = Severity.BLOCK
