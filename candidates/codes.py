@@ -291,6 +291,10 @@ NOT_A_PARTY_MEMBER = _code(
     B,
     _("%(name)s is not a Party member of the village: only Party members stand for the Party committee"),
 )
+# The department's inbox: a bulk "no finding" with nothing chosen.
+NO_REVIEWS_CHOSEN = _code(
+    "candidate.no_reviews_chosen", B, _("Choose the requests to which you give “no finding”")
+)
 FIRST_REVIEW_REQUIRED = _code(
     "candidate.first_review_required",
     B,

@@ -77,3 +77,8 @@ PAID_POST_BANDS = [
     {"population": None, "min": None, "max": 6},
 ]
 NOTICE_ORDER = NoticeOrder.STROKES
+# Days a department has to answer a joint-review request, counted from the day it was sent. The sources
+# set no term; in the township plan (seeds/001) the review sits inside the Party election's few weeks,
+# followed by the inspection, the county's review and the notices, so a week (five working days) gives a
+# department time to search its records and leaves the township the rest of the stage.
+REVIEW_DAYS = 7

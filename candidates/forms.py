@@ -171,6 +171,35 @@ class ReviewDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class IdListField(forms.Field):
+    """Several record ids from checkboxes of one name (`<input type=checkbox name=… value=id>`)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose the requests again.")}
+
+    def __init__(self, *args, most: int, **kwargs):
+        self.most = most
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            ids = sorted({int(v) for v in value or ()})
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if len(ids) > self.most:
+            raise forms.ValidationError(
+                _("Choose at most %(most)s requests at a time."), code="too_many", params={"most": self.most}
+            )
+        return ids
+
+
+class BulkReviewForm(forms.Form):
+    """ "No finding" (无异常) on the chosen requests, with one note for all of them."""
+
+    reviews = IdListField(label=_("Requests"), required=False, most=500)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
 class ApprovalDecisionForm(forms.Form):
     approval = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(

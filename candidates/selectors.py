@@ -7,16 +7,29 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from accounts.models import User
-from elections.models import Region, VillageElection
+from elections.models import ElectionCycle, Region, VillageElection
 from elections.regions import ancestor_codes
 from voters.models import Kinship, Resident, VoterRegistration
 from voters.models import Status as RegistrationStatus
 from voters.rules import VOTING_AGE, age_on, latest_birth_date
 
-from . import codes, rules, slate
+from . import codes, defaults, rules, slate
 from .choices import (
     BODY_OF_NOTICE,
     POSITIONS_OF_BODY,
@@ -426,6 +439,119 @@ def department_inbox(*, user: User) -> QuerySet[QualificationReview]:
 
 def pending_reviews(*, user: User) -> QuerySet[QualificationReview]:
     return department_inbox(user=user).filter(verdict=Verdict.PENDING)
+
+
+def answered_reviews(*, user: User) -> QuerySet[QualificationReview]:
+    """A department's verdicts, latest first (read backwards along its unit's index of decision times)."""
+    return (
+        department_inbox(user=user)
+        .filter(decided_at__isnull=False)
+        .exclude(verdict=Verdict.PENDING)
+        .order_by("-decided_at", "-id")
+    )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class ReviewWindows:
+    """How long a department has to answer: a review request is due `review_days` (a setting of its
+    cycle, CandidateRuleSettings) after the day it was sent, and overdue once that day is past.
+
+    `days` holds the cycles framing the department's region; a cycle without settings yet has the default.
+    The due dates are read, not stored, so an administrator who changes the setting moves every open
+    request's due date with it."""
+
+    days: dict[int, int]
+    current: ElectionCycle | None = None
+    default: int = defaults.REVIEW_DAYS
+
+    def of(self, cycle_id: int) -> int:
+        return self.days.get(cycle_id, self.default)
+
+    def due_on(self, review: QualificationReview) -> datetime.date:
+        sent = timezone.localdate(review.requested_at)
+        return sent + datetime.timedelta(days=self.of(review.nomination.election.cycle_id))
+
+    @property
+    def _other(self) -> dict[int, list[int]]:
+        """The cycles whose window is not the default, by window."""
+        groups: dict[int, list[int]] = defaultdict(list)
+        for cycle_id, days in sorted(self.days.items()):
+            if days != self.default:
+                groups[days].append(cycle_id)
+        return groups
+
+    def due_before(self, day: datetime.date) -> Q:
+        """The requests due before `day`: sent before `day` less their cycle's window (in one condition per
+        distinct window, usually one)."""
+        other = self._other
+        cut = Q(requested_at__lt=_midnight(day - datetime.timedelta(days=self.default)))
+        if not other:
+            return cut
+        odd = [cycle_id for ids in other.values() for cycle_id in ids]
+        condition = ~Q(nomination__election__cycle_id__in=odd) & cut
+        for days, ids in other.items():
+            condition |= Q(
+                nomination__election__cycle_id__in=ids,
+                requested_at__lt=_midnight(day - datetime.timedelta(days=days)),
+            )
+        return condition
+
+    def by_due(self, queryset: QuerySet[QualificationReview]) -> QuerySet[QualificationReview]:
+        """Soonest due first; with one window for every cycle that is the order in which they were sent."""
+        other = self._other
+        if not other:
+            return queryset.order_by("requested_at", "id")
+        due = Case(
+            *[
+                When(
+                    nomination__election__cycle_id__in=ids,
+                    then=F("requested_at") + Value(datetime.timedelta(days=days)),
+                )
+                for days, ids in other.items()
+            ],
+            default=F("requested_at") + Value(datetime.timedelta(days=self.default)),
+            output_field=DateTimeField(),
+        )
+        return queryset.annotate(due_at=due).order_by("due_at", "id")
+
+
+def review_windows(*, user: User) -> ReviewWindows:
+    """The answer windows of the cycles framing a department's region (one query), and its current cycle:
+    a department sees no cycle through the scope (it sees its unit's requests only), yet works in one."""
+    region = user.region
+    if region is None:
+        return ReviewWindows({})
+    cycles = list(
+        ElectionCycle.objects.filter(
+            Q(region__code__in=[region.code, *ancestor_codes(region.code)])
+            | Q(region__code__startswith=region.prefix)
+        )
+        .select_related("candidate_rules", "region")
+        .order_by("-is_current", "-id")
+    )
+    # A cycle without its settings yet raises RelatedObjectDoesNotExist, an AttributeError too.
+    settings = {c.pk: getattr(c, "candidate_rules", None) for c in cycles}
+    days = {pk: s.review_days for pk, s in settings.items() if s is not None}
+    current = next((c for c in cycles if c.is_current), None)
+    return ReviewWindows(days, current)
+
+
+def inbox_counts(*, user: User, windows: ReviewWindows) -> dict[str, int]:
+    """A department's figures for its home page and inbox: open, overdue (open and past due), answered."""
+    pending = Q(verdict=Verdict.PENDING)
+    return (
+        QualificationReview.objects.visible_to(user)
+        .filter(kind=ReviewKind.DEPARTMENT)
+        .aggregate(
+            open=Count("pk", filter=pending),
+            overdue=Count("pk", filter=pending & windows.due_before(timezone.localdate())),
+            answered=Count("pk", filter=~pending),
+        )
+    )
 
 
 def approvals_queue(*, user: User) -> QuerySet[Approval]:

@@ -333,8 +333,42 @@ def request_reviews(
 def decide_review(*, review: QualificationReview, passed: bool, note: str, by: User) -> QualificationReview:
     """A department's verdict on a nominee it was asked to review. Only a user of the addressed unit may
     give it; a failure needs its reason; the verdict is final ("谁审核、谁负责")."""
+    locked = _locked_reviews([review.pk])
+    if not locked:
+        raise QualificationReview.DoesNotExist
+    return _give_verdict(locked[0], passed=passed, note=note, by=by)
+
+
+@transaction.atomic
+def decide_reviews(
+    *, reviews: Iterable[QualificationReview], note: str, by: User
+) -> list[QualificationReview]:
+    """ "No finding" (无异常) on many requests of a department at once, with one note: each request gets
+    its own verdict with the reviewer, unit and time, and its own trail entry, under the rules of
+    `decide_review` (the addressed unit only, each once, the stage open). One refusal records none. A
+    finding is never given in bulk: it needs its own reason, on its own request."""
+    ids = sorted({r.pk for r in reviews})
+    if not ids:
+        raise _error(codes.NO_REVIEWS_CHOSEN)
+    locked = _locked_reviews(ids)
+    if len(locked) != len(ids):
+        raise _error(codes.NOT_YOUR_UNIT)
+    return [_give_verdict(review, passed=True, note=note, by=by) for review in locked]
+
+
+def _locked_reviews(ids: Sequence[int]) -> list[QualificationReview]:
+    """The requests, locked until the verdicts are saved (twins wait, then find them decided), with the
+    election the stage check reads and the nominee the trail names, in one query."""
+    return list(
+        QualificationReview.objects.select_for_update(of=("self",))
+        .select_related("nomination__election", "nomination__resident")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _give_verdict(review: QualificationReview, *, passed: bool, note: str, by: User) -> QualificationReview:
     _require_work(review.nomination)
-    review = QualificationReview.objects.select_for_update().get(pk=review.pk)
     if review.kind != ReviewKind.DEPARTMENT or not by.unit or by.unit != review.unit:
         raise _error(codes.NOT_YOUR_UNIT)
     if review.verdict != Verdict.PENDING:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from .choices import (
     VettingStatus,
 )
 from .codes import APPROVABLE
+from .filters import ANSWERED, OPEN, ReviewInboxFilter
 from .models import (
     Approval,
     Commitments,
@@ -46,7 +48,8 @@ from .models import (
     QualificationReview,
 )
 
-INBOX_PAGE = 100
+INBOX_PAGE = 50
+RECENT = 10  # the latest verdicts under the open requests: what the reviewer just did
 ELECTION_COMMITTEE = "candidates.election_committee"
 
 
@@ -789,48 +792,105 @@ def approvals(request):
 
 
 def inbox(request):
-    """A department's inbox: the review requests addressed to its unit inside its region."""
+    """A department's inbox: the review requests addressed to its unit inside its region, soonest due first,
+    paged and filtered (status, township, village, due date, name or ID tail). A verdict is given on one
+    request (a finding with its note), or "no finding" on the chosen requests at once."""
     if not may(request.user, "candidates.review"):
         raise Http404
-    bound = None
+    windows = selectors.review_windows(user=request.user)
+    bound = bulk = None
     if request.method == "POST":
-        bound = forms.ReviewDecisionForm(request.POST)
-        if bound.is_valid():
-            review = get_visible_or_404(
-                QualificationReview.objects.filter(kind=ReviewKind.DEPARTMENT),
-                request.user,
-                pk=bound.cleaned_data["review"],
-            )
-            try:
-                services.decide_review(
-                    review=review,
-                    passed=bound.cleaned_data["verdict"] == "pass",
-                    note=bound.cleaned_data["note"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                _form_error(request, bound, error)
-            else:
-                messages.success(
-                    request,
-                    _("Your verdict on %(name)s is recorded.") % {"name": review.nomination.resident.name},
-                )
-                return redirect("candidates:inbox")
-    inbox = selectors.department_inbox(user=request.user)
-    pending = inbox.filter(verdict=Verdict.PENDING)
-    shown = list(pending[:INBOX_PAGE])
-    for review in shown:
+        if request.POST.get("action") == "bulk":
+            bulk = forms.BulkReviewForm(request.POST)
+            if _bulk_verdict(request, bulk):
+                return redirect(request.get_full_path())
+        else:
+            bound = forms.ReviewDecisionForm(request.POST)
+            if _one_verdict(request, bound):
+                return redirect(request.get_full_path())
+    filterset = ReviewInboxFilter(
+        request.GET,
+        queryset=selectors.department_inbox(user=request.user),
+        user=request.user,
+        windows=windows,
+    )
+    status = filterset.status_value
+    rows = filterset.qs
+    rows = rows.order_by("-decided_at", "-id") if status == ANSWERED else windows.by_due(rows)
+    page = Paginator(rows, INBOX_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    link = doors.sees_steps(request.user)
+    for review in page:
         nomination = review.nomination
-        review.closed = doors.why(
-            nomination.election, WORK, body=nomination.body, link=doors.sees_steps(request.user)
+        review.due_on = windows.due_on(review)
+        review.pending = review.verdict == Verdict.PENDING
+        review.overdue = review.pending and review.due_on < today
+        review.closed = (
+            doors.why(nomination.election, WORK, body=nomination.body, link=link) if review.pending else None
         )
+    recent = list(selectors.answered_reviews(user=request.user)[:RECENT]) if status == OPEN else []
     return render(
         request,
         "candidates/inbox.html",
         {
-            "pending": shown,
-            "pending_count": pending.count(),
-            "decided": list(inbox.exclude(verdict=Verdict.PENDING)[:INBOX_PAGE]),
+            "filter": filterset,
+            "status": status,
+            "page": page,
+            "counts": selectors.inbox_counts(user=request.user, windows=windows),
+            "cycle": windows.current,
+            "review_days": windows.of(windows.current.pk) if windows.current else windows.default,
+            "decided": recent,
             "bound": bound,
+            "bulk": bulk,
+            "open_on_page": any(r.pending and not r.closed for r in page),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("status", "page")),
         },
     )
+
+
+def _one_verdict(request, form) -> bool:
+    """One request's verdict ("found" needs its note, the service says so); True once recorded."""
+    if not form.is_valid():
+        return False
+    review = get_visible_or_404(
+        QualificationReview.objects.filter(kind=ReviewKind.DEPARTMENT).select_related("nomination__resident"),
+        request.user,
+        pk=form.cleaned_data["review"],
+    )
+    try:
+        services.decide_review(
+            review=review,
+            passed=form.cleaned_data["verdict"] == "pass",
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _form_error(request, form, error)
+        return False
+    messages.success(
+        request, _("Your verdict on %(name)s is recorded.") % {"name": review.nomination.resident.name}
+    )
+    return True
+
+
+def _bulk_verdict(request, form) -> bool:
+    """ "No finding" on the chosen requests, each its own verdict (services.decide_reviews); a request the
+    user cannot see answers 404, as for one verdict. True once recorded."""
+    if not form.is_valid():
+        return False
+    ids = form.cleaned_data["reviews"]
+    chosen = list(
+        QualificationReview.objects.visible_to(request.user).filter(kind=ReviewKind.DEPARTMENT, pk__in=ids)
+    )
+    if len(chosen) != len(ids):
+        raise Http404
+    try:
+        decided = services.decide_reviews(reviews=chosen, note=form.cleaned_data["note"], by=request.user)
+    except ValidationError as error:
+        _form_error(request, form, error)
+        return False
+    messages.success(
+        request,
+        _("“No finding” is recorded for %(count)s requests.") % {"count": len(decided)},
+    )
+    return True

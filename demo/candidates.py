@@ -117,6 +117,7 @@ class Plan:
     committee_vote: list[tuple[Person, int, bool]] = field(default_factory=list)
     spouses: tuple[Person, Person] | None = None
     clean: bool = False  # a village whose lists were published: every nominee's vetting is settled
+    held: bool = False  # the county's first village with the departments: one nominee waits for each of them
 
 
 def _vetting_stage(rng: Random, village) -> tuple[str, bool]:
@@ -209,7 +210,7 @@ def seed(ctx: DemoContext) -> None:
             r.code[:6] for r in regions if r is not None and r.level in ("county", "township", "village")
         }
         detail = detail or {c.code[:6] for c in counties[:DETAIL_COUNTIES]}
-    _department_users(rng, units, detail)
+    _department_users(rng, units, detail, counties={c.code[:6] for c in counties})
     stages = plans_of(ctx)
     asked: set[str] = set()
     pools = _resident_pools(thresholds.reference_date)
@@ -218,11 +219,12 @@ def seed(ctx: DemoContext) -> None:
         seats = {"party": party, "committee": committee, "supervision": supervision}
         village = stages.get(election_id)
         stage, clean = _vetting_stage(rng, village)
-        if village is not None and village.stage == Stage.PARTY_ELECTION and code[:6] not in asked:
+        held = village is not None and village.stage == Stage.PARTY_ELECTION and code[:6] not in asked
+        if held:
             stage = "departments"  # each county's departments have requests waiting for them
         if stage == "departments":
             asked.add(code[:6])
-        plan = Plan(election_id, code, seats, stage, code[:6] in detail, clean=clean)
+        plan = Plan(election_id, code, seats, stage, code[:6] in detail, clean=clean, held=held)
         _cast(rng, plan, thresholds, pools.get(code))
         _keep_to_the_stage(plan, village)
         plans.append(plan)
@@ -262,17 +264,23 @@ def _review_units(counties: list[Region]) -> dict[str, list[ReviewUnit]]:
     return units
 
 
-def _department_users(rng: Random, units: dict[str, list[ReviewUnit]], counties: set[str]) -> None:
-    """A reviewer for each department of the detailed counties, so that every verdict has a person behind
-    it ("谁审核、谁负责"): in the demo logins' county `dept_<kind>` (dept_police, dept_court…), elsewhere
-    `dept_<kind>_<county>`; they share the demo password, hashed once."""
+def _department_users(
+    rng: Random, units: dict[str, list[ReviewUnit]], detail: set[str], *, counties: set[str]
+) -> None:
+    """A reviewer for each department the demo's requests are addressed to, so that every verdict has a
+    person behind it ("谁审核、谁负责") and every inbox its login: all the departments of the detailed
+    counties, the fewer asked elsewhere (LIGHT_DEPARTMENTS). In the demo logins' county `dept_<kind>`
+    (dept_police, dept_court…), elsewhere `dept_<kind>_<county>`; they share the demo password, hashed
+    once."""
     User = get_user_model()
     home = User.objects.filter(username="department_reviewer").select_related("region").first()
-    home_county = home.region.code[:6] if home is not None and home.region else min(counties, default="")
+    home_county = home.region.code[:6] if home is not None and home.region else min(detail, default="")
     password = make_password(DEMO_PASSWORD)
     users = []
     for code in sorted(counties):
         for unit in units.get(code, []):
+            if code not in detail and unit.kind not in LIGHT_DEPARTMENTS:
+                continue
             short = unit.name.removeprefix(unit.region.name)
             users.append(
                 User(
@@ -612,8 +620,9 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
             if failed or plan.stage == "first_review":
                 continue
             light_supervision = not plan.detail and BODY_OF_POSITION[entry.position] == "supervision"
+            holding, plan.held = plan.held, False  # this nominee waits for every department asked
             for unit in () if light_supervision else county_units:
-                answered = plan.stage == "vetted" or rng.random() < 0.6
+                answered = plan.stage == "vetted" or (rng.random() < 0.6 and not holding)
                 if answered:
                     fails = not plan.clean and unit.kind in FAILURE_NOTES and rng.random() < 0.01
                     verdict = Verdict.FAILED if fails else Verdict.PASSED

@@ -180,7 +180,9 @@ class QualificationReview(_OfNomination):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit", "verdict"], name="review_unit_verdict_idx"),
+            # The department's inbox: its open requests soonest due first, its answers latest first.
+            models.Index(fields=["unit", "verdict", "requested_at", "id"], name="review_inbox_due_idx"),
+            models.Index(fields=["unit", "decided_at", "id"], name="review_inbox_decided_idx"),
             models.Index(
                 fields=["division_code"], name="review_code_prefix_idx", opclasses=["varchar_pattern_ops"]
             ),

@@ -115,6 +115,12 @@ class CandidateRuleSettings(models.Model):
     negative_list_limit = models.PositiveSmallIntegerField(
         _("negative list: most items"), default=defaults.NEGATIVE_LIST_LIMIT
     )
+    review_days = models.PositiveSmallIntegerField(
+        _("joint review: days to answer"),
+        default=defaults.REVIEW_DAYS,
+        validators=[MinValueValidator(1)],
+        help_text=_("A department's review request is due this many days after it was sent."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "cycle__region__code"

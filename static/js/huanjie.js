@@ -2,6 +2,7 @@
  * neither):
  *   <form data-confirm="Question?">   asks before it is submitted;
  *   <button data-print>               prints the page;
+ *   <input type=checkbox data-check-all="reviews">   ticks (or unticks) every enabled checkbox named "reviews";
  *   <div class="progress" aria-valuenow="40"><div></div></div>   the bar is drawn 40% wide.
  * Listeners sit on the document and htmx:load, so content that htmx swaps in behaves the same. */
 (function () {
@@ -22,6 +23,15 @@
       event.preventDefault();
       window.print();
     }
+  });
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var name = box.getAttribute && box.getAttribute("data-check-all");
+    if (!name) return;
+    document.querySelectorAll('input[type="checkbox"]').forEach(function (other) {
+      if (other.name === name && !other.disabled) other.checked = box.checked;
+    });
   });
 
   // Setting a width through the style property is allowed where a style="" attribute is not.
