@@ -295,6 +295,8 @@ NOT_A_PARTY_MEMBER = _code(
 NO_REVIEWS_CHOSEN = _code(
     "candidate.no_reviews_chosen", B, _("Choose the requests to which you give “no finding”")
 )
+REVIEWS_UNREADABLE = _code("candidate.reviews_unreadable", B, _("Choose the requests again."))
+TOO_MANY_REVIEWS = _code("candidate.too_many_reviews", B, _("Choose at most %(most)s requests at a time."))
 FIRST_REVIEW_REQUIRED = _code(
     "candidate.first_review_required",
     B,

@@ -8,6 +8,7 @@ from elections.forms import DateInput
 from voters.models import Resident
 from voters.rules import age_on, mask_id_number
 
+from . import codes
 from .choices import (
     POSITIONS_OF_BODY,
     SOURCES_OF_BODY,
@@ -175,7 +176,6 @@ class IdListField(forms.Field):
     """Several record ids from checkboxes of one name (`<input type=checkbox name=… value=id>`)."""
 
     widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("Choose the requests again.")}
 
     def __init__(self, *args, most: int, **kwargs):
         self.most = most
@@ -185,10 +185,14 @@ class IdListField(forms.Field):
         try:
             ids = sorted({int(v) for v in value or ()})
         except (TypeError, ValueError) as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+            raise forms.ValidationError(
+                codes.MESSAGES[codes.REVIEWS_UNREADABLE], code=codes.REVIEWS_UNREADABLE
+            ) from exc
         if len(ids) > self.most:
             raise forms.ValidationError(
-                _("Choose at most %(most)s requests at a time."), code="too_many", params={"most": self.most}
+                codes.MESSAGES[codes.TOO_MANY_REVIEWS],
+                code=codes.TOO_MANY_REVIEWS,
+                params={"most": self.most},
             )
         return ids
 
