@@ -21,6 +21,7 @@ class CandidatesConfig(AppConfig):
             models.Nomination, exclude_fields=["created_at", "updated_at"], actor_fields=["created_by"]
         )
         register_in_trail(models.QualificationReview, actor_fields=["reviewer", "requested_by"])
+        register_in_trail(models.ReviewReminder, exclude_fields=["sent_at"], actor_fields=["sent_by"])
         register_in_trail(models.NegativeListAnswer, actor_fields=["answered_by"])
         register_in_trail(models.Approval, actor_fields=["decided_by", "requested_by"])
         register_in_trail(models.Inspection, actor_fields=["inspected_by"])

@@ -297,6 +297,15 @@ NO_REVIEWS_CHOSEN = _code(
 )
 REVIEWS_UNREADABLE = _code("candidate.reviews_unreadable", B, _("Choose the requests again."))
 TOO_MANY_REVIEWS = _code("candidate.too_many_reviews", B, _("Choose at most %(most)s requests at a time."))
+REMIND_NOT_ALLOWED = _code(
+    "candidate.remind_not_allowed", B, _("Only the township office of this village reminds its departments")
+)
+NOTHING_TO_REMIND = _code(
+    "candidate.nothing_to_remind", B, _("%(unit)s has answered every request of this village")
+)
+REMINDED_TODAY = _code(
+    "candidate.reminded_today", B, _("%(unit)s was already reminded today about this village")
+)
 FIRST_REVIEW_REQUIRED = _code(
     "candidate.first_review_required",
     B,

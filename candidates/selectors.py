@@ -54,6 +54,7 @@ from .models import (
     NoticePublication,
     PreviousTermMember,
     QualificationReview,
+    ReviewReminder,
     ReviewUnit,
 )
 from .rules import Finding, Nominee, Thresholds
@@ -599,3 +600,79 @@ def election_committee(*, election: VillageElection) -> dict:
             )
     replacement = rules.next_in_vote([(m.pk, m.votes, m.seated, m.withdrawn_at is not None) for m in members])
     return {"members": members, "seated": seated, "findings": findings, "next": replacement}
+
+
+@dataclass
+class UnitProgress:
+    """One reviewing department's part of a village's joint review: its verdicts and what it still owes."""
+
+    name: str
+    open: int = 0
+    passed: int = 0
+    failed: int = 0
+    oldest: datetime.datetime | None = None  # when its oldest open request was sent
+
+
+@dataclass
+class ReviewMatrix:
+    """Nominees × departments of one village (issue 15, part 2): who holds the vetting up."""
+
+    units: list[UnitProgress]
+    rows: list[tuple[Nomination, list[QualificationReview | None]]]
+
+    @property
+    def waiting(self) -> list[UnitProgress]:
+        """The departments that still owe answers, the longest waiting first."""
+        return sorted((u for u in self.units if u.open), key=lambda u: (u.oldest, u.name))
+
+
+def review_matrix(*, election: VillageElection) -> ReviewMatrix:
+    """The department reviews of the village's nominees (two queries): one row per nominee not withdrawn,
+    one column per department asked (the county's active units first, in their order)."""
+    bodies = list(Body)
+    nominations = sorted(
+        Nomination.objects.filter(election=election)
+        .exclude(state=NominationState.WITHDRAWN)
+        .select_related("resident"),
+        # The Party committee first, then the villagers' and the supervision committee; the chair first.
+        key=lambda n: (bodies.index(n.body), POSITIONS_OF_BODY[n.body].index(n.position), n.pk),
+    )
+    reviews = list(
+        QualificationReview.objects.filter(nomination__in=nominations, kind=ReviewKind.DEPARTMENT).order_by(
+            "requested_at", "id"
+        )
+    )
+    order = {u.name: i for i, u in enumerate(review_units(county=county_of(election.division_code)))}
+    names = sorted({r.unit for r in reviews}, key=lambda name: (order.get(name, len(order)), name))
+    units = {name: UnitProgress(name) for name in names}
+    cell = {(r.nomination_id, r.unit): r for r in reviews}
+    for r in reviews:
+        unit = units[r.unit]
+        if r.verdict == Verdict.PENDING:
+            unit.open += 1
+            unit.oldest = unit.oldest or r.requested_at
+        elif r.verdict == Verdict.PASSED:
+            unit.passed += 1
+        else:
+            unit.failed += 1
+    rows = [(n, [cell.get((n.pk, name)) for name in names]) for n in nominations]
+    return ReviewMatrix(units=list(units.values()), rows=[r for r in rows if any(r[1])])
+
+
+def reminded_today(*, election: VillageElection) -> set[str]:
+    """The departments reminded today about this village (a reminder a day is enough)."""
+    return set(
+        ReviewReminder.objects.filter(election=election, sent_at__date=timezone.localdate()).values_list(
+            "unit", flat=True
+        )
+    )
+
+
+def recent_reminders(*, user: User, days: int = 7) -> list[ReviewReminder]:
+    """The reminders a department received in the last `days` days, newest first (its home page)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        ReviewReminder.objects.visible_to(user)
+        .filter(sent_at__gte=since)
+        .select_related("election__village__parent", "sent_by")[:10]
+    )

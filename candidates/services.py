@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.permissions import may
 from elections.models import ElectionCycle, Region, VillageElection
 from elections.permits import require
 from elections.races import insert_once, insert_or_update
@@ -59,6 +60,7 @@ from .models import (
     NoticePublication,
     PreviousTermMember,
     QualificationReview,
+    ReviewReminder,
     ReviewUnit,
 )
 from .reading import parse_previous_term
@@ -327,6 +329,32 @@ def request_reviews(
                 if insert_once(review, twin=same_unit, clean=False) is review:
                     created.append(review)
     return created
+
+
+@transaction.atomic
+def remind_department(*, election: VillageElection, unit: str, by: User) -> ReviewReminder:
+    """催办: remind a department of the village's requests it has not answered (once a day per department
+    and village); the department's home page lists the reminders of the last week."""
+    if not may(by, "candidates.vet", election):
+        raise _error(codes.REMIND_NOT_ALLOWED)
+    open_requests = QualificationReview.objects.filter(
+        nomination__election=election, kind=ReviewKind.DEPARTMENT, unit=unit, verdict=Verdict.PENDING
+    ).count()
+    if not open_requests:
+        raise _error(codes.NOTHING_TO_REMIND, unit=unit)
+    today = timezone.localdate()  # the day in Asia/Shanghai, as the __date lookup reads it
+    if ReviewReminder.objects.filter(election=election, unit=unit, sent_at__date=today).exists():
+        raise _error(codes.REMINDED_TODAY, unit=unit)
+    reminder = ReviewReminder(
+        election=election,
+        division_code=election.division_code,
+        unit=unit,
+        open_requests=open_requests,
+        sent_by=by,
+    )
+    reminder.full_clean()
+    reminder.save()
+    return reminder
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.board, name="board"),
     path("candidates/<int:pk>/nominate/", views.nominate, name="nominate"),
     path("candidates/<int:pk>/nominee/", views.nominee, name="nominee"),
+    path("candidates/<int:pk>/reviews/", views.review_progress, name="review_progress"),
     path("candidates/<int:pk>/list/", views.shortlist, name="shortlist"),
     path("candidates/<int:pk>/slate/", views.slate_check, name="slate"),
     path("candidates/<int:pk>/election-committee/", views.election_committee, name="election_committee"),

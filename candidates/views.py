@@ -129,6 +129,37 @@ def board(request, pk):
     )
 
 
+def review_progress(request, pk):
+    """The joint review of the village's nominees: nominees × departments, and who still owes answers."""
+    election = _election(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "remind":
+        try:
+            reminder = services.remind_department(
+                election=election, unit=request.POST.get("unit", ""), by=request.user
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(unit)s was reminded of %(n)s open requests.")
+                % {"unit": reminder.unit, "n": reminder.open_requests},
+            )
+        return redirect("candidates:review_progress", pk=election.pk)
+    matrix = selectors.review_matrix(election=election)
+    return render(
+        request,
+        "candidates/review_matrix.html",
+        {
+            "election": election,
+            "village": election.village,
+            "matrix": matrix,
+            "reminded": selectors.reminded_today(election=election),
+            **_flags(request.user),
+        },
+    )
+
+
 def _ready_to_send(row) -> bool:
     return any(f.code == codes.REVIEWS_NOT_REQUESTED for f in row.findings)
 

@@ -59,7 +59,8 @@ from demo.lifecycle import plans_of
 from elections.bulk import allocate_ids, insert_rows
 from elections.models import Region, Stage, VillageElection
 from lifecycle.progress import STAGE_INDEX
-from voters.models import Kinship, Resident
+from voters.models import Kinship, Resident, VoterRegistration
+from voters.services import REGISTRATION_COLUMNS
 
 DETAIL_COUNTIES = 2
 DETAIL_VILLAGES = 1000
@@ -479,6 +480,34 @@ def _create_residents(rng: Random, plans: list[Plan]) -> None:
     )
     for (_code, person), pk in zip(new, ids, strict=True):
         person.resident_id = pk
+    _register_new_nominees(plans, {id(p) for _c, p in new})
+
+
+def _register_new_nominees(plans: list[Plan], new: set[int]) -> None:
+    """The people made here stand for the villagers' or the supervision committee only from the village's
+    roll (candidates.selectors.eligible_residents): each goes on the roll of the village's election, as the
+    roll's own builder registers every adult (demo.voters)."""
+    cycles = dict(
+        VillageElection.objects.filter(pk__in=[p.election_id for p in plans]).values_list("id", "cycle_id")
+    )
+    rows, seen = [], set()
+    for plan in plans:
+        people = [e.person for e in plan.entries] + [p for p, _v, _s in plan.committee_vote]
+        for person in people:
+            key = (plan.election_id, person.resident_id)
+            if id(person) in new and key not in seen:
+                seen.add(key)
+                rows.append((plan.election_id, cycles[plan.election_id], person.resident_id, plan.code))
+    now = timezone.now()
+    ids = allocate_ids(VoterRegistration, len(rows))
+    insert_rows(
+        VoterRegistration,
+        REGISTRATION_COLUMNS,
+        (
+            (pk, election, cycle, resident, code, "", "hukou_resident", "registered", "", "", now, now)
+            for pk, (election, cycle, resident, code) in zip(ids, rows, strict=True)
+        ),
+    )
 
 
 # --- Nominations and the village's records -----------------------------------------------------------

@@ -8,6 +8,7 @@ from .nominations import (
     Nomination,
     NoticePublication,
     QualificationReview,
+    ReviewReminder,
 )
 from .settings import CandidateRuleSettings, NegativeListItem, ReviewUnit
 from .village import ElectionCommitteeMember, PreviousTermMember
@@ -24,5 +25,6 @@ __all__ = [
     "NoticePublication",
     "PreviousTermMember",
     "QualificationReview",
+    "ReviewReminder",
     "ReviewUnit",
 ]

@@ -192,6 +192,38 @@ class QualificationReview(_OfNomination):
         return f"{self.nomination} · {self.unit}"
 
 
+class ReviewReminder(models.Model):
+    """催办: the township reminds a department of the requests of one village it has not answered yet; the
+    department's home page shows it (issue 15, part 2)."""
+
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    unit = models.CharField(_("unit"), max_length=100)
+    open_requests = models.PositiveIntegerField(_("open requests"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reminded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("reminded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+    department_field = "unit"
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["unit", "sent_at"], name="review_reminder_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.division_code}"
+
+
 class NegativeListAnswer(_OfNomination):
     """One negative-list item answered for one nominee, with its evidence (e.g. a police certificate)."""
 

@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import may
-from candidates.selectors import ReviewWindows, inbox_counts, pending_reviews, review_windows
+from candidates.selectors import (
+    ReviewWindows,
+    inbox_counts,
+    pending_reviews,
+    recent_reminders,
+    review_windows,
+)
 
 register = template.Library()
 
@@ -46,5 +52,6 @@ def review_inbox_card(context):
         "pending_reviews": soonest,
         "counts": inbox_counts(user=user, windows=windows),
         "cycle": windows.current,
+        "reminders": recent_reminders(user=user),
         "review_days": windows.of(windows.current.pk) if windows.current else windows.default,
     }

@@ -78,3 +78,22 @@ def test_the_four_indicators_of_the_real_process_score_demo_villages(seeded):
     ):
         losing = [b for b in snapshots if Decimal(b["indicators"][indicator]["deduction"]) > 0]
         assert 0 < len(losing) < len(snapshots), (indicator, len(losing), len(snapshots))
+
+
+def test_every_demo_nominee_may_stand_for_their_body(seeded):
+    """The demo's nominees are ones the service would take (candidates.selectors.eligible_residents)."""
+    from candidates.models import Nomination
+    from candidates.selectors import eligible_residents
+
+    nominations = Nomination.objects.select_related("election__cycle")
+    assert nominations.exists()
+    by_election: dict = {}
+    for n in nominations:
+        by_election.setdefault((n.election, n.body), set()).add(n.resident_id)
+    refused = {
+        (election.division_code, body): len(
+            ids - set(eligible_residents(election, body=body).filter(pk__in=ids).values_list("pk", flat=True))
+        )
+        for (election, body), ids in by_election.items()
+    }
+    assert not {k: v for k, v in refused.items() if v}

@@ -176,7 +176,21 @@ def test_township_vets_nominees_with_the_departments_and_the_county(page, villag
     page.wait_for_load_state("networkidle")
     assert page.locator("#pending").count() == 0
     assert "2019年因聚众赌博" in page.content()
+
+    # 4a. The township sees who holds the vetting up: the court owes both answers (issue 15, part 2).
+    as_user(page, people["township"])
+    page.goto(board)
+    page.click("nav.subnav >> text=联审进度")
+    waiting = page.locator("#waiting tr.unit-waiting")
+    assert waiting.count() == 1 and "人民法院" in waiting.inner_text() and "2" in waiting.inner_text()
+    waiting.locator("button", has_text="催办").click()
+    page.wait_for_load_state("networkidle")
+    assert "今日已催办" in page.inner_text("#waiting")
+    screenshot(page, "candidates-3a-review-matrix")
+
     as_user(page, people["court"])
+    assert "乡镇催办" in page.inner_text("#review-inbox") and "2项未答复" in page.inner_text("#reminders")
+    screenshot(page, "candidates-3b-court-home-reminded")
     page.goto(f"{page.base_url}/candidates/reviews/")
     for name in ("吴建国", "钱多多"):
         row = page.locator(f'#pending tr[data-nominee="{name}"]')
@@ -184,8 +198,13 @@ def test_township_vets_nominees_with_the_departments_and_the_county(page, villag
         row.locator("button").click()
         page.wait_for_load_state("networkidle")
 
-    # 5. The township sees who is blocked, who is qualified, and why.
+    # 5. The township sees every department answered, who is blocked, who is qualified, and why.
     as_user(page, people["township"])
+    page.goto(f"{page.base_url}/candidates/{election.pk}/reviews/")
+    assert "所有被请求的部门均已答复" in page.inner_text("#waiting")
+    row = page.locator("#matrix tbody tr", has_text="吴建国").inner_text()
+    assert row.count("无异常") == 2 and "待答复" not in row
+    assert "有异常" in page.locator("#matrix tbody tr", has_text="钱多多").inner_text()
     page.goto(board)
     assert board_row(page, "钱多多").get_attribute("data-status") == "blocked"
     assert "婺城区公安分局" in board_row(page, "钱多多").inner_text()
