@@ -22,7 +22,7 @@ from candidates.models import (
     Nomination,
     QualificationReview,
 )
-from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything
+from tests.candidates.factories import NominationFactory, ResidentFactory, pass_everything, voter
 from tests.concurrency import failures, fire_concurrently, logged_in_clients, require_postgresql
 
 pytestmark = [
@@ -41,10 +41,8 @@ def _postgres_only():
 
 @pytest.fixture(autouse=True)
 def _reference_data(election):
-    """The cycle's rule settings, negative list and reviewing departments exist before the twins arrive,
-    as once the cycle is prepared: their first creation (with its trail entry) is not the race under test.
-    (Made on first use today, from GET pages too: issue 14's "reference data from a prepare_cycle service"
-    is the lasting fix.)"""
+    """The cycle's rule settings, negative list and reviewing departments exist before the twins arrive, as
+    once the cycle is prepared (elections.services.prepare_cycle; the county here is made after its cycle)."""
     from candidates.selectors import county_of
 
     services.ensure_rule_settings(cycle=election.cycle)
@@ -85,7 +83,7 @@ def assert_all_redirect_to(outcomes, url):
 
 
 def test_twenty_identical_nominations_make_one(election, people):
-    person = ResidentFactory(village=election.village, name="孙村民")
+    person = voter(election, name="孙村民")  # a voter on the roll: who may stand for the committee
     data = {
         "resident": person.pk,
         "position": Position.CHAIR,
