@@ -27,7 +27,7 @@ from elections.models import ElectionCycle, Region, VillageElection
 from elections.regions import ancestor_codes
 from voters.models import Kinship, Resident, VoterRegistration
 from voters.models import Status as RegistrationStatus
-from voters.rules import VOTING_AGE, age_on, latest_birth_date
+from voters.rules import VOTING_AGE, age_day, age_on, latest_birth_date
 
 from . import codes, defaults, rules, slate
 from .choices import (
@@ -158,10 +158,11 @@ def eligible_residents(
     election: VillageElection, *, body: str | None = None, q: str = ""
 ) -> QuerySet[Resident]:
     """The residents who may be nominated (issue 15, part 4): for the villagers' and the supervision
-    committee, a voter registered on this election's roll (not left off) and 18 or over on the election
-    day; for the Party committee, a Party member of the village. Without `body`, anyone who may stand for
-    one of them. `q` searches the name, the ID number's tail and the village group."""
-    day = election.election_day or election.cycle.reference_date
+    committee, a voter registered on this election's roll (not left off) and 18 or over on the day the
+    roll counts age (voters.rules.age_day); for the Party committee, a Party member of the village.
+    Without `body`, anyone who may stand for one of them. `q` searches the name, the ID number's tail and
+    the village group."""
+    day = age_day(election)
     registered = VoterRegistration.objects.filter(
         election=election, resident=OuterRef("pk"), status=RegistrationStatus.REGISTERED
     )
@@ -471,6 +472,11 @@ class ReviewWindows:
 
     def of(self, cycle_id: int) -> int:
         return self.days.get(cycle_id, self.default)
+
+    @property
+    def current_days(self) -> int:
+        """The window of the department's current cycle (the default without one)."""
+        return self.of(self.current.pk) if self.current else self.default
 
     def due_on(self, review: QualificationReview) -> datetime.date:
         sent = timezone.localdate(review.requested_at)

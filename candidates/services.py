@@ -30,7 +30,7 @@ from elections.races import insert_once, insert_or_update
 from elections.regions import ancestor_codes
 from trail.services import record_bulk
 from voters.models import Resident
-from voters.rules import VOTING_AGE, age_on
+from voters.rules import VOTING_AGE, age_day, age_on
 
 from . import codes, defaults, rules
 from .choices import (
@@ -136,7 +136,7 @@ def add_negative_list_item(
     return item
 
 
-def prepare_cycle(cycle: ElectionCycle) -> None:
+def prepare_cycle(*, cycle: ElectionCycle) -> None:
     """The vetting's reference data for a new cycle (elections.services.prepare_cycle calls it): the rule
     settings with DOMAIN.md's defaults, the ten items of "十不选", and the reviewing departments of every
     county under the cycle's region."""
@@ -166,7 +166,9 @@ def ensure_review_units(*, county: Region) -> list[ReviewUnit]:
                 summary=_("The default joint-review departments"),
                 counts={"rows": len(created)},
             )
-    return list(ReviewUnit.objects.filter(region=county, active=True).order_by("order", "name"))
+    from .selectors import review_units
+
+    return review_units(county=county)
 
 
 # --- Nominations -------------------------------------------------------------------------------------
@@ -229,8 +231,7 @@ def _require_eligible(election: VillageElection, resident: Resident, body: str) 
     if eligible_residents(election, body=body).filter(pk=resident.pk).exists():
         return
     name = resident.name
-    day = election.election_day or election.cycle.reference_date
-    if age_on(resident.birth_date, day) < VOTING_AGE:
+    if age_on(resident.birth_date, age_day(election)) < VOTING_AGE:
         raise _error(codes.NOMINEE_UNDER_AGE, name=name)
     if body == Body.PARTY:
         raise _error(codes.NOT_A_PARTY_MEMBER, name=name)
@@ -342,8 +343,9 @@ def remind_department(*, election: VillageElection, unit: str, by: User) -> Revi
     ).count()
     if not open_requests:
         raise _error(codes.NOTHING_TO_REMIND, unit=unit)
-    today = timezone.localdate()  # the day in Asia/Shanghai, as the __date lookup reads it
-    if ReviewReminder.objects.filter(election=election, unit=unit, sent_at__date=today).exists():
+    from .selectors import reminded_today
+
+    if unit in reminded_today(election=election):
         raise _error(codes.REMINDED_TODAY, unit=unit)
     reminder = ReviewReminder(
         election=election,

@@ -869,7 +869,7 @@ def inbox(request):
             "page": page,
             "counts": selectors.inbox_counts(user=request.user, windows=windows),
             "cycle": windows.current,
-            "review_days": windows.of(windows.current.pk) if windows.current else windows.default,
+            "review_days": windows.current_days,
             "decided": recent,
             "bound": bound,
             "bulk": bulk,

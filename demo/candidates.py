@@ -445,6 +445,7 @@ def _id_number(key: tuple[str, datetime.date, str], serial: int) -> str:
 
 def _create_residents(rng: Random, plans: list[Plan]) -> None:
     new: list[tuple[str, Person]] = []
+    made_for: list[Plan] = []  # the plan each new person was made for, beside `new`
     seen = set()
     for plan in plans:
         people = [e.person for e in plan.entries] + [p for p, _v, _s in plan.committee_vote]
@@ -452,6 +453,7 @@ def _create_residents(rng: Random, plans: list[Plan]) -> None:
             if person.resident_id is None and id(person) not in seen:
                 seen.add(id(person))
                 new.append((plan.code, person))
+                made_for.append(plan)
     numbers = _id_numbers(rng, new)
     villages = dict(Region.objects.filter(level="village").values_list("code", "id"))
     columns = ["village_id", "division_code", "name", "id_number", "sex", "birth_date", "phone", "address"]
@@ -480,32 +482,37 @@ def _create_residents(rng: Random, plans: list[Plan]) -> None:
     )
     for (_code, person), pk in zip(new, ids, strict=True):
         person.resident_id = pk
-    _register_new_nominees(plans, {id(p) for _c, p in new})
+    _register_new_nominees(list(zip(made_for, (p for _c, p in new), strict=True)))
 
 
-def _register_new_nominees(plans: list[Plan], new: set[int]) -> None:
+def _register_new_nominees(made: list[tuple[Plan, Person]]) -> None:
     """The people made here stand for the villagers' or the supervision committee only from the village's
-    roll (candidates.selectors.eligible_residents): each goes on the roll of the village's election, as the
-    roll's own builder registers every adult (demo.voters)."""
+    roll (candidates.selectors.eligible_residents): each goes on the roll of the election it was made for,
+    as the roll's own builder registers every adult (demo.voters)."""
     cycles = dict(
-        VillageElection.objects.filter(pk__in=[p.election_id for p in plans]).values_list("id", "cycle_id")
+        VillageElection.objects.filter(pk__in={p.election_id for p, _ in made}).values_list("id", "cycle_id")
     )
-    rows, seen = [], set()
-    for plan in plans:
-        people = [e.person for e in plan.entries] + [p for p, _v, _s in plan.committee_vote]
-        for person in people:
-            key = (plan.election_id, person.resident_id)
-            if id(person) in new and key not in seen:
-                seen.add(key)
-                rows.append((plan.election_id, cycles[plan.election_id], person.resident_id, plan.code))
     now = timezone.now()
-    ids = allocate_ids(VoterRegistration, len(rows))
+    ids = allocate_ids(VoterRegistration, len(made))
     insert_rows(
         VoterRegistration,
         REGISTRATION_COLUMNS,
         (
-            (pk, election, cycle, resident, code, "", "hukou_resident", "registered", "", "", now, now)
-            for pk, (election, cycle, resident, code) in zip(ids, rows, strict=True)
+            (
+                pk,
+                p.election_id,
+                cycles[p.election_id],
+                person.resident_id,
+                p.code,
+                "",
+                "hukou_resident",
+                "registered",
+                "",
+                "",
+                now,
+                now,
+            )
+            for pk, (p, person) in zip(ids, made, strict=True)
         ),
     )
 

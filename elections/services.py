@@ -25,10 +25,10 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "社区"}
 # registers its preparer in its AppConfig.ready(). So no page or selector ever writes it on first read.
 # A list of callables rather than a signal: they run in the opening's transaction, in a fixed order,
 # and any error rolls the opening back, so a cycle never exists half-prepared.
-_CYCLE_PREPARERS: list[Callable[[ElectionCycle], object]] = []
+_CYCLE_PREPARERS: list[Callable[..., object]] = []  # each called as preparer(cycle=…)
 
 
-def register_cycle_preparer(preparer: Callable[[ElectionCycle], object]) -> None:
+def register_cycle_preparer(preparer: Callable[..., object]) -> None:
     if preparer not in _CYCLE_PREPARERS:
         _CYCLE_PREPARERS.append(preparer)
 
@@ -37,7 +37,7 @@ def register_cycle_preparer(preparer: Callable[[ElectionCycle], object]) -> None
 def prepare_cycle(*, cycle: ElectionCycle) -> None:
     """Make the reference data of every app for `cycle` where it is missing (idempotent)."""
     for preparer in _CYCLE_PREPARERS:
-        preparer(cycle)
+        preparer(cycle=cycle)
 
 
 @dataclass
@@ -47,28 +47,20 @@ class RegionImportResult:
     errors: list[dict] = field(default_factory=list)
 
 
+def _problem(number: int, column: str, rule: str, params: Mapping[str, object] | None = None) -> dict:
+    """One bad cell of a region file: where, its rule's code and its message."""
+    message = str(codes.MESSAGES[rule])
+    return {"row": number, "column": column, "code": rule, "message": message % params if params else message}
+
+
 def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]) -> dict | None:
     code = str(row.get("code") or "").strip()
     name = str(row.get("name") or "").strip()
     if not CODE_RE.match(code):
-        errors.append(
-            {
-                "row": number,
-                "column": "code",
-                "code": codes.REGION_CODE_INVALID,
-                "message": str(codes.MESSAGES[codes.REGION_CODE_INVALID]),
-            }
-        )
+        errors.append(_problem(number, "code", codes.REGION_CODE_INVALID))
         return None
     if not name:
-        errors.append(
-            {
-                "row": number,
-                "column": "name",
-                "code": codes.REGION_NAME_REQUIRED,
-                "message": str(codes.MESSAGES[codes.REGION_NAME_REQUIRED]),
-            }
-        )
+        errors.append(_problem(number, "name", codes.REGION_NAME_REQUIRED))
         return None
     values: dict = {"code": code, "name": name, "level": level_of(code)}
     for key in REGION_INT_FIELDS:
@@ -76,27 +68,13 @@ def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]
         if raw in (None, ""):
             continue
         try:
-            values[key] = int(float(str(raw).strip()))
+            value = int(float(str(raw).strip()))
         except ValueError:
-            errors.append(
-                {
-                    "row": number,
-                    "column": key,
-                    "code": codes.REGION_NUMBER_INVALID,
-                    "message": str(codes.MESSAGES[codes.REGION_NUMBER_INVALID]) % {"value": raw},
-                }
-            )
+            value = None
+        if value is None or value < 0:  # not a whole number of people, households…
+            errors.append(_problem(number, key, codes.REGION_NUMBER_INVALID, {"value": raw}))
             return None
-        if values[key] < 0:
-            errors.append(
-                {
-                    "row": number,
-                    "column": key,
-                    "code": codes.REGION_NUMBER_INVALID,
-                    "message": str(codes.MESSAGES[codes.REGION_NUMBER_INVALID]) % {"value": raw},
-                }
-            )
-            return None
+        values[key] = value
     for key in REGION_BOOL_FIELDS:
         raw = row.get(key)
         if raw not in (None, ""):
@@ -128,14 +106,7 @@ def import_regions(*, rows: Iterable[Mapping[str, object]]) -> RegionImportResul
             pcode = parent_code(values["code"])
             parent = known.get(pcode) or Region.objects.filter(code=pcode).first()
             if parent is None:
-                result.errors.append(
-                    {
-                        "row": number,
-                        "column": "code",
-                        "code": codes.REGION_PARENT_MISSING,
-                        "message": str(codes.MESSAGES[codes.REGION_PARENT_MISSING]) % {"code": pcode},
-                    }
-                )
+                result.errors.append(_problem(number, "code", codes.REGION_PARENT_MISSING, {"code": pcode}))
                 continue
         region = existing.get(values["code"])
         if region is None:

@@ -12,7 +12,7 @@ class RiskConfig(AppConfig):
 
         from . import services
 
-        register_cycle_preparer(services.prepare_cycle)
+        register_cycle_preparer(services.ensure_default_weights)  # the default weights
 
         from .models import (
             DisciplineReport,

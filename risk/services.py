@@ -97,11 +97,6 @@ def ensure_default_weights(*, cycle: ElectionCycle) -> int:
     return len(missing)
 
 
-def prepare_cycle(cycle: ElectionCycle) -> None:
-    """The rating's reference data for a new cycle (elections.services.prepare_cycle calls it)."""
-    ensure_default_weights(cycle=cycle)
-
-
 def validate_weight(weight, cap) -> tuple[Decimal, Decimal]:
     """A weight and a cap are numbers from 0 to 100 with at most two decimals (`risk.weight_invalid`)."""
     try:

@@ -183,6 +183,12 @@ def age_on(birth_date: datetime.date, on_date: datetime.date) -> int:
     return on_date.year - birth_date.year - before_birthday
 
 
+def age_day(election) -> datetime.date:
+    """The day a person's age is counted for a village election (Organic Law art. 13): its election day;
+    before the township fixes it, the cycle's last day. The roll and the nominations count on this day."""
+    return election.election_day or election.cycle.ends_on
+
+
 def latest_birth_date(on_date: datetime.date, years: int) -> datetime.date:
     """The latest birth date of a person aged at least `years` on `on_date`, by age_on's rule: a query's
     bound (birth_date <= this) that agrees with age_on for every day, 29 February included."""

@@ -32,7 +32,7 @@ from voters.models import (
     Status,
     VoterRegistration,
 )
-from voters.rules import VOTING_AGE, age_on, mask_id_number
+from voters.rules import VOTING_AGE, age_day, age_on, mask_id_number
 
 
 def can_edit_roll(user) -> bool:
@@ -204,7 +204,7 @@ def print_groups(*, election: VillageElection) -> list[tuple[str, list[str]]]:
 
 def omissions(*, election: VillageElection, limit: int = 500) -> dict:
     """Who may be missing from the roll (不漏登): adults of the village's households and last cycle's voters."""
-    day = election.election_day or election.cycle.ends_on
+    day = age_day(election)
     on_roll = election.registrations.values("resident_id")
     latest_birth = datetime.date(day.year - VOTING_AGE, day.month, min(day.day, 28))
     household = (

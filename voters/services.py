@@ -43,7 +43,7 @@ from voters.models import (
     VoterRegistration,
 )
 from voters.reading import RollFileError, read_roll
-from voters.rules import mask_id_number
+from voters.rules import age_day, mask_id_number
 
 WRITE_BATCH = 5_000
 # Rows checked, compared and written at a time (the unit of overlap between Python and the database).
@@ -100,11 +100,6 @@ class ImportReport:
         }
 
 
-def _registration_day(election: VillageElection) -> datetime.date:
-    """Age is counted on election day; before the township fixes it, on the last day of the cycle."""
-    return election.election_day or election.cycle.ends_on
-
-
 def _roll_published(election: VillageElection) -> bool:
     return election.roll_publications.exists()
 
@@ -154,7 +149,7 @@ def import_roll(
     tick = progress or (lambda fraction: None)
     data = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
     report.sha256 = hashlib.sha256(data).hexdigest()
-    day = _registration_day(election)
+    day = age_day(election)
     report.election_day = day.isoformat()
     published = _logs_changes(election)
     if published and not dry_run and not reason.strip():
@@ -216,7 +211,7 @@ def _register_rows(
     the writes of those already looked up (`_prepare`: compare, draw ids, encode). Rows whose ID number
     repeats in the file wait until the end (`importing.RowChecker`).
     """
-    checker = RowChecker(election_day=_registration_day(election), repeated=repeated_ids)
+    checker = RowChecker(election_day=age_day(election), repeated=repeated_ids)
     state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
     threaded = connection.vendor == "postgresql" and total_rows > CHUNK_ROWS
     try:
@@ -456,7 +451,7 @@ def register_person(
     cleaned, issues = normalise_cells(values)
     rows = [RollRow(1, cleaned, issues)]
     summary = _("Registration in %(village)s") % {"village": election.village.name}
-    day = _registration_day(election).isoformat()
+    day = age_day(election).isoformat()
     # COPY goes through the driver's cursor, whose IntegrityError Django does not wrap in its own.
     races = (IntegrityError, connection.Database.IntegrityError)
     for attempt in range(1, RACE_ATTEMPTS + 1):

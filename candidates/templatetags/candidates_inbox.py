@@ -53,5 +53,5 @@ def review_inbox_card(context):
         "counts": inbox_counts(user=user, windows=windows),
         "cycle": windows.current,
         "reminders": recent_reminders(user=user),
-        "review_days": windows.of(windows.current.pk) if windows.current else windows.default,
+        "review_days": windows.current_days,
     }
