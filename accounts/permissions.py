@@ -33,6 +33,8 @@ the system"; ✓ the role may):
     candidates.approvals              ✓  ✓           ✓    the "in principle" approvals list (and menu)
     candidates.approve                   ✓           ✓    deciding an "in principle" approval
     candidates.review                             ✓       a department's verdict (inbox, menu)
+    candidates.decide_void               ✓                voiding an elected vote-buyer's election:
+                                                          the county alone, like exceptions
     ballots.enter_tally                     ✓  ✓     ✓    stations, boxes, attendance, double entry,
                                                           acknowledgements, count, confirmation
     ballots.approve_results                 ✓        ✓    the township approves a confirmed result
@@ -91,6 +93,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "candidates.approvals": frozenset({C, CO, A}),
     "candidates.approve": frozenset({CO, A}),
     "candidates.review": frozenset({D}),
+    "candidates.decide_void": frozenset({CO}),
     # ballots
     "ballots.enter_tally": frozenset({T, CL, A}),
     "ballots.approve_results": frozenset({T, A}),

@@ -25,6 +25,12 @@ class StartForm(forms.Form):
 
 class FindingForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=300)
+    id_number = forms.CharField(
+        label=_("ID number of the person responsible"),
+        max_length=20,
+        required=False,
+        help_text=_("Only for a finding against a cadre of the village; it is then on the cadre's vetting."),
+    )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", _("Not yet assessed")), *Severity.choices], required=False
     )

@@ -148,6 +148,15 @@ class AuditFinding(models.Model):
     )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     description = models.CharField(_("description"), max_length=300)
+    person = models.ForeignKey(
+        "voters.Resident",
+        verbose_name=_("person responsible"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_findings",
+        help_text=_("The cadre the finding is against, if it is against a person."),
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, default=0)
     rectification = models.CharField(

@@ -84,7 +84,7 @@ def audit_of(election: VillageElection) -> OutgoingAudit | None:
 def findings_of(audit: OutgoingAudit | None) -> QuerySet[AuditFinding]:
     if audit is None:
         return AuditFinding.objects.none()
-    return audit.findings.order_by("id")
+    return audit.findings.select_related("person").order_by("id")
 
 
 def cleanup_of(election: VillageElection) -> FinanceCleanup | None:

@@ -160,9 +160,12 @@ def add_finding(
     severity: str = "",
     amount: Decimal = Decimal("0"),
     note: str = "",
+    person=None,
     by: User,
 ) -> AuditFinding:
-    """Record a problem the audit found, while the audit is in progress; the severity may wait."""
+    """Record a problem the audit found, while the audit is in progress; the severity may wait. A finding
+    against a cadre (`person`, a resident of the village) of serious or major severity is on that person's
+    negative list (audits.evidence)."""
     _require_stage(audit.election)
     _require_editor(by, audit.division_code)
     if audit.status != AuditStatus.IN_PROGRESS:
@@ -171,10 +174,13 @@ def add_finding(
         raise _error(codes.DESCRIPTION_REQUIRED)
     if amount is not None and amount < 0:
         raise _error(codes.AMOUNT_NEGATIVE)
+    if person is not None and person.division_code != audit.division_code:
+        raise _error(codes.RESIDENT_UNKNOWN)
     finding = AuditFinding(
         audit=audit,
         division_code=audit.division_code,
         description=description.strip(),
+        person=person,
         severity=severity,
         amount=_money(amount or Decimal("0")),
         note=note.strip(),

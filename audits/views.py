@@ -64,10 +64,24 @@ def _start(request, election, data):
     services.start_audit(audit=_audit_or_404(election), by=request.user, **data)
 
 
+def _resident_of(request, election, raw_id_number):
+    """The village's resident with this ID number, or the coded refusal a clerk reads."""
+    resident = (
+        Resident.objects.visible_to(request.user)
+        .filter(division_code=election.division_code, id_number=normalise_id_number(raw_id_number))
+        .first()
+    )
+    if resident is None:
+        raise ValidationError(codes.MESSAGES[codes.RESIDENT_UNKNOWN], code=codes.RESIDENT_UNKNOWN)
+    return resident
+
+
 def _add_finding(request, election, data):
+    person = _resident_of(request, election, data["id_number"]) if data["id_number"].strip() else None
     services.add_finding(
         audit=_audit_or_404(election),
         description=data["description"],
+        person=person,
         severity=data["severity"],
         amount=data["amount"] if data["amount"] is not None else Decimal("0"),
         note=data["note"],
@@ -107,14 +121,7 @@ def _cleanup(request, election, data):
 
 
 def _evaluate(request, election, data):
-    id_number = normalise_id_number(data["id_number"])
-    resident = (
-        Resident.objects.visible_to(request.user)
-        .filter(division_code=election.division_code, id_number=id_number)
-        .first()
-    )
-    if resident is None:
-        raise ValidationError(codes.MESSAGES[codes.RESIDENT_UNKNOWN], code=codes.RESIDENT_UNKNOWN)
+    resident = _resident_of(request, election, data["id_number"])
     services.record_term_evaluation(
         resident=resident,
         year=data["year"],

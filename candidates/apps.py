@@ -25,6 +25,7 @@ class CandidatesConfig(AppConfig):
         register_in_trail(models.NegativeListAnswer, actor_fields=["answered_by"])
         register_in_trail(models.Approval, actor_fields=["decided_by", "requested_by"])
         register_in_trail(models.Inspection, actor_fields=["inspected_by"])
+        register_in_trail(models.VoidDecision, actor_fields=["opened_by", "decided_by"])
         register_in_trail(models.Commitments, actor_fields=["recorded_by"])
         register_in_trail(
             models.NoticePublication, exclude_fields=["recorded_at"], actor_fields=["published_by"]

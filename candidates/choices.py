@@ -101,6 +101,32 @@ class ApprovalState(models.TextChoices):
     REFUSED = "refused", _("Refused by the county")
 
 
+class RecordSource(models.TextChoices):
+    """Records of other apps that answer a negative-list item (issue 15, part 5): the item says which."""
+
+    TERM_EVALUATION = "term_evaluation", _("Term evaluations (rated incompetent)")
+    DISCIPLINE_REPORT = "discipline_report", _("Substantiated vote-buying and discipline reports")
+    AUDIT_FINDING = "audit_finding", _("Audit findings against the person")
+
+
+class AnswerSource(models.TextChoices):
+    """Where the answer to a negative-list item comes from (every item answered with its source)."""
+
+    RECORD = "record", _("The system's records")
+    DEPARTMENT = "department", _("A department's joint-review answer")
+    CERTIFICATE = "certificate", _("A certificate or document checked")
+    VISIT = "visit", _("Visits and interviews")
+    PLEDGE = "pledge", _("The nominee's signed declaration")
+
+
+class VoidState(models.TextChoices):
+    """A county decision on voiding an elected person's election (DOMAIN.md "Discipline")."""
+
+    OPEN = "open", _("Awaiting the county's decision")
+    VOIDED = "voided", _("Election declared void")
+    UPHELD = "upheld", _("Election upheld")
+
+
 class InspectionConclusion(models.TextChoices):
     SUITABLE = "suitable", _("Suitable")
     BASICALLY_SUITABLE = "basically_suitable", _("Basically suitable")

@@ -116,6 +116,30 @@ NOT_ON_ROLL = _code("candidate.not_on_roll.W", W, _("Not on this village's voter
 NEGATIVE_LIST_HIT = _code(
     "candidate.negative_list_hit", B, _("Negative list item %(number)s applies: %(item)s")
 )
+NEGATIVE_RECORD_HIT = _code(
+    "candidate.negative_record_hit",
+    B,
+    _("Negative list item %(number)s applies, by the records: %(evidence)s"),
+)
+NEGATIVE_RECORD_STANDS = _code(
+    "candidate.negative_record_stands",
+    B,
+    _(
+        "Item %(number)s cannot be answered “does not apply”: %(evidence)s. If the record is wrong, have it "
+        "corrected where it was made."
+    ),
+)
+ANSWER_SOURCE_REQUIRED = _code(
+    "candidate.answer_source_required", B, _("Say where the answer to item %(number)s comes from")
+)
+VOID_ALREADY_DECIDED = _code("candidate.void_already_decided", B, _("This decision has already been taken"))
+VOID_NOT_ELECTED = _code(
+    "candidate.void_not_elected", B, _("Only an elected person's election can be declared void")
+)
+VOID_NOT_ALLOWED = _code(
+    "candidate.void_not_allowed", B, _("Only the county decides whether an election is void")
+)
+VOID_NOTE_REQUIRED = _code("candidate.void_note_required", B, _("Write down the grounds of the decision"))
 NEGATIVE_LIST_INCOMPLETE = _code(
     "candidate.negative_list_incomplete",
     P,

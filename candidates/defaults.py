@@ -6,7 +6,7 @@ they come from (the township plan, seeds/001), so they are stored in Chinese rat
 
 from decimal import Decimal
 
-from .choices import DepartmentKind, NoticeOrder, Rounding
+from .choices import DepartmentKind, NoticeOrder, RecordSource, Rounding
 
 # "十不选": the ten disqualifications of the township plan (seeds/001, 三(一)); counties may add items up
 # to NEGATIVE_LIST_LIMIT in all.
@@ -23,6 +23,16 @@ NEGATIVE_LIST = (
     "有拉票贿选或其他不正当竞争行为被查处未满5年，或以暴力、威胁、贿赂、欺骗等手段破坏或妨碍选举的",
 )
 NEGATIVE_LIST_LIMIT = 15
+# Items of the default list the system answers from its own records (issue 15, part 5): item 4 from the
+# term evaluations, item 6 from audit findings against the person, item 10 from substantiated reports.
+NEGATIVE_LIST_RECORDS = {
+    4: RecordSource.TERM_EVALUATION,
+    6: RecordSource.AUDIT_FINDING,
+    10: RecordSource.DISCIPLINE_REPORT,
+}
+# 近3年有考核不称职 (item 4) and 被查处未满5年 (item 10): the windows, cycle settings.
+EVALUATION_WINDOW_YEARS = 3
+DISCIPLINE_WINDOW_YEARS = 5
 
 # The joint-review departments of DOMAIN.md, named after the county they serve. A district's public
 # security bureau is a branch (分局) of the city bureau.

@@ -12,6 +12,7 @@ from . import codes
 from .choices import (
     POSITIONS_OF_BODY,
     SOURCES_OF_BODY,
+    AnswerSource,
     Body,
     Commitment,
     InspectionConclusion,
@@ -41,7 +42,7 @@ class NominationForm(forms.Form):
         choices=[(body.label, [(p.value, p.label) for p in POSITIONS_OF_BODY[body]]) for body in Body],
     )
     source = forms.ChoiceField(
-        label=_("Source"),
+        label=_("Source of the answer"),
         choices=[(body.label, [(s.value, s.label) for s in SOURCES_OF_BODY[body]]) for body in Body],
     )
     nominators = forms.IntegerField(
@@ -90,42 +91,106 @@ class SendForm(forms.Form):
         self.fields["units"].initial = [u.pk for u in units]
 
 
+# The sources a person answers from: "the system's records" is the system's own answer.
+PERSON_SOURCES = [("", "—"), *[c for c in AnswerSource.choices if c[0] != AnswerSource.RECORD]]
+
+
 class NegativeListForm(forms.Form):
-    """One yes/no answer and one evidence field per item; `common_evidence` fills blank evidence."""
+    """Per item: does it apply, where the answer comes from, and the evidence; `common_evidence` (with
+    `common_source`) fills the evidence of the items answered "does not apply" and left blank.
+
+    No item comes pre-answered by a person's default (issue 15): a hard block is checked item by item. An
+    item the system's records hit (`records`: item number → evidence) is answered by the records: it shows
+    them, with links, and has no field (candidates.services.answer_negative_list writes it)."""
 
     common_evidence = forms.CharField(
         label=_("Evidence for every item answered no"),
         required=False,
         help_text=_("E.g. the certificates of no criminal record and of good conduct that were checked."),
     )
+    common_source = forms.ChoiceField(
+        label=_("Its source"),
+        required=False,
+        choices=PERSON_SOURCES,
+    )
 
-    def __init__(self, *args, items, answers, **kwargs):
+    def __init__(self, *args, items, answers, records=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
-        for item in items:
+        self.records = records or {}
+        for item in self.items:
+            if item.number in self.records:
+                continue
             previous = answers.get(item.pk)
+            if previous is not None and previous.source == AnswerSource.RECORD:
+                previous = None  # the records no longer say so: a person answers it now
             self.fields[f"hit_{item.pk}"] = forms.ChoiceField(
                 label=f"{item.number}. {item.text}",
                 choices=[("no", _("Does not apply")), ("yes", _("Applies"))],
                 widget=forms.RadioSelect,
-                # No item comes pre-answered: a hard block is checked by a person, item by item (issue 15).
                 initial=("yes" if previous.hit else "no") if previous else None,
                 error_messages={"required": _("Answer this item: does it apply or not?")},
+            )
+            self.fields[f"source_{item.pk}"] = forms.ChoiceField(
+                label=_("Source of the answer"),
+                required=False,
+                choices=PERSON_SOURCES,
+                initial=previous.source if previous else "",
             )
             self.fields[f"evidence_{item.pk}"] = forms.CharField(
                 label=_("Evidence"), required=False, initial=previous.evidence if previous else ""
             )
 
     def rows(self):
-        return [(item, self[f"hit_{item.pk}"], self[f"evidence_{item.pk}"]) for item in self.items]
+        """(item, answer field, source field, evidence field, records) per item; the fields are None for
+        an item answered by the records."""
+        rows = []
+        for item in self.items:
+            if item.number in self.records:
+                rows.append((item, None, None, None, self.records[item.number]))
+            else:
+                rows.append(
+                    (
+                        item,
+                        self[f"hit_{item.pk}"],
+                        self[f"source_{item.pk}"],
+                        self[f"evidence_{item.pk}"],
+                        None,
+                    )
+                )
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        common = (data.get("common_evidence") or "").strip()
+        common_source = data.get("common_source") or ""
+        if common and not common_source:
+            self.add_error("common_source", _("Say where this evidence comes from."))
+        for item in self.items:
+            if item.number in self.records or f"hit_{item.pk}" not in data:
+                continue
+            hit = data[f"hit_{item.pk}"] == "yes"
+            own = (data.get(f"evidence_{item.pk}") or "").strip()
+            if not own and (hit or not common):
+                self.add_error(f"evidence_{item.pk}", codes.MESSAGES[codes.EVIDENCE_REQUIRED])
+            elif own and not data.get(f"source_{item.pk}"):
+                self.add_error(f"source_{item.pk}", _("Say where this answer comes from."))
+        return data
 
     def answers(self):
+        """item id → (applies, evidence, source), for the items a person answers."""
         common = self.cleaned_data.get("common_evidence", "").strip()
+        common_source = self.cleaned_data.get("common_source", "")
         result = {}
         for item in self.items:
+            if item.number in self.records:
+                continue
             hit = self.cleaned_data[f"hit_{item.pk}"] == "yes"
-            evidence = self.cleaned_data[f"evidence_{item.pk}"].strip() or ("" if hit else common)
-            result[item.pk] = (hit, evidence)
+            own = self.cleaned_data[f"evidence_{item.pk}"].strip()
+            if own:
+                result[item.pk] = (hit, own, self.cleaned_data[f"source_{item.pk}"])
+            else:
+                result[item.pk] = (hit, common, common_source)
         return result
 
 
@@ -207,7 +272,7 @@ class BulkReviewForm(forms.Form):
 class ApprovalDecisionForm(forms.Form):
     approval = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("Decision on the election"),
         choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
         widget=forms.RadioSelect,
     )
@@ -261,4 +326,20 @@ class PreviousTermForm(forms.Form):
             "One member a line: name, ID number, Party committee post, villagers' committee post, education, "
             "Party member. Write - for a post the member does not hold."
         ),
+    )
+
+
+class VoidDecisionForm(forms.Form):
+    decision = forms.IntegerField(widget=forms.HiddenInput)
+    void = forms.ChoiceField(
+        label=_("Decision on the election"),
+        choices=[("void", _("Declare the election void")), ("uphold", _("Uphold the election"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the decision.")},
+    )
+    note = forms.CharField(
+        label=_("Grounds"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write down the grounds of the decision.")},
     )

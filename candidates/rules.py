@@ -155,12 +155,15 @@ class Process:
     """Where one nominee's vetting stands: reviews, negative list, approvals, inspection, commitments.
 
     `negative_items` are the applicable items as (number, text); `negative_answers` maps an item number to
-    whether it applies (a hit). `on_roll` is None when the roll is not checked for this nominee.
+    whether it applies (a hit); `negative_records` maps an item number to what the system's own records
+    say when they hit it (candidates.evidence): a hit whatever was answered. `on_roll` is None when the roll
+    is not checked for this nominee.
     """
 
     reviews: tuple[Review, ...] = ()
     negative_items: tuple[tuple[int, str], ...] = ()
     negative_answers: Mapping[int, bool] = field(default_factory=dict, hash=False)
+    negative_records: Mapping[int, str] = field(default_factory=dict, hash=False)
     approvals: Mapping[str, str] = field(default_factory=dict, hash=False)
     inspection: str | None = None
     signed: frozenset[str] = frozenset()
@@ -392,10 +395,17 @@ def process_findings(process: Process) -> list[Finding]:
             found.append(Finding.of(codes.REVIEW_PENDING, unit=review.unit))
         elif review.verdict == Verdict.FAILED:
             found.append(Finding.of(codes.REVIEW_FAILED, unit=review.unit, note=review.note))
+    records = process.negative_records
     for number, text in process.negative_items:
-        if process.negative_answers.get(number):
+        if number in records:
+            found.append(Finding.of(codes.NEGATIVE_RECORD_HIT, number=number, evidence=records[number]))
+        elif process.negative_answers.get(number):
             found.append(Finding.of(codes.NEGATIVE_LIST_HIT, number=number, item=text))
-    missing = sum(1 for number, _text in process.negative_items if number not in process.negative_answers)
+    missing = sum(
+        1
+        for number, _text in process.negative_items
+        if number not in process.negative_answers and number not in records
+    )
     if missing:
         found.append(
             Finding.of(codes.NEGATIVE_LIST_INCOMPLETE, missing=missing, total=len(process.negative_items))

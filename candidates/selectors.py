@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -41,7 +42,9 @@ from .choices import (
     ReviewKind,
     Verdict,
     VettingStatus,
+    VoidState,
 )
+from .evidence import Evidence, evidence_for, vetting_day
 from .models import (
     Approval,
     CandidateRuleSettings,
@@ -56,6 +59,7 @@ from .models import (
     QualificationReview,
     ReviewReminder,
     ReviewUnit,
+    VoidDecision,
 )
 from .rules import Finding, Nominee, Thresholds
 
@@ -181,6 +185,29 @@ def eligible_residents(
     return residents.order_by("name", "id")
 
 
+def record_evidence(
+    election: VillageElection, resident_ids: Collection[int], items: Sequence[NegativeListItem]
+) -> dict[int, dict[int, list[Evidence]]]:
+    """What the system's records say about `resident_ids` for the items they answer (issue 15, part 5):
+    {resident_id: {item number: [evidence, ...]}} for the items hit. One query or two per source."""
+    sources = {item.record_source for item in items if item.record_source}
+    if not sources or not resident_ids:
+        return {}
+    settings = rule_settings(election.cycle)
+    found = evidence_for(resident_ids, sources=sources, on_date=vetting_day(election), settings=settings)
+    result: dict[int, dict[int, list[Evidence]]] = {}
+    for resident_id, by_source in found.items():
+        for item in items:
+            if item.record_source in by_source:
+                result.setdefault(resident_id, {})[item.number] = by_source[item.record_source]
+    return result
+
+
+def evidence_summary(records: Sequence[Evidence]) -> str:
+    """The records of one item as one line, as the finding and the stored answer say it."""
+    return "；".join(e.text for e in records)[:300]
+
+
 def rule_settings(cycle) -> CandidateRuleSettings:
     """The cycle's vetting settings (made when the cycle opened); DOMAIN.md's defaults, unsaved, for a
     cycle that has none: a reading never writes (issue 14)."""
@@ -238,6 +265,7 @@ def election_vetting(*, election: VillageElection) -> ElectionVetting:
     ):
         if item_id in number_of:
             answers[nomination_id][number_of[item_id]] = hit
+    on_record = record_evidence(election, people, items)
     approvals: dict[int, dict[str, str]] = defaultdict(dict)
     for nomination_id, code, state in (
         Approval.objects.filter(nomination_id__in=ids)
@@ -289,6 +317,10 @@ def election_vetting(*, election: VillageElection) -> ElectionVetting:
             reviews=tuple(reviews.get(n.pk, ())),
             negative_items=tuple((item.number, item.text) for item in items),
             negative_answers=answers.get(n.pk, {}),
+            negative_records={
+                number: evidence_summary(records)
+                for number, records in on_record.get(n.resident_id, {}).items()
+            },
             approvals=approvals.get(n.pk, {}),
             inspection=inspections.get(n.pk),
             signed=signed.get(n.pk, frozenset()),
@@ -681,4 +713,22 @@ def recent_reminders(*, user: User, days: int = 7) -> list[ReviewReminder]:
         ReviewReminder.objects.visible_to(user)
         .filter(sent_at__gte=since)
         .select_related("election__village__parent", "sent_by")[:10]
+    )
+
+
+def void_decisions(*, user: User) -> QuerySet[VoidDecision]:
+    """The decisions on voiding an election inside the user's jurisdiction, open ones first."""
+    return (
+        VoidDecision.objects.visible_to(user)
+        .select_related(
+            "nomination__resident",
+            "nomination__election__village__parent",
+            "opened_by",
+            "decided_by",
+        )
+        .order_by(
+            Case(When(state=VoidState.OPEN, then=0), default=1),
+            "-opened_at",
+            "-id",
+        )
     )

@@ -40,6 +40,7 @@ from .choices import (
     JOINT_MINIMUM,
     SOURCES_OF_BODY,
     TEAM_BODIES,
+    AnswerSource,
     ApprovalState,
     Body,
     NominationState,
@@ -47,6 +48,7 @@ from .choices import (
     Source,
     Verdict,
     VettingStatus,
+    VoidState,
 )
 from .models import (
     Approval,
@@ -62,6 +64,7 @@ from .models import (
     QualificationReview,
     ReviewReminder,
     ReviewUnit,
+    VoidDecision,
 )
 from .reading import parse_previous_term
 
@@ -101,7 +104,13 @@ def ensure_negative_list(*, cycle: ElectionCycle) -> None:
         with transaction.atomic():
             items = NegativeListItem.objects.bulk_create(
                 [
-                    NegativeListItem(cycle=cycle, region_id=cycle.region_id, number=number, text=text)
+                    NegativeListItem(
+                        cycle=cycle,
+                        region_id=cycle.region_id,
+                        number=number,
+                        text=text,
+                        record_source=defaults.NEGATIVE_LIST_RECORDS.get(number, ""),
+                    )
                     for number, text in enumerate(defaults.NEGATIVE_LIST, start=1)
                 ],
                 ignore_conflicts=True,
@@ -419,28 +428,51 @@ def _give_verdict(review: QualificationReview, *, passed: bool, note: str, by: U
 
 @transaction.atomic
 def answer_negative_list(
-    *, nomination: Nomination, answers: Mapping[int, tuple[bool, str]], by: User
+    *, nomination: Nomination, answers: Mapping[int, tuple[bool, str, str]], by: User
 ) -> list[NegativeListAnswer]:
-    """Answer negative-list items for a nominee, each with its evidence ("十不选"; any hit blocks).
+    """Answer negative-list items for a nominee, each with its source and evidence ("十不选"; any hit blocks).
 
-    `answers` maps an item's id to (applies, evidence). Items not applicable to the village are refused.
+    `answers` maps an item's id to (applies, evidence, source). Items not applicable to the village are
+    refused. An item the system's records hit (candidates.evidence) is answered from the records, with
+    them as its evidence, whether or not it was given, and cannot be answered "does not apply".
     """
-    from .selectors import negative_list_for
+    from .selectors import evidence_summary, negative_list_for, record_evidence
 
     _require_work(nomination)
     items = {item.pk: item for item in negative_list_for(nomination.election)}
-    saved = []
-    for item_id, (hit, evidence) in answers.items():
+    on_record = record_evidence(nomination.election, [nomination.resident_id], list(items.values())).get(
+        nomination.resident_id, {}
+    )
+    given = {}
+    for item_id, (hit, evidence, source) in answers.items():
         if item_id not in items:
             raise _error(codes.WRONG_ELECTION)
+        item = items[item_id]
+        if item.number in on_record:
+            if not hit:
+                raise _error(
+                    codes.NEGATIVE_RECORD_STANDS,
+                    number=item.number,
+                    evidence=evidence_summary(on_record[item.number]),
+                )
+            continue
+        if source not in AnswerSource.values or source == AnswerSource.RECORD:
+            raise _error(codes.ANSWER_SOURCE_REQUIRED, number=item.number)
         if not (evidence or "").strip():
             raise _error(codes.EVIDENCE_REQUIRED)
+        given[item_id] = (hit, evidence.strip(), source)
+    for item in items.values():
+        if item.number in on_record:
+            given[item.pk] = (True, evidence_summary(on_record[item.number]), AnswerSource.RECORD)
+    saved = []
+    for item_id, (hit, evidence, source) in given.items():
         answer, _created = NegativeListAnswer.objects.update_or_create(
             nomination=nomination,
             item=items[item_id],
             defaults={
                 "hit": hit,
-                "evidence": evidence.strip(),
+                "source": source,
+                "evidence": evidence,
                 "answered_by": by,
                 "division_code": nomination.division_code,
             },
@@ -643,6 +675,56 @@ def mark_elected(*, election: VillageElection, nominations: Iterable[Nomination]
         raise _error(codes.WRONG_ELECTION)
     _flip(listed, ids, field="elected", election=election, by=by, summary=_("Marked elected"))
     return len(ids)
+
+
+@transaction.atomic
+def open_void_decision(
+    *, nomination: Nomination, reason: str, source_label: str, source_url: str = "", by: User | None
+) -> VoidDecision | None:
+    """A substantiated vote-buying report against a person already elected opens the county's decision on
+    voiding that election (DOMAIN.md "Discipline": zero tolerance). Called by the door that substantiated
+    the report (risk.services.resolve_report), which checked its own permission; one open decision per
+    elected nominee (a second report adds nothing). Returns None when one is already open."""
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if not nomination.elected:
+        raise _error(codes.VOID_NOT_ELECTED)
+    if VoidDecision.objects.filter(nomination=nomination, state=VoidState.OPEN).exists():
+        return None
+    decision = VoidDecision(
+        nomination=nomination,
+        division_code=nomination.division_code,
+        reason=reason.strip()[:300],
+        source_label=source_label.strip()[:300],
+        source_url=source_url,
+        opened_by=by,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decide_void(*, decision: VoidDecision, void: bool, note: str, by: User) -> VoidDecision:
+    """The county declares the election void (the person is no longer marked elected) or upholds it,
+    with its grounds; once. Both the decision and the nominee's change are trailed."""
+    if not may(by, "candidates.decide_void", decision.division_code):
+        raise _error(codes.VOID_NOT_ALLOWED)
+    decision = VoidDecision.objects.select_for_update().select_related("nomination").get(pk=decision.pk)
+    if decision.state != VoidState.OPEN:
+        raise _error(codes.VOID_ALREADY_DECIDED)
+    if not (note or "").strip():
+        raise _error(codes.VOID_NOTE_REQUIRED)
+    decision.state = VoidState.VOIDED if void else VoidState.UPHELD
+    decision.decided_by = by
+    decision.decided_at = timezone.now()
+    decision.decision_note = note.strip()[:300]
+    decision.full_clean()
+    decision.save()
+    if void:
+        nomination = decision.nomination
+        nomination.elected = False
+        nomination.save(update_fields=["elected", "updated_at"])
+    return decision
 
 
 def _flip(

@@ -6,6 +6,7 @@ from .choices import NoticeKind
 app_name = "candidates"
 urlpatterns = [
     path("candidates/approvals/", views.approvals, name="approvals"),
+    path("candidates/void/", views.void_decisions, name="void_decisions"),
     path("candidates/reviews/", views.inbox, name="inbox"),
     path("candidates/<int:pk>/", views.board, name="board"),
     path("candidates/<int:pk>/nominate/", views.nominate, name="nominate"),

@@ -36,6 +36,7 @@ from .choices import (
     ReviewKind,
     Verdict,
     VettingStatus,
+    VoidState,
 )
 from .codes import APPROVABLE
 from .filters import ANSWERED, OPEN, ReviewInboxFilter
@@ -46,6 +47,7 @@ from .models import (
     Inspection,
     Nomination,
     QualificationReview,
+    VoidDecision,
 )
 
 INBOX_PAGE = 50
@@ -305,7 +307,13 @@ def _render_nominee(request, election, nomination, bound):
         "first_review": bound.get("first_review") or forms.FirstReviewForm(),
         "send": bound.get("send") or forms.SendForm(units=[u for u in units if u.name not in asked]),
         "negative": bound.get("negative")
-        or forms.NegativeListForm(items=vetting.negative_items, answers=answers),
+        or forms.NegativeListForm(
+            items=vetting.negative_items,
+            answers=answers,
+            records=selectors.record_evidence(election, [nomination.resident_id], vetting.negative_items).get(
+                nomination.resident_id, {}
+            ),
+        ),
         "inspection": bound.get("inspection")
         or forms.InspectionForm(
             initial={
@@ -401,7 +409,10 @@ def _send(request, election, nomination):
 def _negative(request, election, nomination):
     items = selectors.negative_list_for(election)
     answers = {a.item_id: a for a in nomination.negative_answers.all()}
-    form = forms.NegativeListForm(request.POST, items=items, answers=answers)
+    records = selectors.record_evidence(election, [nomination.resident_id], items)
+    form = forms.NegativeListForm(
+        request.POST, items=items, answers=answers, records=records.get(nomination.resident_id, {})
+    )
     if form.is_valid():
         try:
             services.answer_negative_list(nomination=nomination, answers=form.answers(), by=request.user)
@@ -819,6 +830,43 @@ def approvals(request):
             "bound": bound,
             "can_approve": may(request.user, "candidates.approve"),
         },
+    )
+
+
+def void_decisions(request):
+    """The county's decisions on voiding the election of a person elected and then found to have bought
+    votes (DOMAIN.md "Discipline"): the open ones to decide, the decided ones below."""
+    if not may(request.user, "candidates.decide_void"):
+        raise Http404
+    bound = None
+    if request.method == "POST":
+        bound = forms.VoidDecisionForm(request.POST)
+        if bound.is_valid():
+            decision = get_visible_or_404(
+                VoidDecision.objects.all(), request.user, pk=bound.cleaned_data["decision"]
+            )
+            try:
+                services.decide_void(
+                    decision=decision,
+                    void=bound.cleaned_data["void"] == "void",
+                    note=bound.cleaned_data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _form_error(request, bound, error)
+            else:
+                messages.success(request, _("The county's decision is recorded."))
+                return redirect("candidates:void_decisions")
+    decisions = list(selectors.void_decisions(user=request.user)[:200])
+    return render(
+        request,
+        "candidates/void_decisions.html",
+        {
+            "open": [d for d in decisions if d.state == VoidState.OPEN],
+            "decided": [d for d in decisions if d.state != VoidState.OPEN][:50],
+            "bound": bound,
+        },
+        status=400 if bound is not None else 200,
     )
 
 

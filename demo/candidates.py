@@ -680,8 +680,18 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
                         if hit and item.number == 7
                         else "经相关部门核查，无此情形"
                     )
+                    source = "visit" if hit and item.number == 7 else "department"
                     answers.append(
-                        (plan.code, nomination, item.pk, hit and item.number == 7, evidence, township.pk, now)
+                        (
+                            plan.code,
+                            nomination,
+                            item.pk,
+                            hit and item.number == 7,
+                            source,
+                            evidence,
+                            township.pk,
+                            now,
+                        )
                     )
                 inspections.append(
                     (
@@ -723,7 +733,8 @@ def _vet(rng: Random, plans, units, t: rules.Thresholds, cycle, ctx: DemoContext
     )
     _insert(
         NegativeListAnswer,
-        ["division_code", "nomination_id", "item_id", "hit", "evidence", "answered_by_id", "answered_at"],
+        ["division_code", "nomination_id", "item_id", "hit", "source", "evidence"]
+        + ["answered_by_id", "answered_at"],
         answers,
     )
     _insert(

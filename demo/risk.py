@@ -22,10 +22,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from candidates.models import Nomination
 from demo.base import DemoContext
 from demo.lifecycle import plans_of
 from elections.bulk import insert_rows
 from elections.models import VillageElection
+from risk import services as risk_services
 from risk.models import (
     DisciplineReport,
     Interview,
@@ -88,6 +90,10 @@ PETITIONS = [
     "山林承包合同纠纷",
     "低保评定有异议",
 ]
+NAMED_REPORTS = (
+    "{name}在提名期间向村民发放购物卡拉票",
+    "{name}当选前宴请村民并许诺好处拉票",
+)
 REPORTS = ["候选人送烟酒拉票", "有人以宴请方式拉票", "外出人员被许诺报销路费回村投票", "威胁村民不得参选"]
 TASKS = [
     ("化解信访积案，逐件销号", "镇信访办"),
@@ -235,9 +241,11 @@ def seed_history(ctx: DemoContext) -> None:
 
 
 def rate_this_week(ctx: DemoContext) -> None:
-    """This Monday's recompute of every county, from every record the demo holds."""
+    """The reports that name a nominee, then this Monday's recompute of every county, from every record
+    the demo holds."""
     if ctx.cycle is None or ctx.users.get("township_office") is None:
         return
+    _named_reports(ctx, ctx.users["township_office"])  # nominees and results exist by now
     week = weeks_back(week_of(ctx.today), WEEKS)[-1]
     for county in counties_of(ctx.cycle):
         recompute_county(cycle=ctx.cycle, county_code=county, week=week)
@@ -309,6 +317,42 @@ def _petitions_and_reports(rng, arcs, codes, weeks, by, today: date) -> None:
         ),
         rows,
     )
+
+
+def _named_reports(ctx, township_user) -> None:
+    """Two substantiated vote-buying reports naming a person in the township office's own township,
+    made through the risk services (the doors a township uses): one against a nominee still being vetted
+    (the negative list's item 10 then blocks the nominee), one against a person already elected (which
+    opens the county's decision on voiding that election, on the county reviewer's board)."""
+    from candidates.choices import NominationState
+
+    prefix = township_user.region.code[:9]
+    nominations = Nomination.objects.filter(
+        division_code__startswith=prefix, election__cycle=ctx.cycle
+    ).select_related("election", "resident")
+    targets = [
+        nominations.filter(state=NominationState.NOMINATED, elected=False).order_by("id").first(),
+        nominations.filter(elected=True).order_by("id").first(),
+    ]
+    for nomination, summary in zip(targets, NAMED_REPORTS, strict=True):
+        if nomination is None:
+            continue
+        report = risk_services.record_report(
+            election=nomination.election,
+            kind="vote_buying",
+            channel="phone",
+            summary=summary.format(name=nomination.resident.name),
+            received_on=ctx.today - timedelta(days=12),
+            accused=nomination.resident,
+            by=township_user,
+        )
+        risk_services.resolve_report(
+            report=report,
+            outcome=ReportOutcome.SUBSTANTIATED,
+            resolved_on=ctx.today - timedelta(days=3),
+            resolution="经镇纪委调查核实，情况属实",
+            by=township_user,
+        )
 
 
 def _plans(rng, arcs, codes, weeks, county_user, city_user, today: date) -> None:

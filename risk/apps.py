@@ -14,6 +14,13 @@ class RiskConfig(AppConfig):
 
         register_cycle_preparer(services.ensure_default_weights)  # the default weights
 
+        from candidates.evidence import register_evidence
+
+        from .evidence import substantiated_reports
+
+        # A substantiated report answers item 10 of the candidates' negative list (issue 15, part 5).
+        register_evidence("discipline_report", substantiated_reports)
+
         from .models import (
             DisciplineReport,
             IndicatorWeight,

@@ -20,6 +20,9 @@ TEXT_REQUIRED = _code("risk.text_required", E, _("This field is required"))
 RESOLVED_BEFORE_RECEIVED = _code(
     "risk.resolved_before_received", E, _("It cannot be resolved before it was received")
 )
+ACCUSED_ELSEWHERE = _code(
+    "risk.accused_elsewhere", E, _("The person reported must be a resident of this village")
+)
 ALREADY_RESOLVED = _code("risk.already_resolved", E, _("It has already been resolved"))
 OUTCOME_REQUIRED = _code(
     "risk.outcome_required", E, _("Choose whether the report was substantiated or unfounded")

@@ -57,15 +57,35 @@ class ResolvePetitionForm(forms.Form):
     resolution = text_field(_("How it was resolved"))
 
 
-class ReportForm(forms.Form):
+def accused_field():
+    return forms.TypedChoiceField(
+        label=_("Person reported"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[],
+        help_text=_("A nominee the report names. Substantiated, the report disqualifies the person."),
+    )
+
+
+class _NamesAccused:
+    """Offers the village's nominees as the person reported (the view calls `offer`)."""
+
+    def offer(self, people):
+        self.fields["accused"].choices = [("", _("Nobody named, or not yet known")), *people]
+
+
+class ReportForm(_NamesAccused, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     summary = text_field(_("Summary"))
+    accused = accused_field()
     received_on = date_field(_("Received on"))
 
 
-class ResolveReportForm(forms.Form):
+class ResolveReportForm(_NamesAccused, forms.Form):
     report = forms.IntegerField(widget=forms.HiddenInput)
+    accused = accused_field()
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(o.value, o.label) for o in (ReportOutcome.SUBSTANTIATED, ReportOutcome.UNFOUNDED)],

@@ -213,6 +213,15 @@ class DisciplineReport(VillageRecord):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     summary = models.CharField(_("summary"), max_length=300)
+    accused = models.ForeignKey(
+        "voters.Resident",
+        verbose_name=_("person reported"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="discipline_reports",
+        help_text=_("The nominee the report is about, if it names one: substantiated, it disqualifies."),
+    )
     received_on = models.DateField(_("received on"))
     outcome = models.CharField(
         _("outcome"), max_length=14, choices=ReportOutcome.choices, default=ReportOutcome.OPEN

@@ -85,8 +85,27 @@ def reports_of(*, user: User, election: VillageElection) -> QuerySet[DisciplineR
     return (
         DisciplineReport.objects.visible_to(user)
         .filter(election=election)
+        .select_related("accused")
         .order_by("resolved_on", "-received_on")
     )
+
+
+def people_reportable(election: VillageElection) -> list[tuple[int, str]]:
+    """The village's nominees of this election, each once, as a report may name them (name and bodies)."""
+    from candidates.choices import NominationState
+    from candidates.models import Nomination
+
+    people: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for nomination in (
+        Nomination.objects.filter(election=election)
+        .exclude(state=NominationState.WITHDRAWN)
+        .select_related("resident")
+        .order_by("resident__name", "resident_id", "body")
+    ):
+        names[nomination.resident_id] = nomination.resident.name
+        people.setdefault(nomination.resident_id, []).append(str(nomination.get_position_display()))
+    return [(pk, f"{names[pk]}（{'、'.join(positions)}）") for pk, positions in people.items()]
 
 
 def interviews_of(*, user: User, election: VillageElection) -> QuerySet[Interview]:

@@ -183,14 +183,36 @@ def resolve_petition(*, petition: Petition, resolved_on: date, resolution: str, 
     return petition
 
 
+def _accused_of(election: VillageElection, accused):
+    """The person a report names: a resident of the report's village, or nobody."""
+    if accused is None:
+        return None
+    if accused.division_code != election.division_code:
+        raise _error(codes.ACCUSED_ELSEWHERE)
+    return accused
+
+
 def record_report(
-    *, election: VillageElection, kind: str, channel: str, summary: str, received_on: date, by: User
+    *,
+    election: VillageElection,
+    kind: str,
+    channel: str,
+    summary: str,
+    received_on: date,
+    by: User,
+    accused=None,
 ) -> DisciplineReport:
-    """Record a vote-buying or discipline report (DOMAIN.md: every report is recorded and resolved)."""
+    """Record a vote-buying or discipline report (DOMAIN.md: every report is recorded and resolved),
+    naming the nominee it is about when it names one."""
     _require(by, RECORD, election.division_code)
     _not_in_future(received_on)
     report = DisciplineReport(
-        election=election, kind=kind, channel=channel, summary=_text(summary), received_on=received_on
+        election=election,
+        kind=kind,
+        channel=channel,
+        summary=_text(summary),
+        received_on=received_on,
+        accused=_accused_of(election, accused),
     )
     report.division_code = election.division_code
     report.recorded_by = by
@@ -201,9 +223,21 @@ def record_report(
 
 
 def resolve_report(
-    *, report: DisciplineReport, outcome: str, resolved_on: date, resolution: str, by: User
+    *,
+    report: DisciplineReport,
+    outcome: str,
+    resolved_on: date,
+    resolution: str,
+    by: User,
+    accused=None,
 ) -> DisciplineReport:
-    """Record the outcome of a report: substantiated (it keeps weighing on the score) or unfounded."""
+    """Record the outcome of a report: substantiated (it keeps weighing on the score) or unfounded.
+
+    A substantiated report naming a person (`accused`, or the person named when it was recorded)
+    disqualifies that person as a candidate: it answers item 10 of the negative list (risk.evidence). If the
+    person is already elected, it opens the county's decision on voiding that election (DOMAIN.md
+    "Discipline"), in the same transaction.
+    """
     _require(by, RECORD, report.division_code)
     if report.outcome != ReportOutcome.OPEN:
         raise _error(codes.ALREADY_RESOLVED)
@@ -212,13 +246,35 @@ def resolve_report(
     _not_in_future(resolved_on)
     if resolved_on < report.received_on:
         raise _error(codes.RESOLVED_BEFORE_RECEIVED)
+    if accused is not None:
+        report.accused = _accused_of(report.election, accused)
     report.outcome = outcome
     report.resolved_on = resolved_on
     report.resolution = _text(resolution)
     with transaction.atomic(), acting_as(by):
         report.full_clean()
         report.save()
+        if outcome == ReportOutcome.SUBSTANTIATED and report.accused_id:
+            _open_void_decisions(report, by)
     return report
+
+
+def _open_void_decisions(report: DisciplineReport, by: User) -> None:
+    """The accused's elected nominations in the report's election each get the county's void decision."""
+    from candidates.models import Nomination
+    from candidates.services import open_void_decision
+
+    from .evidence import report_reason, report_text, report_url
+
+    elected = Nomination.objects.filter(election=report.election, resident=report.accused, elected=True)
+    for nomination in elected:
+        open_void_decision(
+            nomination=nomination,
+            reason=report_reason(report),
+            source_label=report_text(report),
+            source_url=report_url(report),
+            by=by,
+        )
 
 
 def open_plan(

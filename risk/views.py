@@ -25,6 +25,7 @@ from accounts.scoping import get_visible_or_404
 from elections.models import Region, VillageElection
 from elections.selectors import current_cycle, region_for_overview
 from elections.spreadsheets import xlsx_response
+from voters.models import Resident
 
 from . import dashboard as boards
 from . import forms, selectors, services
@@ -206,7 +207,18 @@ def _resolve_petition(request, election, data):
     )
 
 
+def _accused(election, resident_id):
+    if resident_id is None:
+        return None
+    resident = Resident.objects.filter(pk=resident_id, division_code=election.division_code).first()
+    if resident is None:
+        raise Http404
+    return resident
+
+
 def _report(request, election, data):
+    data = dict(data)
+    data["accused"] = _accused(election, data.get("accused"))
     services.record_report(election=election, by=request.user, **data)
 
 
@@ -219,6 +231,7 @@ def _resolve_report(request, election, data):
         outcome=data["outcome"],
         resolved_on=data["resolved_on"],
         resolution=data["resolution"],
+        accused=_accused(election, data.get("accused")),
         by=request.user,
     )
 
@@ -263,6 +276,13 @@ ACTIONS = {
 }
 
 
+def _offered(forms_by_name: dict, people) -> dict:
+    for form in forms_by_name.values():
+        if hasattr(form, "offer"):
+            form.offer(people)
+    return forms_by_name
+
+
 def _breakdown_rows(snapshot: RiskSnapshot | None) -> list[dict]:
     """The five dimensions with their deductions and, under each, its indicators' values."""
     if snapshot is None:
@@ -297,6 +317,7 @@ def village(request, pk):
         VillageElection.objects.select_related("village", "village__parent", "cycle"), request.user, pk=pk
     )
     _require_reader(request.user)
+    people = selectors.people_reportable(election)
     bound = {}
     status = 200
     if request.method == "POST":
@@ -307,6 +328,8 @@ def village(request, pk):
         if not may(request.user, permission, election.division_code):
             raise PermissionDenied
         form = form_class(request.POST, prefix=action)
+        if hasattr(form, "offer"):
+            form.offer(people)
         if form.is_valid():
             try:
                 handler(request, election, form.cleaned_data)
@@ -352,10 +375,13 @@ def village(request, pk):
         "interviews": selectors.interviews_of(user=request.user, election=election),
         "assessments": selectors.assessments_of(user=request.user, election=election)[:8],
         "allowed": allowed,
-        "forms": {
-            name: bound.get(name) or form_class(prefix=name)
-            for name, (form_class, _h, _r, _d) in ACTIONS.items()
-        },
+        "forms": _offered(
+            {
+                name: bound.get(name) or form_class(prefix=name)
+                for name, (form_class, _h, _r, _d) in ACTIONS.items()
+            },
+            people,
+        ),
         "failed": next((f for f in bound.values() if f.is_bound), None),
     }
     return render(request, "risk/village.html", context, status=status)

@@ -9,6 +9,7 @@ from .nominations import (
     NoticePublication,
     QualificationReview,
     ReviewReminder,
+    VoidDecision,
 )
 from .settings import CandidateRuleSettings, NegativeListItem, ReviewUnit
 from .village import ElectionCommitteeMember, PreviousTermMember
@@ -27,4 +28,5 @@ __all__ = [
     "QualificationReview",
     "ReviewReminder",
     "ReviewUnit",
+    "VoidDecision",
 ]

@@ -12,6 +12,7 @@ from .. import codes
 from ..choices import (
     JOINT_MINIMUM,
     POSITIONS_OF_BODY,
+    AnswerSource,
     ApprovalState,
     Body,
     Commitment,
@@ -23,6 +24,7 @@ from ..choices import (
     Source,
     Verdict,
     VillagePost,
+    VoidState,
 )
 
 
@@ -230,6 +232,7 @@ class NegativeListAnswer(_OfNomination):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="negative_answers")
     item = models.ForeignKey("candidates.NegativeListItem", on_delete=models.PROTECT, related_name="+")
     hit = models.BooleanField(_("applies"))
+    source = models.CharField(_("source of the answer"), max_length=12, choices=AnswerSource.choices)
     evidence = models.CharField(_("evidence"), max_length=300)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(_("answered at"), auto_now=True)
@@ -244,6 +247,45 @@ class NegativeListAnswer(_OfNomination):
 
     def __str__(self) -> str:
         return f"{self.nomination} · {self.item_id}"
+
+
+class VoidDecision(_OfNomination):
+    """当选无效决定: the county's decision on an elected person found to have bought votes (DOMAIN.md
+    "Discipline": an elected one's election declared void). Opened by a substantiated report after the
+    vote (candidates.services.open_void_decision), decided once by the county."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="void_decisions")
+    reason = models.CharField(_("grounds for voiding"), max_length=300)
+    source_label = models.CharField(_("record that opened it"), max_length=300)
+    source_url = models.CharField(_("link to the record"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=VoidState.choices, default=VoidState.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decision made at"), null=True, blank=True)
+    decision_note = models.CharField(_("grounds of the decision"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("decision on voiding an election")
+        verbose_name_plural = _("decisions on voiding elections")
+        ordering = ["-opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination"], condition=Q(state="open"), name="one_open_void_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", decided_at__isnull=True)
+                | ~Q(state="open") & Q(decided_at__isnull=False),
+                name="void_decided_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.get_state_display()}"
 
 
 class Approval(_OfNomination):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import ScopedQuerySet
 
 from .. import defaults
-from ..choices import DepartmentKind, NoticeOrder, Rounding
+from ..choices import DepartmentKind, NoticeOrder, RecordSource, Rounding
 from ..rules import PaidPostBand, Thresholds
 
 
@@ -115,6 +115,18 @@ class CandidateRuleSettings(models.Model):
     negative_list_limit = models.PositiveSmallIntegerField(
         _("negative list: most items"), default=defaults.NEGATIVE_LIST_LIMIT
     )
+    evaluation_window_years = models.PositiveSmallIntegerField(
+        _("negative list: years a rating of incompetent counts"),
+        default=defaults.EVALUATION_WINDOW_YEARS,
+        validators=[MinValueValidator(1)],
+        help_text=_("An evaluation of 不称职 made within this many years before vetting blocks the nominee."),
+    )
+    discipline_window_years = models.PositiveSmallIntegerField(
+        _("negative list: years a substantiated report counts"),
+        default=defaults.DISCIPLINE_WINDOW_YEARS,
+        validators=[MinValueValidator(1)],
+        help_text=_("A vote-buying or discipline report substantiated within this many years blocks."),
+    )
     review_days = models.PositiveSmallIntegerField(
         _("joint review: days to answer"),
         default=defaults.REVIEW_DAYS,
@@ -182,6 +194,13 @@ class NegativeListItem(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.CharField(_("text"), max_length=300)
+    record_source = models.CharField(
+        _("answered from the records of"),
+        max_length=20,
+        choices=RecordSource.choices,
+        blank=True,
+        help_text=_("The system's records that answer this item for every nominee, if any."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "region__code"

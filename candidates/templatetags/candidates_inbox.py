@@ -13,6 +13,7 @@ from candidates.selectors import (
     pending_reviews,
     recent_reminders,
     review_windows,
+    void_decisions,
 )
 
 register = template.Library()
@@ -55,3 +56,14 @@ def review_inbox_card(context):
         "reminders": recent_reminders(user=user),
         "review_days": windows.current_days,
     }
+
+
+@register.inclusion_tag("candidates/_void_decisions_card.html", takes_context=True)
+def void_decisions_card(context):
+    """The county's open decisions on voiding an election (a substantiated vote-buying report against a
+    person already elected), on its home page; nothing for other roles or when none is open."""
+    user = context["request"].user
+    if not may(user, "candidates.decide_void"):
+        return {"show": False}
+    open_ = list(void_decisions(user=user).filter(state="open")[: SHOWN + 1])
+    return {"show": bool(open_), "decisions": open_[:SHOWN], "more": len(open_) > SHOWN}

@@ -112,7 +112,9 @@ def pass_everything(nomination: Nomination, *, township, units, reviewers=None) 
         services.decide_review(review=review, passed=True, note="", by=reviewer)
     items = negative_list_for(nomination.election)
     services.answer_negative_list(
-        nomination=nomination, answers={i.pk: (False, "无犯罪记录证明") for i in items}, by=township
+        nomination=nomination,
+        answers={i.pk: (False, "无犯罪记录证明", "certificate") for i in items},
+        by=township,
     )
     services.record_inspection(
         nomination=nomination,

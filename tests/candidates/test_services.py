@@ -300,11 +300,11 @@ def test_negative_list_answers_need_evidence_and_a_hit_blocks(election, people, 
     item = negative_list_for(election)[6]
     with pytest.raises(ValidationError) as excinfo:
         services.answer_negative_list(
-            nomination=nomination, answers={item.pk: (True, "")}, by=people["township"]
+            nomination=nomination, answers={item.pk: (True, "", "certificate")}, by=people["township"]
         )
     assert code_of(excinfo) == codes.EVIDENCE_REQUIRED
     services.answer_negative_list(
-        nomination=nomination, answers={item.pk: (True, "违法建房未整改")}, by=people["township"]
+        nomination=nomination, answers={item.pk: (True, "违法建房未整改", "visit")}, by=people["township"]
     )
     assert codes.NEGATIVE_LIST_HIT in findings(nomination) and status(nomination) == VettingStatus.BLOCKED
 

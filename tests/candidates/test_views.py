@@ -237,8 +237,14 @@ def test_nominee_page_forms_record_each_step(client, election, people, units):
     data |= {f"hit_{i.pk}": "no" for i in items} | {f"evidence_{i.pk}": "" for i in items}
     data[f"hit_{items[2].pk}"] = "yes"
     response = client.post(url, data)
+    assert response.status_code == 200 and "请说明此证据的来源" in text(response)
+    data["common_source"] = "certificate"
+    response = client.post(url, data)
     assert response.status_code == 200 and shown(codes.EVIDENCE_REQUIRED) in text(response)
     data[f"evidence_{items[2].pk}"] = "2022年因赌博被行政拘留"
+    response = client.post(url, data)
+    assert response.status_code == 200 and "请说明此项作答的来源" in text(response)
+    data[f"source_{items[2].pk}"] = "department"
     assert client.post(url, data).status_code == 302
     assert nomination.negative_answers.filter(hit=True).count() == 1
     response = client.post(
@@ -500,6 +506,7 @@ def test_the_negative_list_comes_unanswered_and_every_item_must_be_answered(clie
     items = negative_list_for(election)
     assert items and "checked" not in page.split('id="negative-list"')[1].split("</form>")[0]
     data = {"nomination": nomination.pk, "action": "negative", "common_evidence": "无犯罪记录证明"}
+    data |= {"common_source": "certificate"}
     data |= {f"hit_{i.pk}": "no" for i in items[1:]} | {f"evidence_{i.pk}": "" for i in items}
     response = client.post(url, data)
     assert response.status_code == 200 and "请逐项作答：是否存在此情形" in text(response)

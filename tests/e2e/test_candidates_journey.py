@@ -137,6 +137,7 @@ def test_township_vets_nominees_with_the_departments_and_the_county(page, villag
         for n in range(radios.count()):
             radios.nth(n).check()
         page.fill("#negative-list input[name=common_evidence]", "公安机关无犯罪记录证明")
+        page.select_option("#negative-list select[name=common_source]", "certificate")
         page.click("#negative-list button")
         page.wait_for_load_state("networkidle")
         page.fill("#id_evaluation_score", "93")

@@ -57,7 +57,9 @@ def vetted(party_stage, people, units):
     services.decide_review(review=review, passed=True, note="无违法犯罪记录", by=police)
     items = negative_list_for(election)
     services.answer_negative_list(
-        nomination=nomination, answers={i.pk: (False, "无犯罪记录证明") for i in items}, by=township
+        nomination=nomination,
+        answers={i.pk: (False, "无犯罪记录证明", "certificate") for i in items},
+        by=township,
     )
     services.record_inspection(
         nomination=nomination,
