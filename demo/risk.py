@@ -331,7 +331,10 @@ def _named_reports(ctx, township_user) -> None:
         division_code__startswith=prefix, election__cycle=ctx.cycle
     ).select_related("election", "resident")
     targets = [
-        nominations.filter(state=NominationState.NOMINATED, elected=False).order_by("id").first(),
+        nominations.filter(state=NominationState.NOMINATED, elected=False)
+        .exclude(resident__nominations__state=NominationState.LISTED)  # on no list of any body
+        .order_by("id")
+        .first(),
         nominations.filter(elected=True).order_by("id").first(),
     ]
     for nomination, summary in zip(targets, NAMED_REPORTS, strict=True):
