@@ -26,6 +26,8 @@ the system"; ✓ the role may):
     nav.audits                        ✓  ✓  ✓  ✓     ✓    menu
     voters.edit_roll                        ✓  ✓     ✓    the roll pages (import, register, publish)
     voters.settle_conflicts                 ✓        ✓    a person registered in two villages
+    voters.record_kinship             ✓  ✓  ✓        ✓    close relatives across households (record,
+                                                          import, remove with a reason)
     candidates.view                   ✓  ✓  ✓  ✓     ✓    an election's candidates pages
     candidates.nominate                     ✓  ✓     ✓    nominations
     candidates.vet                          ✓        ✓    qualification vetting, joint review requests
@@ -85,6 +87,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     # voters
     "voters.edit_roll": frozenset({T, CL, A}),
     "voters.settle_conflicts": frozenset({T, A}),
+    "voters.record_kinship": frozenset({C, CO, T, A}),
     # candidates
     "candidates.view": frozenset({C, CO, T, CL, A}),
     "candidates.nominate": frozenset({T, CL, A}),

@@ -16,6 +16,8 @@ chose what a careful election office would (README "Stages and actions"):
   election, the villagers' committee in the villagers' committee election, the supervision committee in
   the villagers' committee election (elected at the same villagers' assembly in many townships) or its
   own stage; a body's result may be approved, and its certificates issued, until the handover ends;
+- close relatives across households are recorded while any body is vetted (Party election to the
+  supervision committee's stage);
 - the election committee (村民选举委员会) is elected before the roll is kept, from the Party election on;
 - the previous term's members (the baseline of the slate comparison) are entered from preparation on;
 - audits are preparation work that may go on (findings rectified) in every stage before completion, and
@@ -87,6 +89,9 @@ ACTIONS: dict[str, Rule] = {
     # voters
     "roll.edit": _rule(gettext_lazy("keep the voter roll"), PE, CE, correctable=True),
     "roll.publish": _rule(gettext_lazy("publish the voter roll"), PE, CE),
+    # close relatives across households serve the vetting of every body (avoidance, the election
+    # committee, the supervision committee's exclusions), so they are recorded while any of it goes on
+    "roll.kinship": _rule(gettext_lazy("record close relatives"), PE, CE, S),
     # candidates (the body's stages are added by `require(..., body=...)`)
     "candidates.work": _rule(gettext_lazy("nominate and review candidates")),
     "candidates.withdraw": _rule(gettext_lazy("withdraw a nomination"), correctable=True),

@@ -51,6 +51,9 @@ EXEMPT = {
     ("voters/importing.py", "issue.code"): (
         "an Issue of voters.rules or voters.reading: Issue.of reads codes.MESSAGES[code]"
     ),
+    ("voters/services.py", "issue.code"): (
+        "an Issue of voters.reading's cell cleaners (a relationship sheet's): Issue.of reads codes.MESSAGES[code]"
+    ),
     ("lifecycle/gates.py", "self.code"): "Blocked.code, set where a Blocked is built (_blocked, walked)",
     ("lifecycle/holds.py", "blocked.code"): "a Blocked's code, built by lifecycle.gates._blocked (walked)",
     ("demo/ballots.py", "finding.code"): "a Finding of ballots.counting, built from ballots.codes entries",

@@ -190,6 +190,64 @@ CONFLICT_KEEP_NEEDS_NOTE = _code(
     "voter.conflict_keep_needs_note", E, _("Say why the person stays on your roll.")
 )
 
+# Close relatives recorded across households (近亲属回避; DOMAIN.md "Candidate vetting"), by hand or from
+# Excel (services.record_kinship, services.import_kinship).
+KINSHIP_SELF = _code("voter.kinship_self", E, _("A person cannot be recorded as their own relative"))
+KINSHIP_NOT_ON_ROLL = _code(
+    "voter.kinship_not_on_roll",
+    E,
+    _("This person is not registered on any village's roll of this election cycle"),
+)
+KINSHIP_OUTSIDE = _code(
+    "voter.kinship_outside", E, _("This person is registered in a village outside your jurisdiction")
+)
+KINSHIP_EXISTS = _code(
+    "voter.kinship_exists", E, _("A relationship between these two people is already recorded")
+)
+KINSHIP_BIRTH_ORDER = _code(
+    "voter.kinship_birth_order",
+    E,
+    _("The birth dates contradict this relationship: a parent or grandparent must be older"),
+)
+KINSHIP_RELATION = _code(
+    "voter.kinship_relation",
+    E,
+    _("The relationship must be one of: 配偶, 父母, 子女, 兄弟姐妹, 祖父母/外祖父母, 孙子女/外孙子女"),
+)
+KINSHIP_BASIS = _code(
+    "voter.kinship_basis",
+    E,
+    _("The basis must be one of: 户籍档案/公安户籍资料, 村（居）委会证明, 本人申报, 走访核实, 其他"),
+)
+KINSHIP_BASIS_NOTE = _code("voter.kinship_basis_note", E, _("The basis is 其他: say what it is in the note"))
+KINSHIP_NOT_RECORDED = _code(
+    "voter.kinship_not_recorded",
+    E,
+    _("Only a relationship recorded by hand or imported can be removed; household links follow the register"),
+)
+KINSHIP_REMOVE_REASON = _code(
+    "voter.kinship_remove_reason", E, _("Give the reason for removing this relationship")
+)
+KINSHIP_ID_UNKNOWN = _code("voter.kinship_id_unknown", E, _("No resident with this ID number is known"))
+KINSHIP_REPEATED = _code(
+    "voter.kinship_repeated", E, _("The same two people appear in another row of the file")
+)
+KINSHIP_FILE_NO_HEADER = _code(
+    "voter.kinship_file_no_header",
+    E,
+    _(
+        "No header row with the 甲方身份证号码, 乙方身份证号码 and 关系 columns was found in the first {rows} rows"
+    ),
+)
+KINSHIP_FILE_EMPTY = _code("voter.kinship_file_empty", E, _("The file contains no relationships"))
+KINSHIP_FILE_HAS_ERRORS = _code(
+    "voter.kinship_file_has_errors",
+    E,
+    _(
+        "Some rows have problems: nothing is imported until every row is right. Fix the file and upload it again."
+    ),
+)
+
 MESSAGES = CATALOGUE.messages
 SEVERITY = CATALOGUE.severities
 

@@ -3,9 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.forms import DateInput
 from voters import codes
-from voters.models import Category, LeftOffReason, Relation
+from voters.models import Category, Kinship, LeftOffReason, Relation
 
 MAX_UPLOAD_MB = 50
+# The close relations as people say them (voters.kinship.SAID), with the labels of the catalogue.
+SAID_CHOICES = [
+    ("spouse", _("Spouse")),
+    ("parent", _("Parent")),
+    ("child", _("Child")),
+    ("sibling", _("Brother or sister")),
+    ("grandparent", _("Grandparent")),
+    ("grandchild", _("Grandchild")),
+]
 
 
 class RollUploadForm(forms.Form):
@@ -61,3 +70,29 @@ class LeaveOffForm(forms.Form):
     note = forms.CharField(
         label=_("Note (required once the roll is published)"), max_length=200, required=False
     )
+
+
+class KinshipForm(forms.Form):
+    """A relationship between two people picked from the search (htmx): 甲 is <relation> of 乙.
+
+    The form checks only the shape; who may be linked, and how, is the service's (record_kinship)."""
+
+    person = forms.IntegerField(label=_("Person (甲)"), widget=forms.Select)
+    relation = forms.ChoiceField(label=_("is the other person's"), choices=SAID_CHOICES)
+    relative = forms.IntegerField(label=_("Other person (乙)"), widget=forms.Select)
+    basis = forms.ChoiceField(label=_("Basis"), choices=Kinship.Basis.choices)
+    note = forms.CharField(label=_("Note (required when the basis is Other)"), max_length=200, required=False)
+
+    def __init__(self, *args, options: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("person", "relative"):
+            self.fields[name].widget.choices = [("", _("— search above —")), *(options or {}).get(name, [])]
+
+
+class KinshipRemoveForm(forms.Form):
+    kinship = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for removing"), max_length=300)
+
+
+class KinshipUploadForm(RollUploadForm):
+    file = forms.FileField(label=_("Relationship sheet (Excel)"))

@@ -388,3 +388,41 @@ def template_bytes(*, village_name: str) -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def kinship_template_bytes(*, village_name: str) -> bytes:
+    """The template of a sheet of close relatives (services.import_kinship): two ID numbers stored as
+    text, what 甲 is to 乙, the basis and a note; the accepted words are in the header's comments."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "亲属关系"
+    ws.append([f"{village_name}近亲属关系登记表（甲方是乙方的……）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["甲方身份证号码", "关系", "乙方身份证号码", "依据", "备注"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(horizontal="center")
+    author = "换届系统"
+    ws["A2"].comment = Comment("18位身份证号码，本列为“文本”格式；双方须已登记在本届选民名单上。", author)
+    ws["B2"].comment = Comment(
+        "甲方是乙方的：配偶 / 父母 / 子女 / 兄弟姐妹 / 祖父母/外祖父母 / 孙子女/外孙子女", author
+    )
+    ws["D2"].comment = Comment(
+        "户籍档案/公安户籍资料 / 村（居）委会证明 / 本人申报 / 走访核实 / 其他（填“其他”时请在备注中说明）",
+        author,
+    )
+    for letter, width in zip("ABCDE", (22, 16, 22, 24, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    for letter in "AC":
+        for row in range(3, 1003):
+            ws[f"{letter}{row}"].number_format = "@"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

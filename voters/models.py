@@ -124,11 +124,22 @@ class Resident(models.Model):
         return self.name
 
 
+class KinshipQuerySet(ScopedQuerySet):
+    """A link across villages is stored with the person's village: it is seen from that village's
+    jurisdiction (the one scope, on `division_code`) and from the relative's (the one scope, on them)."""
+
+    def visible_to(self, user):
+        relatives = scope(Resident.objects.all(), user).values("pk")
+        return scope(self, user) | self.filter(relative__in=relatives)
+
+
 class Kinship(models.Model):
     """亲属关系: one close-relative link between two residents, for the avoidance rules (近亲属回避).
 
     Links are stored once per pair in a canonical direction: `relation` says what `person` is to
-    `relative` (PARENT: person is the relative's parent). Derived from households or entered by hand.
+    `relative` (PARENT: person is the relative's parent). Derived from households (HOUSEHOLD), or recorded
+    by a township across households and villages, one at a time (MANUAL) or from Excel (IMPORT), with its
+    basis (`services.record_kinship`).
     """
 
     class Kind(models.TextChoices):
@@ -140,15 +151,36 @@ class Kinship(models.Model):
     class Source(models.TextChoices):
         HOUSEHOLD = "household", _("Household register")
         MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", _("Imported from Excel")
+
+    class Basis(models.TextChoices):
+        """依据: what a link recorded by a township rests on (a derived link rests on its household)."""
+
+        HUKOU_RECORD = "hukou_record", _("Household registration file or police records")
+        COMMITTEE_CERTIFICATE = "committee_certificate", _("Certificate of the villagers' committee")
+        SELF_DECLARED = "self_declared", _("Declared by the person")
+        VISIT = "visit", _("Checked by a home visit")
+        OTHER = "other", _("Other")
 
     person = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kinship_out")
     relative = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kinship_in")
     relation = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.HOUSEHOLD)
+    # The person's village: a link across villages is listed in both (selectors.village_kinship).
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    basis = models.CharField(_("basis"), max_length=30, choices=Basis.choices, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = KinshipQuerySet.as_manager()
     jurisdiction_field = "division_code"
 
     class Meta:
@@ -157,6 +189,10 @@ class Kinship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "relative", "relation"], name="kinship_once"),
             models.CheckConstraint(condition=~Q(person=models.F("relative")), name="kinship_not_self"),
+            # A link a person recorded says what it rests on; one derived from a household needs none.
+            models.CheckConstraint(
+                condition=Q(source="household") | ~Q(basis=""), name="kinship_recorded_has_basis"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -359,10 +395,17 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        ROLL = "roll", _("Voter roll")
+        KINSHIP = "kinship", _("Close relatives")
+
     election = models.ForeignKey(
         "elections.VillageElection", on_delete=models.CASCADE, related_name="imports"
     )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    # What the file holds: the roll (`services.import_roll`) or close relatives (`services.import_kinship`);
+    # both go through the same job, preview, confirmation and error file.
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ROLL)
     file = models.FileField(_("file"), upload_to="roll-imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -111,6 +111,22 @@ class RollFileError(ValueError):
         super().__init__(code)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What one kind of sheet holds: the headers clerks write for each field (after ``_header_key``),
+    the fields a header row must name, each field's cleaner, the fields whose values are (nearly) all
+    different (not memoised), the field whose repeats are found before the rows are read (or None), and
+    the codes of a file without such a header or without rows."""
+
+    field_by_header: dict[str, str]
+    required: tuple[str, ...]
+    cleaners: dict[str, Callable[[object], object]]
+    unique: frozenset[str]
+    id_field: str | None
+    no_header: str
+    empty: str
+
+
 class RollRow(NamedTuple):
     """One non-blank row: its Excel row number (1-based, as Excel shows it), the cleaned value of every
     recognised column (None when empty) and the problems found while reading its cells."""
@@ -158,6 +174,7 @@ def read_roll(
     grid_budget_mb: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+    layout: Layout | None = None,
 ) -> RollSheet:
     """Read the roll on the first visible, non-empty sheet of an xlsx, xls or ods file.
 
@@ -168,7 +185,11 @@ def read_roll(
     may take (the three default to settings ROLL_MAX_ROWS, ROLL_MAX_COLUMNS, ROLL_GRID_BUDGET_MB). The
     sheet is measured from its XML before python-calamine sees the file (`voters.extent`). Raises
     ``RollFileError`` when the file cannot be taken as a roll.
+
+    ``layout`` says which columns the sheet holds (default: the roll's, ``ROLL``); a relationship sheet
+    (``KINSHIP``) goes through the same checks of the file.
     """
+    layout = layout or ROLL
     max_rows = _setting("ROLL_MAX_ROWS", DEFAULT_MAX_ROWS) if max_rows is None else max_rows
     max_columns = _setting("ROLL_MAX_COLUMNS", DEFAULT_MAX_COLUMNS) if max_columns is None else max_columns
     if grid_budget_mb is None:
@@ -190,9 +211,9 @@ def read_roll(
         with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
             sheet = _first_sheet(workbook) if sheet_name is None else workbook.get_sheet_by_name(sheet_name)
             if sheet.end is None:
-                raise RollFileError(codes.FILE_EMPTY)
+                raise RollFileError(layout.empty)
             header_index, columns, unknown, duplicates = _find_header(
-                sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+                sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS), layout
             )
             if sheet.end[0] - header_index > max_rows:
                 raise RollFileError(codes.FILE_TOO_MANY_ROWS, limit=max_rows)
@@ -204,10 +225,10 @@ def read_roll(
     except python_calamine.CalamineError as error:
         raise RollFileError(codes.FILE_NOT_EXCEL) from error
     _fill_merged_cells(table, merged_ranges, below=header_index)
-    rows = _read_rows(table, header_index + 1, columns)
+    rows = _read_rows(table, header_index + 1, columns, layout)
     first = next(rows, None)
     if first is None:
-        raise RollFileError(codes.FILE_EMPTY)
+        raise RollFileError(layout.empty)
     return RollSheet(
         sheet_name=sheet_name,
         header_row=header_index + 1,
@@ -215,7 +236,9 @@ def read_roll(
         unknown_headers=unknown,
         duplicate_headers=duplicates,
         rows=itertools.chain((first,), rows),
-        repeated_ids=_repeated_ids(table, header_index + 1, columns["id_number"]),
+        repeated_ids=_repeated_ids(table, header_index + 1, columns[layout.id_field])
+        if layout.id_field
+        else frozenset(),
         row_count=len(table) - header_index - 1,
     )
 
@@ -356,21 +379,24 @@ def _header_key(cell: object) -> str:
     return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", cell))
 
 
-def _find_header(top_rows: list[list[object]]) -> tuple[int, dict[str, int], list[str], list[str]]:
+def _find_header(
+    top_rows: list[list[object]], layout: Layout
+) -> tuple[int, dict[str, int], list[str], list[str]]:
     """The header row (0-based) among ``top_rows`` naming the most known fields, the column of each field,
     and the unknown and repeated headers."""
+    known = layout.field_by_header
     best_index, best_fields = -1, set()
     for index, row in enumerate(top_rows):
-        fields = {_FIELD_BY_HEADER[key] for key in map(_header_key, row) if key in _FIELD_BY_HEADER}
+        fields = {known[key] for key in map(_header_key, row) if key in known}
         if len(fields) > len(best_fields):
             best_index, best_fields = index, fields
-    if not best_fields.issuperset(REQUIRED_FIELDS):
-        raise RollFileError(codes.FILE_NO_HEADER, rows=HEADER_SEARCH_ROWS)
+    if not best_fields.issuperset(layout.required):
+        raise RollFileError(layout.no_header, rows=HEADER_SEARCH_ROWS)
     columns: dict[str, int] = {}
     unknown: list[str] = []
     duplicates: list[str] = []
     for column, cell in enumerate(top_rows[best_index]):
-        field = _FIELD_BY_HEADER.get(_header_key(cell))
+        field = known.get(_header_key(cell))
         label = " ".join(str(cell).split())
         if field is None:
             if label:
@@ -399,11 +425,14 @@ def _fill_merged_cells(
             row[left : right + 1] = [value] * (right + 1 - left)
 
 
-def _read_rows(table: list[list[object]], start: int, columns: dict[str, int]) -> Iterator[RollRow]:
+def _read_rows(
+    table: list[list[object]], start: int, columns: dict[str, int], layout: Layout
+) -> Iterator[RollRow]:
     """The non-blank rows from ``start``; rows whose cells all clean without a problem take the fast path."""
     fields = tuple(columns)
+    cleaners = layout.cleaners
     plan = [
-        (columns[field], _CLEANERS[field] if field in _UNIQUE_FIELDS else _memoised(_CLEANERS[field]))
+        (columns[field], cleaners[field] if field in layout.unique else _memoised(cleaners[field]))
         for field in fields
     ]
     for index in range(start, len(table)):
@@ -572,3 +601,41 @@ _CLEANERS: dict[str, Callable[[object], object]] = {
     "education": _text,
     "note": _bounded_text("note"),
 }
+
+ROLL = Layout(
+    field_by_header=_FIELD_BY_HEADER,
+    required=REQUIRED_FIELDS,
+    cleaners=_CLEANERS,
+    unique=_UNIQUE_FIELDS,
+    id_field="id_number",
+    no_header=codes.FILE_NO_HEADER,
+    empty=codes.FILE_EMPTY,
+)
+
+# A sheet of close relatives (services.import_kinship): two ID numbers and what the first person is to
+# the second, with the basis and a note. 甲方/乙方 tell the two ID columns apart (a bracketed note in a
+# header is ignored, so 身份证号码（甲方） would name both the same).
+KINSHIP_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "person_id": ("甲方身份证号码", "甲方身份证号", "甲方公民身份号码", "甲方身份证"),
+    "relative_id": ("乙方身份证号码", "乙方身份证号", "乙方公民身份号码", "乙方身份证"),
+    "relation": ("关系", "甲方是乙方的", "亲属关系", "甲方与乙方关系"),
+    "basis": ("依据", "认定依据", "来源"),
+    "note": ("备注", "说明"),
+}
+KINSHIP = Layout(
+    field_by_header={
+        header: field for field, headers in KINSHIP_HEADER_SYNONYMS.items() for header in headers
+    },
+    required=("person_id", "relative_id", "relation"),
+    cleaners={
+        "person_id": _id_number,
+        "relative_id": _id_number,
+        "relation": _text,
+        "basis": _text,
+        "note": _bounded_text("note"),
+    },
+    unique=frozenset({"person_id", "relative_id"}),
+    id_field=None,
+    no_header=codes.KINSHIP_FILE_NO_HEADER,
+    empty=codes.KINSHIP_FILE_EMPTY,
+)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.permissions import may
+from accounts.permissions import inside, may
 from accounts.scoping import scope
 from elections import permits
 from elections.models import Region, VillageElection
@@ -25,6 +26,7 @@ from voters.models import (
     Category,
     ConflictRequest,
     ImportJob,
+    Kinship,
     Relation,
     Resident,
     RollChange,
@@ -401,3 +403,109 @@ def import_progress(job: ImportJob) -> int:
     if job.state in (ImportJob.State.CHECKING, ImportJob.State.IMPORTING):
         return max(cache.get(job.progress_key) or 0, job.progress)
     return job.progress
+
+
+# --- Close relatives across households ----------------------------------------------------------------
+
+KINSHIP_PICKER_SIZE = 30
+
+
+def may_record_kinship(user) -> bool:
+    return may(user, "voters.record_kinship")
+
+
+def kinship_door(*, election: VillageElection):
+    """The stage's refusal of recording close relatives in this election (elections.permits), or None."""
+    return permits.refusal(election, "roll.kinship")
+
+
+def village_kinship(*, user, election: VillageElection, source: str = "") -> QuerySet[Kinship]:
+    """The close-relative links touching a resident of the election's village, as `user` may see them
+    (`Kinship.objects.visible_to`), the latest recorded first; `source` "recorded" keeps the township's
+    (by hand or imported), "household" the derived ones."""
+    code = election.division_code
+    links = Kinship.objects.visible_to(user).filter(
+        Q(person__division_code=code) | Q(relative__division_code=code)
+    )
+    if source == "recorded":
+        links = links.exclude(source=Kinship.Source.HOUSEHOLD)
+    elif source == "household":
+        links = links.filter(source=Kinship.Source.HOUSEHOLD)
+    return links.select_related("person", "relative", "recorded_by").order_by(
+        F("recorded_at").desc(nulls_last=True), "-id"
+    )
+
+
+@dataclass
+class KinshipSide:
+    """One side of a link as the list shows it: name, village (when inside the user's jurisdiction),
+    village group on the cycle's roll, ID number masked."""
+
+    name: str
+    village: str
+    group: str
+    id_number: str
+
+
+def kinship_sides(*, user, cycle_id: int, links: list[Kinship]) -> None:
+    """Give each link of a page its two sides (`link.sides`), read in two queries."""
+    ids = {i for link in links for i in (link.person_id, link.relative_id)}
+    where = {
+        r["resident_id"]: r
+        for r in VoterRegistration.objects.filter(
+            cycle_id=cycle_id, resident_id__in=ids, status=Status.REGISTERED
+        ).values("resident_id", "group", "division_code", "election__village__name")
+    }
+    for link in links:
+        sides = []
+        for resident in (link.person, link.relative):
+            found = where.get(resident.pk) or {}
+            shown = bool(found) and inside(user, found["division_code"])
+            sides.append(
+                KinshipSide(
+                    name=resident.name,
+                    village=found.get("election__village__name", "") if shown else "",
+                    group=found.get("group", "") if shown else "",
+                    id_number=mask_id_number(resident.id_number),
+                )
+            )
+        link.sides = sides
+
+
+def kinship_candidates(*, user, cycle_id: int, q: str) -> list[VoterRegistration]:
+    """The people a township may link (the picker's search as one types): registered on a roll of the
+    cycle inside `user`'s jurisdiction, matched by name, the ID number's last digits or the village
+    group."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    found = (
+        VoterRegistration.objects.visible_to(user)
+        .filter(cycle_id=cycle_id, status=Status.REGISTERED)
+        .filter(
+            Q(resident__name__contains=q) | Q(resident__id_number__endswith=q.upper()) | Q(group__contains=q)
+        )
+        .select_related("resident", "election__village")
+        .order_by("resident__name", "id")
+    )
+    return list(found[:KINSHIP_PICKER_SIZE])
+
+
+def kinship_option_label(registration: VoterRegistration) -> str:
+    """A person as the picker offers them: name, village and group, ID number masked, birth date."""
+    resident = registration.resident
+    place = " ".join(p for p in (registration.election.village.name, registration.group) if p)
+    return f"{resident.name} · {place} · {mask_id_number(resident.id_number)}"
+
+
+def kinship_chosen(*, user, cycle_id: int, value: str) -> list[tuple[int, str]]:
+    """The option of a person already chosen (a form coming back with its errors), if still offered."""
+    if not str(value).isdigit():
+        return []
+    found = (
+        VoterRegistration.objects.visible_to(user)
+        .filter(cycle_id=cycle_id, status=Status.REGISTERED, resident_id=int(value))
+        .select_related("resident", "election__village")
+        .first()
+    )
+    return [(found.resident_id, kinship_option_label(found))] if found else []

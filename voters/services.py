@@ -22,12 +22,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import may
 from elections import permits
 from elections.bulk import Encoded, SequenceConnection, allocate_ids, batched, encode_rows, send_rows
 from elections.models import Region, Stage, VillageElection
 from elections.races import insert_once
-from trail.services import record_bulk
+from trail.services import acting_as, record_bulk
 from voters import codes
+from voters import kinship as kinship_rules
 from voters.importing import COLUMN_TITLES, CheckedRow, RowChecker
 from voters.kinship import household_links
 from voters.models import (
@@ -981,18 +983,25 @@ STORED_ERRORS = 20_000
 MAX_DELIVERIES = 1
 
 
-def start_import_job(*, election: VillageElection, upload, by) -> ImportJob:
-    """Keep an uploaded roll file and open its import job; the check runs as a task (tasks.py).
+def start_import_job(*, election: VillageElection, upload, by, kind: str = ImportJob.Kind.ROLL) -> ImportJob:
+    """Keep an uploaded roll file (or, `kind` KINSHIP, a sheet of close relatives) and open its import
+    job; the check runs as a task (tasks.py).
 
     Each upload also ends the jobs whose worker died and deletes the files kept too long
     (`purge_roll_uploads`), so they go even where no periodic task runs.
 
-    Refused where the stage closes the roll (`require_roll_work`, as a check: nothing is written yet)."""
-    require_roll_work(election, checking=True)
+    Refused where the stage closes the roll (`require_roll_work`, as a check: nothing is written yet), or
+    for close relatives where the stage closes their recording or the role may not record them."""
+    if kind == ImportJob.Kind.KINSHIP:
+        _require_kinship_role(by)
+        permits.require(election, KINSHIP_ACTION)
+    else:
+        require_roll_work(election, checking=True)
     data = upload.read()
     job = ImportJob(
         election=election,
         division_code=election.division_code,
+        kind=kind,
         original_name=upload.name[:200],
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=by,
@@ -1073,14 +1082,7 @@ def check_import_job(*, job_id: int) -> None:
     if job is None:
         return
     try:
-        with job.file.open("rb") as handle:
-            report = import_roll(
-                election=job.election,
-                file=handle,
-                by=job.uploaded_by,
-                dry_run=True,
-                progress=_job_progress(job_id, 0, 100),
-            )
+        report = _run_job(job, by=job.uploaded_by, dry_run=True)
     except ValidationError as error:
         _fail_with(job_id, error)
         return
@@ -1111,15 +1113,7 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         return
     try:
         by = type(job.uploaded_by).objects.get(pk=by_id)
-        with job.file.open("rb") as handle:
-            report = import_roll(
-                election=job.election,
-                file=handle,
-                by=by,
-                dry_run=False,
-                reason=reason,
-                progress=_job_progress(job_id, 0, 100),
-            )
+        report = _run_job(job, by=by, dry_run=False, reason=reason)
     except ValidationError as error:
         _fail_with(job_id, error)
         return
@@ -1128,7 +1122,21 @@ def apply_import_job(*, job_id: int, by_id: int, reason: str = "") -> None:
         _fail(job_id, codes.IMPORT_FAILED)
         return
     _finish(job_id, report, ImportJob.State.FAILED if report.file_error else ImportJob.State.DONE)
-    kinship_after_write(election=job.election, report=report)
+    if job.kind == ImportJob.Kind.ROLL:
+        kinship_after_write(election=job.election, report=report)
+
+
+def _run_job(job: ImportJob, *, by, dry_run: bool, reason: str = "") -> ImportReport:
+    """The check or the import of a job's file by the service of its kind (one job machinery for both)."""
+    progress = _job_progress(job.pk, 0, 100)
+    with job.file.open("rb") as handle:
+        if job.kind == ImportJob.Kind.KINSHIP:
+            return import_kinship(
+                election=job.election, file=handle, by=by, dry_run=dry_run, progress=progress
+            )
+        return import_roll(
+            election=job.election, file=handle, by=by, dry_run=dry_run, reason=reason, progress=progress
+        )
 
 
 def _finish(job_id: int, report: ImportReport, state: str) -> None:
@@ -1186,11 +1194,19 @@ def confirm_import_job(*, job: ImportJob, by, reason: str, acknowledged: bool = 
 
     A file whose check found warnings (a sex or birth date that contradicts the ID number …) is imported
     only when `by` acknowledges them (`acknowledged`): who, when and which rows are kept with the job and
-    recorded in the trail, in the same transaction as the confirmation (issue 14 part 7)."""
-    require_roll_work(job.election, reason=reason)
+    recorded in the trail, in the same transaction as the confirmation (issue 14 part 7).
+
+    A sheet of close relatives is all or nothing: confirmed only when every row passed the check."""
+    if job.kind == ImportJob.Kind.KINSHIP:
+        _require_kinship_role(by)
+        permits.require(job.election, KINSHIP_ACTION)
+    else:
+        require_roll_work(job.election, reason=reason)
     if job.state != ImportJob.State.PREVIEWED:
         raise ValidationError(codes.MESSAGES[codes.IMPORT_STATE], code=codes.IMPORT_STATE)
-    if _logs_changes(job.election) and not reason.strip():
+    if job.kind == ImportJob.Kind.KINSHIP and (job.result or {}).get("errors"):
+        raise _kinship_error(codes.KINSHIP_FILE_HAS_ERRORS)
+    if job.kind == ImportJob.Kind.ROLL and _logs_changes(job.election) and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     warnings = (job.result or {}).get("warnings") or []
     if warnings and not acknowledged:
@@ -1248,7 +1264,10 @@ def fail_import_job(*, job: ImportJob, code: str = codes.IMPORT_FAILED) -> None:
 
 @transaction.atomic
 def derive_household_kinship(*, village_id: int) -> int:
-    """Store the close-relative links of every household of a village (idempotent); returns links added."""
+    """Store the close-relative links of every household of a village (idempotent); returns links added.
+
+    It only adds: links recorded by a township (MANUAL, IMPORT) stay as they are, and one the household
+    also implies is not stored twice."""
     members: dict[int, list[tuple[int, str]]] = {}
     division_code = Region.objects.values_list("code", flat=True).get(pk=village_id)
     for resident_id, household_id, relation in Resident.objects.filter(
@@ -1258,8 +1277,11 @@ def derive_household_kinship(*, village_id: int) -> int:
     links: set = set()
     for household in members.values():
         links |= household_links(household)
+    # Every link already stored for these people, whatever its source: a link a township recorded (by hand
+    # or imported) is never duplicated, and never removed, by the household's.
+    residents = Resident.objects.filter(division_code=division_code).values("pk")
     existing = set(
-        Kinship.objects.filter(division_code=division_code, source=Kinship.Source.HOUSEHOLD).values_list(
+        Kinship.objects.filter(Q(person__in=residents) | Q(relative__in=residents)).values_list(
             "person_id", "relative_id", "relation"
         )
     )
@@ -1277,3 +1299,329 @@ def derive_household_kinship(*, village_id: int) -> int:
     if len(new) >= ANALYZE_AFTER_ROWS:
         analyze_after_commit(Kinship)
     return len(new)
+
+
+# --- Close relatives across households (近亲属回避; DOMAIN.md "Candidate vetting") ----------------------
+
+KINSHIP_ACTION = "roll.kinship"  # the stage's word (elections.permits)
+KINSHIP_PERMISSION = "voters.record_kinship"  # the role's (accounts.permissions)
+# Words written in a relationship sheet's 依据 column → Kinship.Basis (a slash or brackets may be full-width).
+BASIS_WORDS = {
+    Kinship.Basis.HUKOU_RECORD: ("户籍档案/公安户籍资料", "户籍档案", "公安户籍资料", "户籍资料", "户口簿"),
+    Kinship.Basis.COMMITTEE_CERTIFICATE: (
+        "村(居)委会证明",
+        "村委会证明",
+        "居委会证明",
+        "村(居)民委员会证明",
+        "证明",
+    ),
+    Kinship.Basis.SELF_DECLARED: ("本人申报", "申报", "自报"),
+    Kinship.Basis.VISIT: ("走访核实", "走访", "入户核实"),
+    Kinship.Basis.OTHER: ("其他", "其它"),
+}
+BASIS_BY_WORD = {word: basis for basis, words in BASIS_WORDS.items() for word in (*words, basis)}
+KINSHIP_COLUMNS = {
+    "person_id": "甲方身份证号码",
+    "relative_id": "乙方身份证号码",
+    "relation": "关系",
+    "basis": "依据",
+    "note": "备注",
+}
+
+
+def _kinship_error(code: str) -> ValidationError:
+    return ValidationError(codes.MESSAGES[code], code=code)
+
+
+def _require_kinship_role(by) -> None:
+    if by is None or not may(by, KINSHIP_PERMISSION):
+        raise PermissionDenied
+
+
+def _cycle_registrations(cycle_id: int, resident_ids) -> dict[int, VoterRegistration]:
+    """Each resident's registration on a roll of the cycle (one at most: 不重登), with its election."""
+    return {
+        r.resident_id: r
+        for r in VoterRegistration.objects.filter(
+            cycle_id=cycle_id, resident_id__in=list(resident_ids), status=Status.REGISTERED
+        ).select_related("election__village", "election__cycle")
+    }
+
+
+def _linked_pairs(resident_ids) -> dict[frozenset, str]:
+    """The pairs among links touching these residents, whatever their direction, kind and source."""
+    ids = list(resident_ids)
+    return {
+        frozenset((a, b)): kind
+        for a, b, kind in Kinship.objects.filter(Q(person_id__in=ids) | Q(relative_id__in=ids)).values_list(
+            "person_id", "relative_id", "relation"
+        )
+    }
+
+
+def _kinship_refusal(
+    *,
+    by,
+    person: Resident,
+    relative: Resident,
+    said: str,
+    basis: str,
+    note: str,
+    registrations,
+    linked,
+    basis_stated: bool = True,
+) -> tuple[ValidationError, str] | None:
+    """The first rule a link breaks, with the side or field it concerns, or None. The one list of
+    refusals of both doors (`record_kinship`, `import_kinship`): self, relation and basis words, on the
+    cycle's rolls, inside `by`'s jurisdiction, the stage of each side's election, already recorded (the
+    pair in either direction and any kind), and birth dates that contradict it. A basis of 其他 needs a
+    note saying what it is, unless no basis was stated at all (a sheet's empty 依据 cell)."""
+    if person.pk == relative.pk:
+        return _kinship_error(codes.KINSHIP_SELF), "relative_id"
+    if said not in kinship_rules.SAID:
+        return _kinship_error(codes.KINSHIP_RELATION), "relation"
+    if basis not in Kinship.Basis.values:
+        return _kinship_error(codes.KINSHIP_BASIS), "basis"
+    if basis == Kinship.Basis.OTHER and basis_stated and not note.strip():
+        return _kinship_error(codes.KINSHIP_BASIS_NOTE), "note"
+    for side, resident in (("person_id", person), ("relative_id", relative)):
+        registration = registrations.get(resident.pk)
+        if registration is None:
+            return _kinship_error(codes.KINSHIP_NOT_ON_ROLL), side
+        if not may(by, KINSHIP_PERMISSION, registration):
+            return _kinship_error(codes.KINSHIP_OUTSIDE), side
+    for side, resident in (("person_id", person), ("relative_id", relative)):
+        closed = permits.refusal(registrations[resident.pk].election, KINSHIP_ACTION)
+        if closed is not None:
+            return closed, side
+    if frozenset((person.pk, relative.pk)) in linked:
+        return _kinship_error(codes.KINSHIP_EXISTS), "relative_id"
+    a, b, kind = kinship_rules.canonical_link(person.pk, relative.pk, said)
+    born = {person.pk: person.birth_date, relative.pk: relative.birth_date}
+    if kinship_rules.birth_order_contradicts(kind, born[a], born[b]):
+        return _kinship_error(codes.KINSHIP_BIRTH_ORDER), "relation"
+    return None
+
+
+def record_kinship(
+    *,
+    cycle,
+    person: Resident,
+    relative: Resident,
+    relation: str,
+    basis: str,
+    note: str = "",
+    by,
+) -> Kinship:
+    """Record that `person` is `relation` of `relative` (as people say it: spouse, parent, child, sibling,
+    grandparent, grandchild), for close-relative avoidance across households (DOMAIN.md "Candidate
+    vetting": married-out daughters, siblings with their own households, parents living apart).
+
+    Both must be registered on a village's roll of `cycle` inside `by`'s jurisdiction; `by` is a township
+    office or above (accounts.permissions "voters.record_kinship"); each side's election must be in a stage
+    where vetting goes on (elections.permits "roll.kinship"). Refused with a coded error: a person as their
+    own relative, a pair already linked (either direction, any kind, household links included), birth
+    dates that make a parent or grandparent the younger, a basis of 其他 without a note. Stored in
+    Kinship's canonical direction (`kinship.canonical_link`), with its basis, who and when (trailed)."""
+    _require_kinship_role(by)
+    note = (note or "").strip()[:200]
+    with transaction.atomic(), acting_as(by):
+        registrations = _cycle_registrations(cycle.pk, {person.pk, relative.pk})
+        refusal = _kinship_refusal(
+            by=by,
+            person=person,
+            relative=relative,
+            said=relation,
+            basis=basis,
+            note=note,
+            registrations=registrations,
+            linked=_linked_pairs({person.pk}),
+        )
+        if refusal is not None:
+            raise refusal[0]
+        a, b, kind = kinship_rules.canonical_link(person.pk, relative.pk, relation)
+        kinship = Kinship(
+            person_id=a,
+            relative_id=b,
+            relation=kind,
+            source=Kinship.Source.MANUAL,
+            division_code=registrations[a].division_code,
+            basis=basis,
+            note=note,
+            recorded_by=by,
+            recorded_at=timezone.now(),
+        )
+        kinship.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                kinship.save()
+        except IntegrityError as error:  # the same link recorded at the same moment
+            raise _kinship_error(codes.KINSHIP_EXISTS) from error
+    return kinship
+
+
+def remove_kinship(*, cycle, kinship: Kinship, reason: str, by) -> None:
+    """Remove a relationship a township recorded (by hand or imported), with the reason, which the trail
+    keeps beside the deleted row. A household link is not removed: it follows the household register and
+    would be derived again (`derive_household_kinship`)."""
+    _require_kinship_role(by)
+    if kinship.source == Kinship.Source.HOUSEHOLD:
+        raise _kinship_error(codes.KINSHIP_NOT_RECORDED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _kinship_error(codes.KINSHIP_REMOVE_REASON)
+    with transaction.atomic(), acting_as(by):
+        registrations = _cycle_registrations(cycle.pk, {kinship.person_id, kinship.relative_id})
+        for resident_id in (kinship.person_id, kinship.relative_id):
+            registration = registrations.get(resident_id)
+            if registration is None:
+                raise _kinship_error(codes.KINSHIP_NOT_ON_ROLL)
+            if not may(by, KINSHIP_PERMISSION, registration):
+                raise _kinship_error(codes.KINSHIP_OUTSIDE)
+            permits.require(registration.election, KINSHIP_ACTION)
+        record_bulk(
+            actor=by,
+            action="remove",
+            model=Kinship,
+            division_code=kinship.division_code,
+            summary=_("Close relatives removed: %(link)s") % {"link": kinship},
+            counts={"removed": 1},
+            extra={"reason": reason[:300]},
+            records=[kinship],
+        )
+        kinship.delete()
+
+
+def import_kinship(
+    *, election: VillageElection, file, by, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Check a sheet of close relatives (two ID numbers, the relation, optionally the basis and a note)
+    and, unless `dry_run`, record every row in one transaction: all or nothing — a file with any row in
+    error writes nothing (`codes.KINSHIP_FILE_HAS_ERRORS`). Each row meets the rules of `record_kinship`
+    (one list: `_kinship_refusal`) across the villages of `by`'s jurisdiction in `election`'s cycle;
+    an empty basis is 其他, the file being its record. The file passes the roll's file checks
+    (`reading.read_roll`, layout `KINSHIP`)."""
+    from voters.importing import shown_value
+    from voters.reading import KINSHIP
+
+    _require_kinship_role(by)
+    report = ImportReport(dry_run=dry_run)
+    tick = progress or (lambda fraction: None)
+    data = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        sheet = read_roll(io.BytesIO(data), layout=KINSHIP)
+    except RollFileError as error:
+        report.file_error = {"code": error.code, "message": str(error.message)}
+        return report
+    report.header_row = sheet.header_row
+    rows = list(sheet.rows)
+    report.rows_read = len(rows)
+    numbers = {r.values.get(f) for r in rows for f in ("person_id", "relative_id")} - {None}
+    people = {
+        p.id_number: p
+        for p in Resident.objects.filter(id_number__in=[n for n in numbers if isinstance(n, str)])
+    }
+    registrations = _cycle_registrations(election.cycle_id, {p.pk for p in people.values()})
+    linked = _linked_pairs({p.pk for p in people.values()})
+    seen: dict[frozenset, int] = {}
+    accepted: list[Kinship] = []
+    now = timezone.now()
+
+    def problem(row, error: ValidationError, column, value, names) -> None:
+        """One row's problem as the roll import reports it: row, names, column, value, code, message."""
+        report.errors.append(
+            {
+                "row": row.row,
+                "name": names,
+                "column": KINSHIP_COLUMNS.get(column, column),
+                "value": shown_value("id_number" if column.endswith("_id") else column, value),
+                "code": error.code,
+                "message": " ".join(error.messages),
+            }
+        )
+
+    for row in rows:
+        values = row.values
+        found = {side: people.get(values.get(side)) for side in ("person_id", "relative_id")}
+        names = " / ".join(p.name for p in found.values() if p is not None)
+        if row.issues:
+            for issue in row.issues:
+                column = issue.column or ""
+                problem(
+                    row, ValidationError(issue.message, code=issue.code), column, values.get(column), names
+                )
+            continue
+        missing = [side for side in ("person_id", "relative_id", "relation") if not values.get(side)]
+        if missing:
+            for side in missing:
+                problem(row, _kinship_error(codes.REQUIRED), side, "", names)
+            continue
+        unknown = [side for side, person in found.items() if person is None]
+        if unknown:
+            for side in unknown:
+                problem(row, _kinship_error(codes.KINSHIP_ID_UNKNOWN), side, values[side], names)
+            continue
+        said = kinship_rules.SAID_BY_WORD.get(str(values["relation"]).replace(" ", ""), "")
+        basis_word = str(values.get("basis") or "").replace(" ", "")
+        basis = BASIS_BY_WORD.get(basis_word, "") if basis_word else Kinship.Basis.OTHER
+        note = str(values.get("note") or "")
+        person, relative = found["person_id"], found["relative_id"]
+        refusal = _kinship_refusal(
+            by=by,
+            person=person,
+            relative=relative,
+            said=said,
+            basis=basis,
+            note=note,
+            registrations=registrations,
+            linked=linked,
+            basis_stated=bool(basis_word),
+        )
+        if refusal is None and frozenset((person.pk, relative.pk)) in seen:
+            refusal = (_kinship_error(codes.KINSHIP_REPEATED), "relative_id")
+        if refusal is not None:
+            column = refusal[1]
+            problem(row, refusal[0], column, values.get(column), names)
+            continue
+        seen[frozenset((person.pk, relative.pk))] = row.row
+        a, b, kind = kinship_rules.canonical_link(person.pk, relative.pk, said)
+        accepted.append(
+            Kinship(
+                person_id=a,
+                relative_id=b,
+                relation=kind,
+                source=Kinship.Source.IMPORT,
+                division_code=registrations[a].division_code,
+                basis=basis,
+                note=note[:200],
+                recorded_by=by,
+                recorded_at=now,
+            )
+        )
+    report.errors.sort(key=_by_row)
+    report.rejected = len({e["row"] for e in report.errors})
+    report.created = len(accepted)
+    tick(0.9)
+    if dry_run:
+        tick(1.0)
+        return report
+    if report.errors:
+        raise _kinship_error(codes.KINSHIP_FILE_HAS_ERRORS)
+    try:
+        with transaction.atomic(), acting_as(by):
+            Kinship.objects.bulk_create(accepted, batch_size=WRITE_BATCH)
+            record_bulk(
+                actor=by,
+                action="import",
+                model=Kinship,
+                division_code=election.division_code,
+                summary=_("Close relatives imported from Excel into %(village)s")
+                % {"village": election.village.name},
+                counts={"created": len(accepted)},
+                sha256=report.sha256,
+            )
+    except IntegrityError as error:  # a link recorded meanwhile: nothing of the file is written
+        raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
+    tick(1.0)
+    return report

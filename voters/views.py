@@ -1,10 +1,12 @@
 import logging
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,15 +19,19 @@ from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
 from voters import codes, selectors, services, tasks
 from voters.conflict_forms import ConflictAnswerForm, ConflictRequestForm
 from voters.forms import (
+    SAID_CHOICES,
     AddPersonForm,
     ConfirmImportForm,
+    KinshipForm,
+    KinshipRemoveForm,
+    KinshipUploadForm,
     LeaveOffForm,
     PublishForm,
     RollUploadForm,
     SearchForm,
 )
-from voters.importing import COLUMN_TITLES, template_bytes
-from voters.models import ConflictRequest, ImportJob, VoterRegistration
+from voters.importing import COLUMN_TITLES, kinship_template_bytes, template_bytes
+from voters.models import ConflictRequest, ImportJob, Kinship, Resident, VoterRegistration
 
 PAGE_SIZE = 100
 logger = logging.getLogger(__name__)
@@ -137,8 +143,10 @@ def _job(request, job_pk) -> ImportJob:
 def job(request, job_pk):
     """An uploaded file: progress while it is checked or imported, then what it holds, row by row."""
     job = _job(request, job_pk)
+    kinship_job = job.kind == ImportJob.Kind.KINSHIP
     context = {
         "job": job,
+        "kinship_job": kinship_job,
         "election": job.election,
         "result": selectors.disclosed_result(user=request.user, result=job.result),
         # A step whose worker died long ago is shown as failed (purge_roll_uploads records it so).
@@ -147,8 +155,12 @@ def job(request, job_pk):
         "progress": selectors.import_progress(job),
         "published": selectors.latest_publication(election=job.election),
         "confirm_form": ConfirmImportForm(),
-        "can_edit": selectors.can_edit_roll(request.user),
-        "doors": selectors.roll_doors(election=job.election),
+        "can_edit": selectors.may_record_kinship(request.user)
+        if kinship_job
+        else selectors.can_edit_roll(request.user),
+        "doors": {"edit": selectors.kinship_door(election=job.election), "correcting": False}
+        if kinship_job
+        else selectors.roll_doors(election=job.election),
     }
     template = "voters/_job_status.html" if request.htmx else "voters/import_job.html"
     return render(request, template, context)
@@ -157,7 +169,10 @@ def job(request, job_pk):
 @require_POST
 def confirm(request, job_pk):
     job = _job(request, job_pk)
-    _editable(request, job.election)
+    if job.kind == ImportJob.Kind.KINSHIP:
+        _may_record_kinship(request)
+    else:
+        _editable(request, job.election)
     form = ConfirmImportForm(request.POST)
     valid = form.is_valid()
     reason = form.cleaned_data["reason"] if valid else ""
@@ -179,8 +194,9 @@ def job_errors(request, job_pk):
         (e["row"], e.get("name", ""), e["column"], e.get("value", ""), e["message"], e["code"])
         for e in errors
     )
+    what = "近亲属关系" if job.kind == ImportJob.Kind.KINSHIP else "选民名单"
     return xlsx_response(
-        filename=f"{job.election.village.name}选民名单导入错误行.xlsx",
+        filename=f"{job.election.village.name}{what}导入错误行.xlsx",
         title="错误行",
         headers=[
             _("Row"),
@@ -462,3 +478,176 @@ def leave_off(request, pk):
             request, _("%(name)s was taken off the roll.") % {"name": registration.resident.name}
         )
     return redirect("voters:roll", pk=election.pk)
+
+
+# --- Close relatives across households ----------------------------------------------------------------
+
+KINSHIP_PAGE_SIZE = 50
+
+
+def _may_record_kinship(request) -> None:
+    if not selectors.may_record_kinship(request.user):
+        raise PermissionDenied
+
+
+def kinship(request, pk):
+    """The village's close relatives (亲属关系): every link touching one of its residents, 50 a page, with
+    the township's doors to record one, import a sheet of them and remove one recorded by hand."""
+    election = _election(request, pk)
+    source = request.GET.get("source", "")
+    links = selectors.village_kinship(user=request.user, election=election, source=source)
+    page = Paginator(links, KINSHIP_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.kinship_sides(user=request.user, cycle_id=election.cycle_id, links=page.object_list)
+    can_record = selectors.may_record_kinship(request.user)
+    return render(
+        request,
+        "voters/kinship.html",
+        {
+            "election": election,
+            "village": election.village,
+            "page": page,
+            "source": source,
+            "can_record": can_record,
+            "door": selectors.kinship_door(election=election),
+            "remove_form": KinshipRemoveForm(auto_id=False),
+            "jobs": ImportJob.objects.visible_to(request.user).filter(
+                election=election, kind=ImportJob.Kind.KINSHIP
+            )[:5]
+            if can_record
+            else [],
+        },
+    )
+
+
+def kinship_add(request, pk):
+    """Record one relationship: both people picked from a search as one types (htmx, `q`) across the
+    villages of the user's jurisdiction in the cycle, the relation as people say it, and its basis."""
+    election = _election(request, pk)
+    _may_record_kinship(request)
+    if request.htmx and "q" in request.GET:  # the picker's search: the options that match
+        found = selectors.kinship_candidates(
+            user=request.user, cycle_id=election.cycle_id, q=request.GET["q"]
+        )
+        options = [(r.resident_id, selectors.kinship_option_label(r)) for r in found]
+        return render(request, "voters/_kinship_options.html", {"options": options, "q": request.GET["q"]})
+    chosen = {
+        name: selectors.kinship_chosen(
+            user=request.user, cycle_id=election.cycle_id, value=request.POST.get(name, "")
+        )
+        for name in ("person", "relative")
+    }
+    form = KinshipForm(request.POST or None, options=chosen)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            people = Resident.objects.in_bulk([data["person"], data["relative"]])
+            try:
+                if data["person"] not in people or data["relative"] not in people:
+                    raise ValidationError(
+                        codes.MESSAGES[codes.KINSHIP_NOT_ON_ROLL], code=codes.KINSHIP_NOT_ON_ROLL
+                    )
+                link = services.record_kinship(
+                    cycle=election.cycle,
+                    person=people[data["person"]],
+                    relative=people[data["relative"]],
+                    relation=data["relation"],
+                    basis=data["basis"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _refused(error))
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(person)s is the %(relation)s of %(relative)s.")
+                    % {
+                        "person": people[data["person"]].name,
+                        "relation": dict(SAID_CHOICES)[data["relation"]],
+                        "relative": people[data["relative"]].name,
+                    },
+                )
+                if "another" in request.POST:
+                    return redirect("voters:kinship_add", pk=election.pk)
+                return redirect(f"{reverse('voters:kinship', args=[election.pk])}#link-{link.pk}")
+    return render(
+        request,
+        "voters/kinship_form.html",
+        {
+            "election": election,
+            "village": election.village,
+            "form": form,
+            "door": selectors.kinship_door(election=election),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def kinship_remove(request, pk):
+    """Remove a relationship recorded by hand or imported, with the reason (kept in the trail)."""
+    election = _election(request, pk)
+    _may_record_kinship(request)
+    form = KinshipRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(codes.MESSAGES[codes.KINSHIP_REMOVE_REASON]))
+        return redirect("voters:kinship", pk=election.pk)
+    link = (
+        Kinship.objects.visible_to(request.user)
+        .select_related("person", "relative")
+        .filter(pk=form.cleaned_data["kinship"])
+        .first()
+    )
+    if link is None:
+        raise Http404
+    try:
+        services.remove_kinship(
+            cycle=election.cycle, kinship=link, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+    else:
+        messages.success(
+            request,
+            _("The relationship between %(person)s and %(relative)s was removed.")
+            % {"person": link.person.name, "relative": link.relative.name},
+        )
+    return redirect("voters:kinship", pk=election.pk)
+
+
+def kinship_template(request, pk):
+    election = _election(request, pk)
+    response = HttpResponse(
+        kinship_template_bytes(village_name=election.village.name), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename=\"kinship-template.xlsx\"; filename*=UTF-8''" + quote("近亲属关系导入模板.xlsx")
+    )
+    return response
+
+
+@require_POST
+def kinship_upload(request, pk):
+    """A sheet of close relatives: kept, checked as a task, previewed on the import job's page."""
+    election = _election(request, pk)
+    _may_record_kinship(request)
+    form = KinshipUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("voters:kinship", pk=election.pk)
+    try:
+        job = services.start_import_job(
+            election=election,
+            upload=form.cleaned_data["file"],
+            by=request.user,
+            kind=ImportJob.Kind.KINSHIP,
+        )
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+        return redirect("voters:kinship", pk=election.pk)
+    _queue(job, tasks.check_roll_import, job.pk)
+    return redirect("voters:job", job_pk=job.pk)
