@@ -620,7 +620,11 @@ def _create_village_records(plans: list[Plan], ctx: DemoContext) -> None:
         + ["recorded_by_id"],
         votes,
     )
-    _insert(Kinship, ["person_id", "relative_id", "relation", "source", "division_code", "note"], kin)
+    # A link not read from a household rests on a basis (voters.Kinship: kinship_recorded_has_basis).
+    kin = [(*k, "" if k[3] == Kinship.Source.HOUSEHOLD else Kinship.Basis.COMMITTEE_CERTIFICATE) for k in kin]
+    _insert(
+        Kinship, ["person_id", "relative_id", "relation", "source", "division_code", "note", "basis"], kin
+    )
 
 
 # --- Vetting -----------------------------------------------------------------------------------------
