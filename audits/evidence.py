@@ -21,16 +21,10 @@ from django.utils.translation import gettext
 from candidates.evidence import Evidence
 from elections.models import VillageElection
 
-from .models import AuditFinding, Rating, Severity
-from .selectors import IN_CHUNK, years_before
+from .models import AuditFinding, Severity
+from .selectors import id_chunks, incompetent_evaluations
 
 SERIOUS = (Severity.SERIOUS, Severity.MAJOR)
-
-
-def _chunks(ids: Collection[int]):
-    ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), IN_CHUNK):
-        yield ids[start : start + IN_CHUNK]
 
 
 def _day(day: date) -> str:
@@ -39,17 +33,7 @@ def _day(day: date) -> str:
 
 def term_evaluations(resident_ids: Collection[int], *, on_date: date, settings) -> dict[int, list[Evidence]]:
     """Evaluations of 不称职 within the window, with a link to the village's audit page."""
-    from .models import TermEvaluation
-
-    since = years_before(on_date, settings.evaluation_window_years)
-    rows = []
-    for chunk in _chunks(resident_ids):
-        rows += TermEvaluation.objects.filter(
-            resident_id__in=chunk,
-            rating=Rating.INCOMPETENT,
-            evaluated_on__gte=since,
-            evaluated_on__lte=on_date,
-        ).order_by("evaluated_on", "id")
+    rows = incompetent_evaluations(resident_ids, years=settings.evaluation_window_years, on_date=on_date)
     elections = dict(
         VillageElection.objects.filter(
             cycle_id=settings.cycle_id, division_code__in={r.division_code for r in rows}
@@ -75,7 +59,7 @@ def term_evaluations(resident_ids: Collection[int], *, on_date: date, settings) 
 def audit_findings(resident_ids: Collection[int], *, on_date: date, settings) -> dict[int, list[Evidence]]:
     """Serious or major findings against the person, of an audit made on or before the vetting day."""
     rows = []
-    for chunk in _chunks(resident_ids):
+    for chunk in id_chunks(resident_ids):
         rows += (
             AuditFinding.objects.filter(person_id__in=chunk, severity__in=SERIOUS)
             .filter(created_at__date__lte=on_date)

@@ -56,25 +56,37 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def id_chunks(ids: Iterable[int]):
+    """`ids` once each, in slices of IN_CHUNK for an `IN (...)` filter."""
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
+
+
+def incompetent_evaluations(
+    resident_ids: Iterable[int], *, years: int, on_date: date
+) -> list[TermEvaluation]:
+    """The evaluations of 不称职 made in the `years` years up to `on_date` (closed at both ends), oldest
+    first: what `rated_incompetent_within` and the negative list's evidence (audits.evidence) read."""
+    since = years_before(on_date, years)
+    rows: list[TermEvaluation] = []
+    for chunk in id_chunks(resident_ids):
+        rows += TermEvaluation.objects.filter(
+            resident_id__in=chunk,
+            rating=Rating.INCOMPETENT,
+            evaluated_on__gte=since,
+            evaluated_on__lte=on_date,
+        ).order_by("evaluated_on", "id")
+    return rows
+
+
 def rated_incompetent_within(resident_ids: Iterable[int], *, years: int = 3, on_date: date) -> set[int]:
     """Residents rated incompetent (不称职) in an evaluation made in the `years` years up to `on_date`.
 
     DOMAIN.md "Candidate vetting": "rated incompetent/unqualified in the last 3 years" is on the negative
     list. The window is closed at both ends: an evaluation made exactly 3 years before counts.
     """
-    since = years_before(on_date, years)
-    ids = list(dict.fromkeys(resident_ids))
-    found: set[int] = set()
-    for start in range(0, len(ids), IN_CHUNK):
-        found.update(
-            TermEvaluation.objects.filter(
-                resident_id__in=ids[start : start + IN_CHUNK],
-                rating=Rating.INCOMPETENT,
-                evaluated_on__gte=since,
-                evaluated_on__lte=on_date,
-            ).values_list("resident_id", flat=True)
-        )
-    return found
+    return {e.resident_id for e in incompetent_evaluations(resident_ids, years=years, on_date=on_date)}
 
 
 def audit_of(election: VillageElection) -> OutgoingAudit | None:

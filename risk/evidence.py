@@ -16,12 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from audits.selectors import years_before
+from audits.selectors import id_chunks, years_before
 from candidates.evidence import Evidence
 
 from .models import DisciplineReport, ReportOutcome
-
-IN_CHUNK = 5000
 
 
 def report_text(report: DisciplineReport) -> str:
@@ -49,11 +47,10 @@ def substantiated_reports(
     resident_ids: Collection[int], *, on_date: date, settings
 ) -> dict[int, list[Evidence]]:
     since = years_before(on_date, settings.discipline_window_years)
-    ids = list(dict.fromkeys(resident_ids))
     found: dict[int, list[Evidence]] = {}
-    for start in range(0, len(ids), IN_CHUNK):
+    for chunk in id_chunks(resident_ids):
         for report in DisciplineReport.objects.filter(
-            accused_id__in=ids[start : start + IN_CHUNK],
+            accused_id__in=chunk,
             outcome=ReportOutcome.SUBSTANTIATED,
             resolved_on__gte=since,
             resolved_on__lte=on_date,
