@@ -197,7 +197,17 @@ TALLY_UNKNOWN_POSITION = _register(
 )
 TALLY_BAD_VOTES = _register("tally.bad_votes", E, _("Votes must be whole numbers of zero or more"))
 TALLY_NO_FIRST_ROUND = _register(
-    "tally.no_first_round", E, _("A further round needs the agreed first-round sheet of the same box")
+    "tally.no_first_round",
+    E,
+    _(
+        "A further round is held only after the first round's results are confirmed on the spot and seats "
+        "remain to be filled"
+    ),
+)
+TALLY_BOX_OF_OTHER_ROUND = _register(
+    "tally.box_of_other_round",
+    E,
+    _("This ballot box belongs to the other round: a further round counts the ballots of its own boxes"),
 )
 TALLY_NO_BOXES = _register("tally.no_boxes", E, _("No ballot boxes are set up for this election"))
 TALLY_SHEETS_NOT_AGREED = _register(
@@ -241,6 +251,14 @@ SAME_PERSON_APPROVES = _register(
 # The certificates of election (当选证书), handed over once the result is approved.
 CERTIFICATES_NOT_APPROVED = _register(
     "certificates.not_approved", E, _("Certificates are issued only for a result the township approved")
+)
+CERTIFICATES_FURTHER_ROUND_PENDING = _register(
+    "certificates.further_round_pending",
+    E,
+    _(
+        "Seats are still to be filled by the further round: the certificates of both rounds are handed over "
+        "together once its result is approved"
+    ),
 )
 CERTIFICATES_ALREADY_ISSUED = _register(
     "certificates.already_issued",
@@ -304,5 +322,12 @@ NOTICE_CORRECTION_CLOSED = _register(
     E,
     _("The voting notice can no longer be corrected on or after election day"),
 )
+
+# --- Counting rule settings (``CountingRuleSettings``) -----------------------------------------------
+
+SHARE_BAD = _register("share.bad", E, _("Enter a share such as 1/2 or 2/3."))
+SHARE_NEGATIVE = _register("share.negative", E, _("A share cannot be negative."))
+SHARE_ABOVE_ONE = _register("share.above_one", E, _("A share cannot exceed 1 (the whole)."))
+
 
 del E, W

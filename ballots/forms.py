@@ -16,7 +16,9 @@ COUNT_LABELS = {
     "valid": _("Valid ballots"),
     "invalid": _("Invalid ballots"),
     "unreturned": _("Ballots not returned"),
+    "signed_for": _("Voters who signed for a ballot"),
 }
+FIGURES = (*COUNT_FIELDS, "signed_for")
 
 
 class BoxForm(forms.ModelForm):
@@ -50,8 +52,9 @@ class TallyEntryForm(forms.Form):
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
         self.posts = posts
-        for name in COUNT_FIELDS:
+        for name in FIGURES:
             self.fields[name] = forms.IntegerField(label=COUNT_LABELS[name], min_value=0)
+        self.fields["signed_for"].help_text = _("As counted from the signatures on the roll at this box.")
         for position, _label, persons in posts:
             for key, name in persons:
                 self.fields[f"v:{position}:{key}"] = forms.IntegerField(
@@ -78,7 +81,7 @@ class TallyEntryForm(forms.Form):
             }
 
     def counts(self):
-        return [self[name] for name in COUNT_FIELDS]
+        return [self[name] for name in FIGURES]
 
     def clean(self):
         data = super().clean()
@@ -102,12 +105,12 @@ class TallyEntryForm(forms.Form):
                 if name:
                     key = f"w:{name}"
                     table[key] = table.get(key, 0) + (data.get(f"wv:{position}:{row}") or 0)
-        return {**{name: data[name] for name in COUNT_FIELDS}, "votes": votes}
+        return {**{name: data[name] for name in FIGURES}, "votes": votes}
 
     @staticmethod
     def initial_from(entry, posts) -> dict:
         """Prefill from the user's own entry (a correction), write-ins into the rows."""
-        initial = {name: getattr(entry, name) for name in COUNT_FIELDS}
+        initial = {name: getattr(entry, name) for name in FIGURES}
         initial["version"] = entry.version
         for position, _label, persons in posts:
             table = dict(entry.votes.get(position, {}))

@@ -4,21 +4,124 @@ Every row carries the village's 12-digit `division_code` (copied on save) so tha
 one prefix match. Counts are entered as written on the paper tally sheet: the arithmetic between them
 (issued = returned + unreturned, returned = valid + invalid) is checked by the reconciliation, which
 reports it with a stable code, not refused by the database; the database refuses only what can never be
-true (negative counts, a third entry, one user entering a sheet twice, a further round without its first).
+true (negative counts, a third entry, one user entering a sheet twice).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from ballots import codes
 from candidates.choices import Body
 
 COUNT_FIELDS = ("issued", "returned", "valid", "invalid", "unreturned")
 ENTRY_SLOTS = (1, 2)
+ROUNDS = (1, 2)
+
+
+def parse_share(text: str) -> Fraction:
+    """A share as an administrator types it: "1/2", "2/3", "0.5" or "3"; exact (no floats)."""
+    try:
+        value = Fraction(str(text).strip().replace("／", "/"))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(codes.SHARE_BAD.message, code=codes.SHARE_BAD.code) from exc
+    if value < 0:
+        raise ValidationError(codes.SHARE_NEGATIVE.message, code=codes.SHARE_NEGATIVE.code)
+    return value
+
+
+def validate_share(text: str) -> None:
+    if parse_share(text) > 1:
+        raise ValidationError(codes.SHARE_ABOVE_ONE.message, code=codes.SHARE_ABOVE_ONE.code)
+
+
+def validate_factor(text: str) -> None:
+    parse_share(text)
+
+
+class CountingRuleSettings(models.Model):
+    """计票规则设置: the counting thresholds and options of one cycle (DOMAIN.md "Counting and results",
+    marked configurable because provinces differ), created with the defaults the first time a vote of the
+    cycle is counted (`services.counting_rules`), then edited by an administrator. A result keeps the rules it
+    was counted with (`ElectionResult.rules`), so a later change of a setting never changes a counted result.
+
+    Shares are kept as the text of an exact fraction ("1/2"), which is how the provincial rules write them.
+    """
+
+    cycle = models.OneToOneField(
+        "elections.ElectionCycle",
+        verbose_name=_("cycle"),
+        on_delete=models.CASCADE,
+        related_name="counting_rules",
+    )
+    turnout_share = models.CharField(
+        _("villagers: the vote is valid when more than this share of registered voters cast a ballot"),
+        max_length=12,
+        default="1/2",
+        validators=[validate_share],
+    )
+    elected_share = models.CharField(
+        _("first round: elected with more than this share of the ballots cast (the Party: of those present)"),
+        max_length=12,
+        default="1/2",
+        validators=[validate_share],
+    )
+    further_round_share = models.CharField(
+        _("villagers' further round: elected with at least this share of the ballots cast"),
+        max_length=12,
+        default="1/3",
+        validators=[validate_share],
+    )
+    party_attendance_share = models.CharField(
+        _("Party meeting: valid when more than this share of the members due attend"),
+        max_length=12,
+        default="4/5",
+        validators=[validate_share],
+    )
+    reserved_women_seat = models.BooleanField(
+        _("keep one member seat for a woman when no woman is elected"), default=True
+    )
+    skip_elected_for_lower_positions = models.BooleanField(
+        _("a person elected to a higher post is not counted for a lower one"), default=True
+    )
+    further_round_extra_candidates = models.PositiveSmallIntegerField(
+        _("further round: candidates are the seats left plus"),
+        default=1,
+        validators=[MaxValueValidator(5)],
+    )
+    invalid_share_warning = models.CharField(
+        _("warn when invalid ballots exceed this share of the ballots returned"),
+        max_length=12,
+        default="1/10",
+        validators=[validate_share],
+    )
+    box_outlier_factor = models.CharField(
+        _("warn when a box returned more than this many times the median of the other boxes"),
+        max_length=12,
+        default="3",
+        validators=[validate_factor],
+    )
+    committee_deputy_seats = models.PositiveSmallIntegerField(
+        _("villagers' committee: vice-chairs"), default=1, validators=[MaxValueValidator(3)]
+    )
+    party_deputy_seats = models.PositiveSmallIntegerField(
+        _("Party committee: deputy secretaries"), default=1, validators=[MaxValueValidator(3)]
+    )
+
+    class Meta:
+        verbose_name = _("counting rules")
+        verbose_name_plural = _("counting rules")
+
+    def __str__(self) -> str:
+        return str(self.cycle)
 
 
 class _OfElection(models.Model):
@@ -79,14 +182,19 @@ class BallotBox(_OfElection):
     label = models.CharField(_("label"), max_length=30)
     kind = models.CharField(_("kind"), max_length=10, choices=BoxKind.choices)
     ballots_issued = models.PositiveIntegerField(_("ballots issued"), default=0)
+    # 另行选举: a further round has its own boxes, its own ballots issued and its own signing for ballots.
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
 
     class Meta:
         verbose_name = _("ballot box")
         verbose_name_plural = _("ballot boxes")
-        ordering = ["election", "label"]
+        ordering = ["election", "round", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["election", "label"], name="box_label_unique_per_election"),
+            models.UniqueConstraint(
+                fields=["election", "round", "label"], name="box_label_unique_per_election_round"
+            ),
             models.CheckConstraint(condition=Q(ballots_issued__gte=0), name="box_issued_not_negative"),
+            models.CheckConstraint(condition=Q(round__in=ROUNDS), name="box_round_1_or_2"),
         ]
         indexes = [
             models.Index(
@@ -108,7 +216,8 @@ class TallySheet(_OfElection):
     """计票单: the count of one box for one body in one round, entered twice by two different users.
 
     It counts only when the two entries agree field by field (`state` AGREED); `differences` lists the
-    fields that differ while they do not. A further round's sheet links to the same box's first round.
+    fields that differ while they do not. A further round's sheet is the sheet of one of that round's own
+    boxes (`BallotBox.round`, set by the service).
     """
 
     election = models.ForeignKey(
@@ -119,9 +228,6 @@ class TallySheet(_OfElection):
     )
     body = models.CharField(_("body"), max_length=20, choices=Body.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    first_round = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="further_rounds"
-    )
     state = models.CharField(
         _("state"), max_length=10, choices=SheetState.choices, default=SheetState.ENTERING
     )
@@ -135,10 +241,6 @@ class TallySheet(_OfElection):
         constraints = [
             models.UniqueConstraint(fields=["box", "body", "round"], name="one_sheet_per_box_body_round"),
             models.CheckConstraint(condition=Q(round__in=[1, 2]), name="sheet_round_1_or_2"),
-            models.CheckConstraint(
-                condition=Q(round=1, first_round__isnull=True) | Q(round=2, first_round__isnull=False),
-                name="further_round_links_first",
-            ),
             models.CheckConstraint(condition=~Q(body=Body.SUPERVISION), name="sheet_body_is_counted"),
         ]
 
@@ -165,6 +267,9 @@ class TallyEntry(_OfElection):
     valid = models.PositiveIntegerField(_("valid ballots"))
     invalid = models.PositiveIntegerField(_("invalid ballots"))
     unreturned = models.PositiveIntegerField(_("ballots not returned"))
+    # 领票人数: voters who signed the roll for a ballot at this box; the reconciliation checks returned ≤ it.
+    # Blank on entries made before it was asked (and by callers that do not know it): then not checked.
+    signed_for = models.PositiveIntegerField(_("voters who signed for a ballot"), null=True, blank=True)
     votes = models.JSONField(_("votes"), default=dict, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
@@ -197,7 +302,8 @@ class TallyEntry(_OfElection):
 
     def values(self) -> dict:
         """The entered fields, as compared between the two entries."""
-        return {**{name: getattr(self, name) for name in COUNT_FIELDS}, "votes": self.votes}
+        figures = {name: getattr(self, name) for name in COUNT_FIELDS}
+        return {**figures, "signed_for": self.signed_for, "votes": self.votes}
 
 
 class PartyAttendance(_OfElection):
@@ -316,6 +422,9 @@ class ElectionResult(_OfElection):
     )
     valid = models.BooleanField(_("valid vote"))
     data = models.JSONField(_("outcome"), default=dict)
+    # The counting rules the outcome was counted with (`services.rules_data`): a later change of the cycle's
+    # settings does not change this result; a recount before confirmation uses these same rules.
+    rules = models.JSONField(_("counting rules applied"), default=dict, blank=True)
     counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     counted_at = models.DateTimeField(_("counted at"), auto_now=True)
     confirmed_by = models.ForeignKey(

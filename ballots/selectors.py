@@ -31,8 +31,8 @@ class BoxRow:
     mine: TallyEntry | None
 
 
-def boxes(*, user: User, election: VillageElection):
-    return BallotBox.objects.visible_to(user).filter(election=election).select_related("station")
+def boxes(*, user: User, election: VillageElection, round: int = 1):
+    return BallotBox.objects.visible_to(user).filter(election=election, round=round).select_related("station")
 
 
 def box_rows(*, user: User, election: VillageElection, body: str, round: int) -> list[BoxRow]:
@@ -43,7 +43,7 @@ def box_rows(*, user: User, election: VillageElection, body: str, round: int) ->
         .prefetch_related("entries")
     }
     rows = []
-    for box in boxes(user=user, election=election):
+    for box in boxes(user=user, election=election, round=round):
         sheet = sheets.get(box.pk)
         entries = list(sheet.entries.all()) if sheet else []
         mine = next((e for e in entries if e.entered_by_id == user.pk), None)
@@ -51,13 +51,18 @@ def box_rows(*, user: User, election: VillageElection, body: str, round: int) ->
     return rows
 
 
-def posts(*, election: VillageElection, body: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(position key, label, [(person key, name)]) for the tally form, from the body's formal candidates.
+def posts(
+    *, election: VillageElection, body: str, round: int = 1
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(position key, label, [(person key, name)]) for the tally form, from the body's formal candidates;
+    in a further round, the posts with seats left and exactly those standing for them.
 
     Each post lists its candidates in the order of the formal notice and the ballot (`candidates.rules.
     notice_order` with the cycle's setting: surname stroke order unless the cycle orders by nomination
     votes), so that the clerk types the paper tally sheet top to bottom.
     """
+    if round != 1:
+        return _further_posts(election=election, body=body)
     listed = Nomination.objects.filter(
         election=election, body=body, state=NominationState.LISTED
     ).select_related("resident")
@@ -77,6 +82,47 @@ def posts(*, election: VillageElection, body: str) -> list[tuple[str, str, list[
         for position, persons in by_position.items()
         if position in open_posts
     ]
+
+
+def _further_posts(*, election: VillageElection, body: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    further = services.further_round(election=election, body=body)
+    if further is None:
+        return []
+    first_votes = {p["position"]: dict(p["votes"]) for p in further.first.data.get("positions", [])}
+    order = notice_order(election)
+    rows = []
+    for post in further.positions:
+        persons = [
+            _Listed(key, name_of(key, further.names), first_votes.get(post.key, {}).get(key, 0))
+            for key in further.standing.get(post.key, ())
+        ]
+        rows.append(
+            (
+                post.key,
+                services.position_label(post.key),
+                [(p.key, p.name) for p in candidate_rules.notice_order(persons, order)],
+            )
+        )
+    return rows
+
+
+def further_round_summary(*, election: VillageElection, body: str) -> dict | None:
+    """What the results page says of a further round to hold: seats per post and who stands, by name."""
+    further = services.further_round(election=election, body=body)
+    if further is None:
+        return None
+    return {
+        "seats": further.seats,
+        "posts": [
+            {
+                "label": services.position_label(post.key),
+                "seats": post.seats,
+                "women_only": post.women_only,
+                "standing": [name_of(key, further.names) for key in further.standing.get(post.key, ())],
+            }
+            for post in further.positions
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -172,8 +218,9 @@ def names_of(*, election: VillageElection, body: str) -> dict[str, str]:
             "resident_id", "resident__name"
         )
     }
-    for _position, _label, persons in posts(election=election, body=body):
-        names.update(persons)
+    for round in (1, 2):
+        for _position, _label, persons in posts(election=election, body=body, round=round):
+            names.update(persons)
     return names
 
 

@@ -14,7 +14,8 @@ only reads, and is not gated.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +31,7 @@ from elections.models import VillageElection
 from elections.permits import require
 from elections.races import insert_once
 from trail.services import anchor_on_commit
-from voters.models import Status, VoterRegistration
+from voters.models import Resident, Status, VoterRegistration
 
 from . import codes, counting
 from .codes import Finding, RuleCode, Severity
@@ -38,6 +39,7 @@ from .models import (
     COUNT_FIELDS,
     ENTRY_SLOTS,
     BallotBox,
+    CountingRuleSettings,
     ElectionResult,
     PartyAttendance,
     PollingStation,
@@ -46,6 +48,7 @@ from .models import (
     TallyEntry,
     TallySheet,
     WarningAcknowledgement,
+    parse_share,
 )
 
 # Who enters tallies and confirms on the spot (the village election committee's clerk, helped by the
@@ -75,9 +78,60 @@ def _require(user: User, action: str, election: VillageElection) -> None:
         raise _error(codes.TALLY_OUTSIDE_JURISDICTION)
 
 
+def rule_settings(cycle) -> CountingRuleSettings:
+    """The cycle's counting rule settings; DOMAIN.md's defaults (unsaved) until an administrator sets them."""
+    return CountingRuleSettings.objects.filter(cycle=cycle).first() or CountingRuleSettings(cycle=cycle)
+
+
 def counting_rules(*, election: VillageElection) -> counting.CountingRules:
-    """The cycle's counting rules: DOMAIN.md's defaults until the cycle carries its own settings."""
-    return counting.DEFAULT_RULES
+    """The cycle's counting rules now (`CountingRuleSettings`), as the pure count takes them."""
+    s = rule_settings(election.cycle)
+    return counting.CountingRules(
+        turnout_threshold=parse_share(s.turnout_share),
+        party_attendance_threshold=parse_share(s.party_attendance_share),
+        elected_threshold=parse_share(s.elected_share),
+        further_round_threshold=parse_share(s.further_round_share),
+        further_round_extra_candidates=s.further_round_extra_candidates,
+        skip_elected_for_lower_positions=s.skip_elected_for_lower_positions,
+        reserved_women_seat=s.reserved_women_seat,
+        invalid_share_warning=parse_share(s.invalid_share_warning),
+        box_outlier_factor=parse_share(s.box_outlier_factor),
+    )
+
+
+def rules_data(rules: counting.CountingRules) -> dict:
+    """The rules as a result keeps them: shares as exact fraction text ("1/2"), options as they are."""
+    return {
+        f.name: str(value) if isinstance(value := getattr(rules, f.name), Fraction) else value
+        for f in fields(rules)
+    }
+
+
+def rules_from_data(data: Mapping) -> counting.CountingRules:
+    """The rules a result was counted with; a result stored before rules were kept used the defaults."""
+    if not data:
+        return counting.DEFAULT_RULES
+    known = {f.name: f.type for f in fields(counting.CountingRules)}
+    values = {
+        name: Fraction(value) if isinstance(value, str) else value
+        for name, value in data.items()
+        if name in known
+    }
+    return counting.CountingRules(**values)
+
+
+def rules_of(*, election: VillageElection, body: str, round: int) -> counting.CountingRules:
+    """The rules a vote is counted and reconciled with: those its result was counted with; a further round
+    keeps its first round's, so one election is counted by one set of rules; else the cycle's now."""
+    for number in (round, 1):
+        stored = (
+            ElectionResult.objects.filter(election=election, body=body, round=number)
+            .values_list("rules", flat=True)
+            .first()
+        )
+        if stored:
+            return rules_from_data(stored)
+    return counting_rules(election=election)
 
 
 def counting_body(body: str) -> counting.Body:
@@ -117,14 +171,25 @@ def add_ballot_box(
     kind: str,
     ballots_issued: int,
     station: PollingStation | None = None,
+    round: int = 1,
     by: User,
 ) -> BallotBox:
-    """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱)."""
+    """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱); a further round
+    (另行选举) sets up its own boxes once a first round left seats to fill."""
     require(election, BOXES)
     _require(by, ENTER, election)
-    box = BallotBox(election=election, label=label, kind=kind, ballots_issued=ballots_issued, station=station)
+    if round != 1 and not any(further_round(election=election, body=b) for b in COUNTED_BODIES):
+        raise _error(codes.TALLY_NO_FIRST_ROUND)
+    box = BallotBox(
+        election=election,
+        label=label,
+        kind=kind,
+        ballots_issued=ballots_issued,
+        station=station,
+        round=round,
+    )
     box.division_code = election.division_code
-    same_label = BallotBox.objects.filter(election=election, label=label)
+    same_label = BallotBox.objects.filter(election=election, round=round, label=label)
     refusal = _error(codes.BOX_LABEL_TAKEN, label=label)
     if same_label.exists():
         raise refusal
@@ -172,6 +237,12 @@ def _clean_values(values: Mapping, body: str) -> dict:
         if isinstance(number, bool) or not isinstance(number, int) or number < 0:
             raise _error(codes.TALLY_BAD_VOTES, field=name)
         cleaned[name] = number
+    signed_for = values.get("signed_for")
+    if signed_for is not None and (
+        isinstance(signed_for, bool) or not isinstance(signed_for, int) or signed_for < 0
+    ):
+        raise _error(codes.TALLY_BAD_VOTES, field="signed_for")
+    cleaned["signed_for"] = signed_for
     allowed = set(POSITIONS_OF_BODY[body])
     votes: dict[str, dict[str, int]] = {}
     for position, table in (values.get("votes") or {}).items():
@@ -193,8 +264,9 @@ def _clean_values(values: Mapping, body: str) -> dict:
 
 
 def entry_differences(first: Mapping, second: Mapping) -> list[str]:
-    """Which fields of two entries differ: count fields by name, votes as ``votes.<position>.<person>``."""
-    differing = [name for name in COUNT_FIELDS if first[name] != second[name]]
+    """Which fields of two entries differ: figures by name (voters signed for ballots included), votes as
+    ``votes.<position>.<person>``."""
+    differing = [name for name in (*COUNT_FIELDS, "signed_for") if first.get(name) != second.get(name)]
     first_votes, second_votes = first["votes"], second["votes"]
     for position in sorted(set(first_votes) | set(second_votes)):
         a, b = first_votes.get(position, {}), second_votes.get(position, {})
@@ -239,18 +311,17 @@ def record_tally_entry(
     if body not in COUNTED_BODIES:
         raise _error(codes.TALLY_UNKNOWN_POSITION, body=body)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    if box.round != round:
+        raise _error(codes.TALLY_BOX_OF_OTHER_ROUND, box=box.label)
     _refuse_if_locked(election, body, round)
     cleaned = _clean_values(values, body)
-    first_round = None
-    if round != 1:
-        first_round = TallySheet.objects.filter(box=box, body=body, round=1, state=SheetState.AGREED).first()
-        if first_round is None:
-            raise _error(codes.TALLY_NO_FIRST_ROUND)
+    if round != 1 and further_round(election=election, body=body) is None:
+        raise _error(codes.TALLY_NO_FIRST_ROUND)
     sheet, _created = TallySheet.objects.get_or_create(
         box=box,
         body=body,
         round=round,
-        defaults={"election": election, "first_round": first_round, "division_code": election.division_code},
+        defaults={"election": election, "division_code": election.division_code},
     )
     entry = sheet.entries.filter(entered_by=by).first()
     if entry is not None:
@@ -313,7 +384,7 @@ class ReconciliationReport:
 
 def agreed_sheets(*, election: VillageElection, body: str, round: int) -> list[TallySheet]:
     """The agreed sheet of every box, or `tally.sheets_not_agreed` (`tally.no_boxes`)."""
-    boxes = list(BallotBox.objects.filter(election=election).order_by("label"))
+    boxes = list(BallotBox.objects.filter(election=election, round=round).order_by("label"))
     if not boxes:
         raise _error(codes.TALLY_NO_BOXES)
     sheets = {
@@ -341,6 +412,16 @@ def _box_tally(sheet: TallySheet) -> counting.BoxTally:
     )
 
 
+def _signed_for(sheets: list[TallySheet]) -> dict[str, int]:
+    """Box label → voters who signed for a ballot there, for the boxes whose sheet records it."""
+    found = {}
+    for sheet in sheets:
+        entry = sheet.entries.all()[0]
+        if entry.signed_for is not None:
+            found[sheet.box.label] = entry.signed_for
+    return found
+
+
 def _candidates(
     election: VillageElection, body: str
 ) -> tuple[list[counting.Candidate], dict[str, Nomination]]:
@@ -364,21 +445,117 @@ def _candidates(
 
 
 def positions_of(*, election: VillageElection, body: str) -> list[counting.Position]:
-    """The posts a body fills: one head, one deputy when the list has a deputy candidate, the rest members.
+    """The posts a body fills: one head, the cycle's number of deputies when the list has a deputy
+    candidate, the rest members.
 
-    DOMAIN.md gives the body's size (3–7, the election's seats) but not how many deputies; the formal list
-    shows whether a deputy post is contested, and one deputy is the common case.
+    DOMAIN.md gives the body's size (3–7, the election's seats) but not how many deputies: that is a setting
+    of the cycle (`CountingRuleSettings`, one by default), and the formal list shows whether a deputy post
+    is contested at all.
     """
     head, deputy, member = POSITIONS_OF_BODY[body]
     total = election.party_seats if body == Body.PARTY else election.committee_seats
+    settings = rule_settings(election.cycle)
+    deputies = settings.party_deputy_seats if body == Body.PARTY else settings.committee_deputy_seats
     has_deputy = Nomination.objects.filter(
         election=election, body=body, position=deputy, state=NominationState.LISTED
     ).exists()
     posts = [counting.Position(key=head, rank=0, seats=1)]
-    if has_deputy:
-        posts.append(counting.Position(key=deputy, rank=1, seats=1))
-    posts.append(counting.Position(key=member, rank=2, seats=total - len(posts), is_member_position=True))
+    if has_deputy and deputies:
+        posts.append(counting.Position(key=deputy, rank=1, seats=min(deputies, max(total - 2, 1))))
+    members = total - sum(p.seats for p in posts)
+    if members > 0:
+        posts.append(counting.Position(key=member, rank=2, seats=members, is_member_position=True))
     return posts
+
+
+@dataclass(frozen=True)
+class FurtherRound:
+    """另行选举: the seats a confirmed first round left to fill and who stands for them (DOMAIN.md
+    "Counting and results"): the best-placed unelected persons of each post (`counting.count`'s further-round
+    candidates), the women standing for a seat kept for a woman, and the persons tied at the cut."""
+
+    first: ElectionResult
+    positions: tuple[counting.Position, ...]
+    standing: Mapping[str, tuple[str, ...]]
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def elected_before(self) -> list[str]:
+        return [key for p in self.first.data["positions"] for key in p["elected"]]
+
+    @property
+    def seats(self) -> int:
+        return sum(p.seats for p in self.positions)
+
+
+def further_round(*, election: VillageElection, body: str) -> FurtherRound | None:
+    """The further round a body's first round calls for, or None: none is held before the first round's
+    result is confirmed on the spot, after a void vote (it is repeated whole), or when every seat is filled."""
+    first = ElectionResult.objects.filter(election=election, body=body, round=1).first()
+    if first is None or first.state == ResultState.COUNTED or not first.valid:
+        return None
+    order = POSITIONS_OF_BODY[body]
+    posts, standing = [], {}
+    for post in first.data.get("positions", []):
+        ties = post.get("ties", [])
+        women = post.get("women_round_seats", 0)
+        seats = post.get("further_round_seats", 0) + women + sum(tie["seats"] for tie in ties)
+        if not seats:
+            continue
+        persons = [
+            *post.get("further_round_candidates", []),
+            *post.get("women_round_candidates", []),
+            *(key for tie in ties for key in tie["persons"]),
+        ]
+        standing[post["position"]] = tuple(dict.fromkeys(persons))
+        posts.append(
+            counting.Position(
+                key=post["position"],
+                rank=order.index(post["position"]),
+                seats=seats,
+                is_member_position=post["position"] == order[-1],
+                women_only=bool(women) and seats == women,
+            )
+        )
+    if not posts:
+        return None
+    return FurtherRound(
+        first=first, positions=tuple(posts), standing=standing, names=first.data.get("names", {})
+    )
+
+
+def _resident_id(key: str) -> int | None:
+    return int(key[1:]) if key.startswith("r") and key[1:].isdigit() else None
+
+
+def _standing_candidates(further: FurtherRound) -> list[counting.Candidate]:
+    """Those standing in a further round, listed for the posts they stand for, and the persons the first
+    round elected (listed for nothing) so that the women's-seat rule knows a woman is already elected."""
+    listed: dict[str, set[str]] = {}
+    for position, keys in further.standing.items():
+        for key in keys:
+            listed.setdefault(key, set()).add(position)
+    for key in further.elected_before:
+        listed.setdefault(key, set())
+    ids = [pk for key in listed if (pk := _resident_id(key)) is not None]
+    sexes = dict(Resident.objects.filter(pk__in=ids).values_list("pk", "sex"))
+    return [
+        counting.Candidate(
+            key=key,
+            sex={"F": counting.Sex.FEMALE, "M": counting.Sex.MALE}.get(sexes.get(_resident_id(key))),
+            listed_for=frozenset(positions),
+            name=further.names.get(key, key.removeprefix(WRITE_IN_PREFIX)),
+        )
+        for key, positions in listed.items()
+    ]
+
+
+def round_positions(*, election: VillageElection, body: str, round: int) -> list[counting.Position]:
+    """The posts a round fills: all of the body's in the first, the seats left in a further round."""
+    if round == 1:
+        return positions_of(election=election, body=body)
+    further = further_round(election=election, body=body)
+    return list(further.positions) if further else []
 
 
 def _roll_keys(election: VillageElection) -> set[str]:
@@ -399,8 +576,8 @@ def reconcile_election(*, election: VillageElection, body: str, round: int = 1) 
     """
     sheets = agreed_sheets(election=election, body=body, round=round)
     tallies = [_box_tally(s) for s in sheets]
-    persons, _nominations = _candidates(election, body)
-    seats = {p.key: p.seats for p in positions_of(election=election, body=body)}
+    persons = _round_candidates(election, body, round)
+    seats = {p.key: p.seats for p in round_positions(election=election, body=body, round=round)}
     for tally in tallies:  # votes entered for a position this list does not fill (e.g. no deputy)
         for position in tally.votes:
             seats.setdefault(position, 1)
@@ -408,8 +585,9 @@ def reconcile_election(*, election: VillageElection, body: str, round: int = 1) 
     result = counting.reconcile(
         tallies,
         registered=registered,
+        signed_for=_signed_for(sheets),
         seats_by_position=seats,
-        rules=counting_rules(election=election),
+        rules=rules_of(election=election, body=body, round=round),
         roll=_roll_keys(election),
         candidates=persons,
     )
@@ -474,31 +652,28 @@ def _finding_data(finding: Finding) -> dict:
     }
 
 
-def _elected_before(election: VillageElection, body: str, round: int) -> tuple[list[str], dict[str, int]]:
-    """For a further round: who the first round elected, and the seats per position still to fill."""
-    first = ElectionResult.objects.filter(election=election, body=body, round=1).first()
+def _round_candidates(election: VillageElection, body: str, round: int) -> list[counting.Candidate]:
+    """The persons on a round's ballot: the formal candidates in the first, those standing in a further."""
     if round == 1:
-        return [], {}
-    if first is None:
-        raise _error(codes.TALLY_NOT_COUNTED)
-    elected = [key for p in first.data["positions"] for key in p["elected"]]
-    open_seats = {p["position"]: p["further_round_seats"] for p in first.data["positions"]}
-    return elected, open_seats
+        return _candidates(election, body)[0]
+    further = further_round(election=election, body=body)
+    return _standing_candidates(further) if further else []
 
 
-def _count(election: VillageElection, body: str, round: int) -> counting.CountResult:
+def _count(
+    election: VillageElection, body: str, round: int, rules: counting.CountingRules
+) -> counting.CountResult:
     sheets = agreed_sheets(election=election, body=body, round=round)
-    persons, _nominations = _candidates(election, body)
-    elected_before, open_seats = _elected_before(election, body, round)
-    positions = positions_of(election=election, body=body)
-    if round != 1:
-        positions = [
-            counting.Position(
-                key=p.key, rank=p.rank, seats=open_seats[p.key], is_member_position=p.is_member_position
-            )
-            for p in positions
-            if open_seats.get(p.key)
-        ]
+    elected_before: list[str] = []
+    if round == 1:
+        persons = _candidates(election, body)[0]
+        positions = positions_of(election=election, body=body)
+    else:
+        further = further_round(election=election, body=body)
+        if further is None:
+            raise _error(codes.TALLY_NO_FIRST_ROUND)
+        persons, positions = _standing_candidates(further), list(further.positions)
+        elected_before = further.elected_before
     if body == Body.PARTY:
         attendance = PartyAttendance.objects.filter(election=election, round=round).first()
         if attendance is None:
@@ -514,7 +689,7 @@ def _count(election: VillageElection, body: str, round: int) -> counting.CountRe
         )
     return counting.count(
         body=counting_body(body),
-        rules=counting_rules(election=election),
+        rules=rules,
         electorate=electorate,
         boxes=[_box_tally(s) for s in sheets],
         positions=positions,
@@ -573,6 +748,7 @@ def outcome_data(outcome: counting.CountResult, names: Mapping[str, str]) -> dic
                 "further_round_seats": p.further_round_seats,
                 "further_round_candidates": list(p.further_round_candidates),
                 "women_round_seats": p.women_round_seats,
+                "women_round_candidates": list(p.women_round_candidates),
                 "ties": [{"persons": list(t.persons), "votes": t.votes, "seats": t.seats} for t in p.ties],
             }
             for p in outcome.positions
@@ -584,19 +760,23 @@ def outcome_data(outcome: counting.CountResult, names: Mapping[str, str]) -> dic
 def count_election(*, election: VillageElection, body: str, round: int = 1, by: User) -> ElectionResult:
     """Count one body's vote from the agreed sheets with the cycle's rules (`counting.count`).
 
-    Recounting replaces the outcome until the results are confirmed; after that the count stands.
+    Recounting replaces the outcome until the results are confirmed; after that the count stands. The rules
+    counted with are kept on the result (`rules_of`): a recount, the confirmation and a further round use
+    them, whatever the cycle's settings say later.
     """
     require(election, VOTING, body=body)
     _require(by, ENTER, election)
     election = VillageElection.objects.select_for_update().get(pk=election.pk)
     _refuse_if_locked(election, body, round)
-    outcome = _count(election, body, round)
+    rules = rules_of(election=election, body=body, round=round)
+    outcome = _count(election, body, round, rules)
     result, _created = ElectionResult.objects.update_or_create(
         election=election,
         body=body,
         round=round,
         defaults={
             "valid": outcome.valid,
+            "rules": rules_data(rules),
             "data": _outcome_data(election, body, outcome),
             "counted_by": by,
             "state": ResultState.COUNTED,
@@ -633,7 +813,7 @@ def confirm_results(*, election: VillageElection, body: str, round: int = 1, by:
         raise _error(codes.TALLY_RECONCILIATION_ERRORS, errors=len(report.errors))
     if report.unacknowledged:
         raise _error(codes.TALLY_WARNINGS_UNACKNOWLEDGED, warnings=len(report.unacknowledged))
-    outcome = _count(election, body, round)
+    outcome = _count(election, body, round, rules_from_data(result.rules))
     result.valid = outcome.valid
     result.data = _outcome_data(election, body, outcome)
     result.confirmed_by, result.confirmed_at = by, timezone.now()
@@ -688,14 +868,36 @@ def issue_certificates(*, result: ElectionResult, issued_on, by: User) -> Electi
         raise _error(
             codes.CERTIFICATES_ALREADY_ISSUED, day=result.certificates_issued_on.strftime("%Y-%m-%d")
         )
-    approved_on = timezone.localdate(result.approved_at)
+    if further_round_pending(election=result.election, body=result.body):
+        raise _error(codes.CERTIFICATES_FURTHER_ROUND_PENDING)
+    # One set of certificates: the further round's result and its first round's are handed over together.
+    together = list(
+        ElectionResult.objects.select_for_update().filter(
+            election=result.election,
+            body=result.body,
+            state=ResultState.APPROVED,
+            certificates_issued_on__isnull=True,
+        )
+    )
+    approved_on = max(timezone.localdate(r.approved_at) for r in together)
     if issued_on < approved_on:
         raise _error(codes.CERTIFICATES_DAY_BEFORE_APPROVAL, day=approved_on.strftime("%Y-%m-%d"))
     if issued_on > timezone.localdate():
         raise _error(codes.CERTIFICATES_DAY_IN_FUTURE)
-    result.certificates_issued_on, result.certificates_issued_by = issued_on, by
-    result.save(update_fields=["certificates_issued_on", "certificates_issued_by"])
+    for issued in together:
+        issued.certificates_issued_on, issued.certificates_issued_by = issued_on, by
+        issued.save(update_fields=["certificates_issued_on", "certificates_issued_by"])
+    result.refresh_from_db()
     return result
+
+
+def further_round_pending(*, election: VillageElection, body: str) -> bool:
+    """The first round left seats to fill and the further round's result is not approved yet."""
+    if further_round(election=election, body=body) is None:
+        return False
+    return not ElectionResult.objects.filter(
+        election=election, body=body, round=2, state=ResultState.APPROVED
+    ).exists()
 
 
 def position_label(key: str) -> str:

@@ -73,6 +73,8 @@ def _common(request, election, body, round) -> dict:
         "village": election.village,
         "body": body,
         "round": round,
+        # the further round's tab shows once the first round calls for one (or one was held)
+        "has_further_round": round == 2 or services.further_round(election=election, body=body) is not None,
         "body_label": Body(body).label,
         "bodies": [(b, Body(b).label) for b in services.COUNTED_BODIES],
         "can_enter": _can_enter(request.user),
@@ -125,6 +127,7 @@ def add_box(request, pk):
                 label=form.cleaned_data["label"],
                 kind=form.cleaned_data["kind"],
                 ballots_issued=form.cleaned_data["ballots_issued"],
+                round=round,
                 by=request.user,
             )
             messages.success(request, _("Ballot box set up."))
@@ -161,22 +164,26 @@ def attendance(request, pk):
     return redirect(_back("ballots:overview", election, Body.PARTY, round))
 
 
-def _box(request, election):
+def _box(request, election, round):
+    """The box named by the request, among the round's boxes: a first round's box has no further-round
+    sheet (the service refuses one too)."""
     try:
         box_pk = int(request.POST.get("box") or request.GET.get("box") or "")
     except ValueError as exc:
         raise Http404 from exc
-    return get_visible_or_404(selectors.boxes(user=request.user, election=election), request.user, pk=box_pk)
+    return get_visible_or_404(
+        selectors.boxes(user=request.user, election=election, round=round), request.user, pk=box_pk
+    )
 
 
 def enter(request, pk):
     """Enter (or correct) one's own copy of a box's tally sheet; the other entry is never shown here."""
     election = _election(request, pk)
     body, round = _vote(request)
-    box = _box(request, election)
+    box = _box(request, election, round)
     if not _can_enter(request.user):
         raise PermissionDenied
-    posts = selectors.posts(election=election, body=body)
+    posts = selectors.posts(election=election, body=body, round=round)
     mine = (
         TallyEntry.objects.visible_to(request.user)
         .filter(sheet__box=box, sheet__body=body, sheet__round=round, entered_by=request.user)
@@ -217,7 +224,7 @@ def sheet(request, pk):
     """The state of one box's sheet: waiting, agreed, or which fields the two entries differ in."""
     election = _election(request, pk)
     body, round = _vote(request)
-    box = _box(request, election)
+    box = _box(request, election, round)
     tally = (
         TallySheet.objects.visible_to(request.user)
         .filter(box=box, body=body, round=round)
@@ -227,7 +234,7 @@ def sheet(request, pk):
     entries = list(tally.entries.all()) if tally else []
     names = {
         key: name
-        for _p, _l, persons in selectors.posts(election=election, body=body)
+        for _p, _l, persons in selectors.posts(election=election, body=body, round=round)
         for key, name in persons
     }
     differences = []
@@ -373,25 +380,42 @@ def results(request, pk):
     election = _election(request, pk)
     body, round = _vote(request)
     result = selectors.result(user=request.user, election=election, body=body, round=round)
+    further = selectors.further_round_summary(election=election, body=body) if round == 1 else None
     context = _common(request, election, body, round) | {
         "result": result,
         "rows": selectors.result_rows(result) if result else [],
         "reasons": _reason_rows(result) if result else [],
+        "further": further,
+        "further_result": selectors.result(user=request.user, election=election, body=body, round=2)
+        if further
+        else None,
         "ResultState": ResultState,
     }
     return render(request, "ballots/results.html", context)
+
+
+def _rounds(request, election, body, *, states) -> list[dict]:
+    """The body's results of both rounds in the given states, first round first: what one announcement and
+    one set of certificates cover (a further round's result joins its first round's)."""
+    found = []
+    for number in (1, 2):
+        result = selectors.result(user=request.user, election=election, body=body, round=number)
+        if result is not None and result.state in states:
+            found.append({"round": number, "result": result, "rows": selectors.result_rows(result)})
+    return found
 
 
 def announcement(request, pk):
     """The on-the-spot announcement (当场公布), for printing: votes of everyone, write-in totals, winners."""
     election = _election(request, pk)
     body, round = _vote(request)
-    result = selectors.result(user=request.user, election=election, body=body, round=round)
-    if result is None or result.state == ResultState.COUNTED:
+    rounds = _rounds(request, election, body, states=services.LOCKED_STATES)
+    if not rounds:
         raise Http404
+    result = rounds[-1]["result"]
     context = (
         _common(request, election, body, round)
-        | {"result": result, "rows": selectors.result_rows(result)}
+        | {"result": result, "rounds": rounds, "rows": rounds[0]["rows"]}
         | _paper_dates(election, result, body)
     )
     return render(request, "ballots/announcement.html", context)
@@ -401,17 +425,20 @@ def certificates(request, pk):
     """当选证书: one certificate per person elected in an approved result, for printing."""
     election = _election(request, pk)
     body, round = _vote(request)
-    result = selectors.result(user=request.user, election=election, body=body, round=round)
-    if result is None or result.state != ResultState.APPROVED:
+    rounds = _rounds(request, election, body, states={ResultState.APPROVED})
+    if not rounds:
         raise Http404
+    result = rounds[-1]["result"]
     people = [
         {"name": name, "position": row["label"]}
-        for row in selectors.result_rows(result)
+        for found in rounds
+        for row in found["rows"]
         for name in row["elected"]
     ]
+    pending = services.further_round_pending(election=election, body=body)
     context = (
         _common(request, election, body, round)
-        | {"result": result, "people": people, "today": timezone.localdate()}
+        | {"result": result, "people": people, "today": timezone.localdate(), "pending": pending}
         | _paper_dates(election, result, body)
     )
     return render(request, "ballots/certificates.html", context)
@@ -422,9 +449,10 @@ def issue_certificates(request, pk):
     """Record the day the printed certificates were handed to the persons elected."""
     election = _election(request, pk)
     body, round = _vote(request)
-    result = selectors.result(user=request.user, election=election, body=body, round=round)
-    if result is None:
+    rounds = _rounds(request, election, body, states={ResultState.APPROVED})
+    if not rounds:
         raise Http404
+    result = rounds[-1]["result"]
     try:
         issued_on = datetime.date.fromisoformat(request.POST.get("issued_on", ""))
     except ValueError:

@@ -29,6 +29,7 @@ EDITABLE = {
         "the cycle's rule settings (DOMAIN.md: configurable per province); opened by open_cycle",
     ),
     "risk.indicatorweight": ({"weight", "cap"}, "weights are configurable; saved by risk.services.set_weight"),
+    "ballots.countingrulesettings": (None, "the cycle's counting rules, configurable; each result keeps its own"),
     "candidates.candidaterulesettings": (None, "the cycle's candidate rules, configurable; no service writes them"),
     "candidates.reviewunit": (None, "the reviewing departments, reference data kept by the administrator"),
     "lifecycle.stepdefinition": (None, "the checklist as data: a province adds its own steps"),

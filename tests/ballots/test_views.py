@@ -22,6 +22,7 @@ def form_data(village, box, **changes):
         "valid": 8,
         "invalid": 0,
         "unreturned": 0,
+        "signed_for": 8,
         f"v:{Position.CHAIR}:{village.key('赵一')}": 6,
         f"v:{Position.CHAIR}:{village.key('钱二')}": 2,
         f"v:{Position.COMMITTEE_MEMBER}:{village.key('李四')}": 6,

@@ -96,3 +96,16 @@ def login(page, username, password):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def go(page, selector):
+    """Click something that loads a new page, and wait for it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def fill_sheet_counts(page, issued=8, returned=8, valid=8, invalid=0, unreturned=0, signed_for=8):
+    """The ballot account of a tally sheet's form: issued, returned, valid, invalid, unreturned, signed for."""
+    counts = dict(issued=issued, returned=returned, valid=valid, invalid=invalid, unreturned=unreturned)
+    for name, value in {**counts, "signed_for": signed_for}.items():
+        page.fill(f"input[name='{name}']", str(value))

@@ -4,22 +4,15 @@ results → township approval → certificates of election."""
 import pytest
 
 from tests.ballots.factories import make_village
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import fill_sheet_counts, go, login, screenshot
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def go(page, selector):
-    """Click something that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
 def enter_sheet(page, village, chair_votes_for_qian: int):
     go(page, "text=录入计票单")
-    for name, value in {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0}.items():
-        page.fill(f"input[name='{name}']", str(value))
+    fill_sheet_counts(page)
     votes = {
         f"v:chair:{village.key('赵一')}": 6,
         f"v:chair:{village.key('钱二')}": chair_votes_for_qian,

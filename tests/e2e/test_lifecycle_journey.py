@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from elections.models import Stage, VillageElection
 from tests.e2e import journey_setup
-from tests.e2e.conftest import LAPTOP, accept_confirms, login, screenshot
+from tests.e2e.conftest import LAPTOP, accept_confirms, go, login, screenshot
 from tests.factories import TEST_PASSWORD, CycleFactory, VillageElectionFactory, region_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,12 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def d(day) -> str:
     return day.strftime("%Y-%m-%d")
-
-
-def go(page, selector):
-    """Click something that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def advance(page):
@@ -210,7 +204,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
         page,
         f"{base}/ballots/election/{home.pk}/?body=party&round=1",
         ("中心会场", "central", 8),
-        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0},
+        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "signed_for": 8},
         {"吴六": 7, "郑七": 6, "冯八": 5, "陈九": 2},  # more than half of the eight present: 5 or more
         "lifecycle-party-vote-confirmed",
     )
@@ -296,7 +290,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
         page,
         f"{base}/ballots/election/{home.pk}/?body=committee&round=1",
         None,
-        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0},
+        {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "signed_for": 8},
         {"赵一": 6, "钱二": 2, "李四": 6, "孙三": 5, "周五": 3},
         "lifecycle-vote-confirmed",
     )

@@ -8,15 +8,10 @@ from django.utils import timezone
 
 from ballots.models import VotingNotice
 from tests.ballots.factories import make_village
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import go, login, screenshot
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def go(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def test_the_township_publishes_corrects_and_prints_the_voting_notice(page):
