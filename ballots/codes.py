@@ -216,6 +216,19 @@ TALLY_SHEETS_NOT_AGREED = _register(
 TALLY_NO_ATTENDANCE = _register(
     "tally.no_attendance", E, _("The attendance of the Party members' meeting has not been recorded")
 )
+TALLY_SUPERVISION_BEFORE_COMMITTEE = _register(
+    "tally.supervision_before_committee",
+    E,
+    _(
+        "The supervision committee is counted once the villagers' committee's result is approved: its members "
+        "and their close relatives cannot sit on the supervision committee"
+    ),
+)
+SUPERVISION_WRITE_IN_COMMITTEE_MEMBER = _register(
+    "count.supervision_committee_member",
+    E,
+    _("Elected to the villagers' committee: its members cannot sit on the supervision committee"),
+)
 TALLY_ISSUED_DIFFERS_FROM_BOX = _register(
     "tally.issued_differs_from_box.W",
     W,

@@ -533,12 +533,15 @@ def count(
     candidates: Iterable[Candidate] = (),
     round: Literal[1, 2] = 1,
     elected_before: Collection[str] = (),
+    excluded: Collection[str] = (),
 ) -> CountResult:
     """Apply the statutory counting rules (DOMAIN.md "Counting and results"; see the module doc).
 
     ``round`` 1 is the ordinary vote, 2 a further round (另行选举) for seats left unfilled, where
     ``positions`` carry only the seats still to fill and ``elected_before`` lists the persons already
-    elected.  Returns validity with its reasons and, per position, the elected persons, the votes
+    elected.  ``excluded`` lists persons the records bar from the body (the supervision committee's
+    exclusions): their votes are counted and published, but they are not elected nor stand in a further
+    round.  Returns validity with its reasons and, per position, the elected persons, the votes
     table, write-in totals, ties to re-vote, unfilled seats and further-round candidates.  If the vote
     is void, nobody is elected and every seat is reported unfilled (the vote is repeated as a whole).
     """
@@ -619,6 +622,7 @@ def count(
         return candidate is not None and candidate.sex is Sex.FEMALE
 
     before = frozenset(elected_before)
+    barred = frozenset(excluded)
     holders: set[str] = set(before)  # persons not to be counted again
     elected_anywhere: set[str] = set(before)
     apply_women_rule = (
@@ -647,7 +651,9 @@ def count(
         eligible = [
             (person, votes)
             for person, votes in _rank(table)
-            if person not in holders and (not position.women_only or is_woman(person))
+            if person not in holders
+            and person not in barred
+            and (not position.women_only or is_woman(person))
         ]
         state = _Work(position=position, table=table, write_ins=write_ins, eligible=eligible, skipped=skipped)
         work.append(state)

@@ -241,7 +241,6 @@ class TallySheet(_OfElection):
         constraints = [
             models.UniqueConstraint(fields=["box", "body", "round"], name="one_sheet_per_box_body_round"),
             models.CheckConstraint(condition=Q(round__in=[1, 2]), name="sheet_round_1_or_2"),
-            models.CheckConstraint(condition=~Q(body=Body.SUPERVISION), name="sheet_body_is_counted"),
         ]
 
     def __str__(self) -> str:

@@ -236,6 +236,7 @@ def result(*, user: User, election: VillageElection, body: str, round: int) -> E
 def result_rows(result: ElectionResult) -> list[dict]:
     """Per position: the votes table with names (elected marked), and the write-in totals."""
     names = result.data.get("names", {})
+    barred = result.data.get("excluded", {})  # the supervision committee's exclusions, with the reason
     rows = []
     for position in result.data.get("positions", []):
         elected = set(position["elected"])
@@ -246,7 +247,12 @@ def result_rows(result: ElectionResult) -> list[dict]:
                 # most votes first; equal votes in surname stroke order, as the names stood on the ballot
                 "votes": sorted(
                     (
-                        {"name": names.get(key, key), "votes": votes, "elected": key in elected}
+                        {
+                            "name": names.get(key, key),
+                            "votes": votes,
+                            "elected": key in elected,
+                            "barred": barred.get(key, ""),
+                        }
                         for key, votes in position["votes"]
                     ),
                     key=lambda v: (-v["votes"], stroke_order_key(v["name"])),

@@ -14,7 +14,7 @@ only reads, and is not gated.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import may
+from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.choices import Position as PositionChoice
@@ -59,7 +60,7 @@ ENTER, APPROVE_RESULTS, CERTIFY = (
     "ballots.approve_results",
     "ballots.issue_certificates",
 )
-COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY)
+COUNTED_BODIES = (Body.COMMITTEE, Body.PARTY, Body.SUPERVISION)
 LOCKED_STATES = (ResultState.CONFIRMED, ResultState.APPROVED)
 VOTING, APPROVE, BOXES, NOTICE = "ballots.voting", "ballots.approve", "ballots.boxes", "ballots.notice"
 CERTIFICATES = "ballots.certificates"
@@ -452,6 +453,15 @@ def positions_of(*, election: VillageElection, body: str) -> list[counting.Posit
     of the cycle (`CountingRuleSettings`, one by default), and the formal list shows whether a deputy post
     is contested at all.
     """
+    if body == Body.SUPERVISION:
+        # 村务监督委员会: its chair and members on one ballot (3-5 seats, the election's).
+        chair, member = POSITIONS_OF_BODY[body]
+        return [
+            counting.Position(key=chair, rank=0, seats=1),
+            counting.Position(
+                key=member, rank=1, seats=election.supervision_seats - 1, is_member_position=True
+            ),
+        ]
     head, deputy, member = POSITIONS_OF_BODY[body]
     total = election.party_seats if body == Body.PARTY else election.committee_seats
     settings = rule_settings(election.cycle)
@@ -660,10 +670,45 @@ def _round_candidates(election: VillageElection, body: str, round: int) -> list[
     return _standing_candidates(further) if further else []
 
 
+SUPERVISION_EXCLUSIONS = frozenset(
+    {"candidate.supervision_committee_member", "candidate.supervision_committee_relative",
+     "candidate.supervision_village_post"}
+)  # fmt: skip
+
+
+def supervision_exclusions(*, election: VillageElection) -> dict[str, str]:
+    """The persons the records bar from the supervision committee, by key, with the reason (DOMAIN.md
+    lifecycle step 4): read again at the count from the elected villagers' committee, the recorded close
+    relatives and village posts (`candidates.rules.supervision_findings`), so that neither a change since the
+    list was published nor a write-in of an elected committee member can put one on it. The villagers'
+    committee's result must be approved first: it decides who its members are."""
+    approved = ElectionResult.objects.filter(
+        election=election, body=Body.COMMITTEE, state=ResultState.APPROVED
+    ).exists()
+    if not approved:
+        raise _error(codes.TALLY_SUPERVISION_BEFORE_COMMITTEE)
+    vetting = candidate_selectors.election_vetting(election=election)
+    barred = {}
+    for row in vetting.rows:
+        reasons = [f.message for f in row.findings if f.code in SUPERVISION_EXCLUSIONS]
+        if row.facts.body == Body.SUPERVISION and reasons:
+            barred[person_key(row.nomination)] = "；".join(reasons)
+    members = Nomination.objects.filter(election=election, body=Body.COMMITTEE, elected=True)
+    for name in members.values_list("resident__name", flat=True):
+        barred[write_in_key(name)] = str(codes.SUPERVISION_WRITE_IN_COMMITTEE_MEMBER.message)
+    return barred
+
+
 def _count(
     election: VillageElection, body: str, round: int, rules: counting.CountingRules
-) -> counting.CountResult:
+) -> tuple[counting.CountResult, dict[str, str]]:
+    """The count of a round from its agreed sheets, and the persons barred from the body with why."""
     sheets = agreed_sheets(election=election, body=body, round=round)
+    excluded: dict[str, str] = {}
+    if body == Body.SUPERVISION:
+        excluded = supervision_exclusions(election=election)
+        # The reserved women's seat is the villagers' committee's rule, not the supervision committee's.
+        rules = replace(rules, reserved_women_seat=False)
     elected_before: list[str] = []
     if round == 1:
         persons = _candidates(election, body)[0]
@@ -687,7 +732,7 @@ def _count(
         electorate = counting.Electorate(
             registered=VoterRegistration.objects.filter(election=election, status=Status.REGISTERED).count()
         )
-    return counting.count(
+    outcome = counting.count(
         body=counting_body(body),
         rules=rules,
         electorate=electorate,
@@ -696,7 +741,9 @@ def _count(
         candidates=persons,
         round=round,
         elected_before=elected_before,
+        excluded=excluded,
     )
+    return outcome, excluded
 
 
 def _names(election: VillageElection, body: str, outcome: counting.CountResult) -> dict[str, str]:
@@ -719,8 +766,14 @@ def _names(election: VillageElection, body: str, outcome: counting.CountResult) 
     return names
 
 
-def _outcome_data(election: VillageElection, body: str, outcome: counting.CountResult) -> dict:
-    return outcome_data(outcome, _names(election, body, outcome))
+def _outcome_data(
+    election: VillageElection, body: str, outcome: counting.CountResult, excluded: Mapping[str, str]
+) -> dict:
+    """The outcome as kept, with the persons who received votes but whom the records bar from the body."""
+    data = outcome_data(outcome, _names(election, body, outcome))
+    voted = {key for p in outcome.positions for key, votes in p.votes.items() if votes}
+    data["excluded"] = {key: reason for key, reason in excluded.items() if key in voted}
+    return data
 
 
 def outcome_data(outcome: counting.CountResult, names: Mapping[str, str]) -> dict:
@@ -769,7 +822,7 @@ def count_election(*, election: VillageElection, body: str, round: int = 1, by: 
     election = VillageElection.objects.select_for_update().get(pk=election.pk)
     _refuse_if_locked(election, body, round)
     rules = rules_of(election=election, body=body, round=round)
-    outcome = _count(election, body, round, rules)
+    outcome, excluded = _count(election, body, round, rules)
     result, _created = ElectionResult.objects.update_or_create(
         election=election,
         body=body,
@@ -777,7 +830,7 @@ def count_election(*, election: VillageElection, body: str, round: int = 1, by: 
         defaults={
             "valid": outcome.valid,
             "rules": rules_data(rules),
-            "data": _outcome_data(election, body, outcome),
+            "data": _outcome_data(election, body, outcome, excluded),
             "counted_by": by,
             "state": ResultState.COUNTED,
             "division_code": election.division_code,
@@ -813,9 +866,9 @@ def confirm_results(*, election: VillageElection, body: str, round: int = 1, by:
         raise _error(codes.TALLY_RECONCILIATION_ERRORS, errors=len(report.errors))
     if report.unacknowledged:
         raise _error(codes.TALLY_WARNINGS_UNACKNOWLEDGED, warnings=len(report.unacknowledged))
-    outcome = _count(election, body, round, rules_from_data(result.rules))
+    outcome, excluded = _count(election, body, round, rules_from_data(result.rules))
     result.valid = outcome.valid
-    result.data = _outcome_data(election, body, outcome)
+    result.data = _outcome_data(election, body, outcome, excluded)
     result.confirmed_by, result.confirmed_at = by, timezone.now()
     result.full_clean()
     result.save()

@@ -808,7 +808,14 @@ def test_catalogue_codes_are_unique_dotted_and_warnings_end_in_w_class() -> None
     assert len(codes.CATALOGUE) >= 10
     for code, entry in codes.CATALOGUE.items():
         assert entry.code == code
-        assert "." in code and code.split(".")[0] in {"tally", "count", "reconcile", "notice", "certificates", "share"}
+        assert "." in code and code.split(".")[0] in {
+            "tally",
+            "count",
+            "reconcile",
+            "notice",
+            "certificates",
+            "share",
+        }
         assert code.endswith(".W") is (entry.severity is Severity.WARNING)
         assert isinstance(entry.message, Promise)  # lazy gettext, not rendered at import
 
