@@ -19,4 +19,5 @@ class BallotsConfig(AppConfig):
         register(models.WarningAcknowledgement)
         register(models.ElectionResult, exclude_fields=["counted_at"])
         register(models.VotingNotice, exclude_fields=["created_at"])
+        register(models.PlenaryVote, exclude_fields=["recorded_at"])
         register(models.CountingRuleSettings, division_code=lambda s: s.cycle.region.code)

@@ -343,4 +343,50 @@ SHARE_NEGATIVE = _register("share.negative", E, _("A share cannot be negative.")
 SHARE_ABOVE_ONE = _register("share.above_one", E, _("A share cannot exceed 1 (the whole)."))
 
 
+# --- The Party committee's plenary (``counting.plenary_count``, ``services.record_plenary``) -------------
+
+PLENARY_PRESENT_EXCEEDS_MEMBERS = _register(
+    "plenary.present_exceeds_members",
+    E,
+    _("More members present (%(present)s) than the committee has (%(members)s)"),
+)
+PLENARY_NOT_A_MEMBER = _register(
+    "plenary.not_a_member",
+    E,
+    _("Only the members the Party members' assembly elected to the committee can be elected by its plenary"),
+)
+PLENARY_UNKNOWN_POST = _register(
+    "plenary.unknown_post", E, _("This post is not elected by the committee's plenary")
+)
+PLENARY_TOO_MANY_MARKS = _register(
+    "plenary.too_many_marks",
+    E,
+    _("More votes on this post (%(marks)s) than the members present could give (%(present)s each per seat)"),
+)
+PLENARY_SEAT_UNFILLED = _register(
+    "plenary.seat_unfilled.W",
+    W,
+    _("Nobody won more than half of the committee's members' votes: this post is voted on again"),
+)
+PLENARY_ASSEMBLY_NOT_CONFIRMED = _register(
+    "plenary.assembly_not_confirmed",
+    E,
+    _(
+        "The committee's plenary is held once the Party members' assembly has elected every member of the "
+        "committee and its result is confirmed"
+    ),
+)
+PLENARY_LOCKED = _register(
+    "plenary.locked", E, _("The Party result is approved: the plenary's vote can no longer be changed")
+)
+PLENARY_MISSING = _register(
+    "plenary.missing",
+    E,
+    _(
+        "The committee's plenary has not elected the secretary yet: the Party result is approved with the "
+        "posts the plenary elected"
+    ),
+)
+
+
 del E, W

@@ -1016,3 +1016,113 @@ def reconcile(
                     )
 
     return Reconciliation(boxes=tuple(accounts), total=total, findings=tuple(findings))
+
+
+# --------------------------------------------------------------------------------------------------
+# The Party committee's plenary (委员会全体会议)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlenaryPost:
+    """A post the new Party committee fills among its own members: the secretary, the deputies, the
+    discipline inspection member (纪检委员) where one is set up."""
+
+    key: str
+    seats: int
+
+
+@dataclass(frozen=True)
+class PlenaryPostResult:
+    post: str
+    seats: int
+    votes: Mapping[str, int]
+    elected: tuple[str, ...]
+    unfilled: int
+
+
+@dataclass(frozen=True)
+class PlenaryResult:
+    valid: bool
+    reasons: tuple[Finding, ...]
+    posts: tuple[PlenaryPostResult, ...]
+
+    @property
+    def elected(self) -> dict[str, str]:
+        """Person → the post the plenary elected them to."""
+        return {person: post.post for post in self.posts for person in post.elected}
+
+
+def plenary_count(
+    *,
+    committee: Collection[str],
+    present: int,
+    posts: Sequence[PlenaryPost],
+    votes: Mapping[str, Mapping[str, int]],
+    share: Fraction = Fraction(1, 2),
+) -> PlenaryResult:
+    """The new committee's plenary elects its secretary, deputies and discipline member (DOMAIN.md: "the
+    assembly elects the committee; the committee elects secretary and deputy"; seed 001: 委员会的书记、副书记
+    由委员会全体会议选举产生).
+
+    Only the committee's members may be elected, and only they vote: a vote for anyone else, more present
+    than members, or more marks on a post than ballots x seats void the plenary. A person is elected with
+    votes from more than ``share`` of all the committee's members (应到会委员, not only those present), most
+    votes first, posts in the order given, one post each; a tie at the cut leaves the seat to vote again.
+
+    Written by hand rather than through `count`: the plenary has no boxes, no turnout rule and no further
+    round, and its denominator is the committee's size.
+    """
+    members = len(committee)
+    reasons: list[Finding] = []
+    if present > members:
+        reasons.append(Finding.of(codes.PLENARY_PRESENT_EXCEEDS_MEMBERS, present=present, members=members))
+    strangers = sorted({person for table in votes.values() for person in table} - set(committee))
+    for person in strangers:
+        reasons.append(Finding.of(codes.PLENARY_NOT_A_MEMBER, person=person))
+    seats = {post.key: post.seats for post in posts}
+    for key, table in votes.items():
+        if key not in seats:
+            reasons.append(Finding.of(codes.PLENARY_UNKNOWN_POST, position=key))
+        elif sum(table.values()) > present * seats[key]:
+            reasons.append(
+                Finding.of(
+                    codes.PLENARY_TOO_MANY_MARKS, position=key, marks=sum(table.values()), present=present
+                )
+            )
+    valid = not reasons
+    holders: set[str] = set()
+    results = []
+    for post in posts:
+        table = {person: votes.get(post.key, {}).get(person, 0) for person in committee}
+        elected: list[str] = []
+        if valid:
+            qualified = [
+                (person, n)
+                for person, n in _rank(table)
+                if person not in holders and n > 0 and _exceeds(n, members, share)
+            ]
+            elected, tie = _allocate(qualified, post.seats)
+            if tie is not None:
+                reasons.append(
+                    Finding.of(
+                        codes.COUNT_TIE_AT_CUT,
+                        position=post.key,
+                        persons=",".join(tie.persons),
+                        seats=tie.seats,
+                    )
+                )
+            holders.update(elected)
+        unfilled = post.seats - len(elected)
+        if valid and unfilled:
+            reasons.append(Finding.of(codes.PLENARY_SEAT_UNFILLED, position=post.key, seats=unfilled))
+        results.append(
+            PlenaryPostResult(
+                post=post.key,
+                seats=post.seats,
+                votes=MappingProxyType(dict(_rank(table))),
+                elected=tuple(elected),
+                unfilled=unfilled,
+            )
+        )
+    return PlenaryResult(valid=valid, reasons=tuple(reasons), posts=tuple(results))

@@ -166,3 +166,35 @@ class VotingNoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not correcting:
             del self.fields["reason"]
+
+
+class PlenaryForm(forms.Form):
+    """The Party committee's plenary: the day, the members present, and each post's votes per member.
+
+    `members`: [(person key, name)] the assembly elected; `posts`: [(post key, label)] the plenary fills.
+    """
+
+    held_on = forms.DateField(label=_("Day of the plenary"), widget=DateInput)
+    present = forms.IntegerField(label=_("Members present"), min_value=0)
+
+    def __init__(self, *args, members, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members, self.posts = members, posts
+        for post, label in posts:
+            for key, name in members:
+                self.fields[f"p:{post}:{key}"] = forms.IntegerField(
+                    label=f"{label} · {name}", min_value=0, required=False
+                )
+
+    def grid(self) -> list[dict]:
+        """Rows of the form's table: one member, one vote field per post."""
+        return [
+            {"name": name, "cells": [self[f"p:{post}:{key}"] for post, _label in self.posts]}
+            for key, name in self.members
+        ]
+
+    def votes(self) -> dict[str, dict[str, int]]:
+        return {
+            post: {key: self.cleaned_data.get(f"p:{post}:{key}") or 0 for key, _name in self.members}
+            for post, _label in self.posts
+        }

@@ -115,6 +115,15 @@ class CountingRuleSettings(models.Model):
     party_deputy_seats = models.PositiveSmallIntegerField(
         _("Party committee: deputy secretaries"), default=1, validators=[MaxValueValidator(3)]
     )
+    party_discipline_member = models.BooleanField(
+        _("Party committee: a discipline inspection member is elected by its plenary"), default=True
+    )
+    plenary_elected_share = models.CharField(
+        _("Party committee's plenary: elected with more than this share of the committee's members"),
+        max_length=12,
+        default="1/2",
+        validators=[validate_share],
+    )
 
     class Meta:
         verbose_name = _("counting rules")
@@ -543,3 +552,40 @@ class VotingNotice(_OfElection):
     @property
     def has_stations(self) -> bool:
         return self.method in METHODS_WITH_STATIONS
+
+
+class PlenaryVote(_OfElection):
+    """委员会全体会议: the new Party committee's plenary, which elects its secretary, deputies and discipline
+    member among the members the Party members' assembly elected (`services.record_plenary`).
+
+    ``votes``: post → person key → votes, as the plenary's tellers counted them; ``data``: the outcome
+    (`counting.plenary_count`), with the members' names; ``share``: the threshold it was counted with.
+    """
+
+    election = models.OneToOneField(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="plenary"
+    )
+    members = models.PositiveSmallIntegerField(_("committee members"))
+    present = models.PositiveSmallIntegerField(_("members present"))
+    votes = models.JSONField(_("votes"), default=dict)
+    data = models.JSONField(_("outcome"), default=dict)
+    valid = models.BooleanField(_("valid"), default=False)
+    share = models.CharField(_("counted with"), max_length=12, default="1/2")
+    held_on = models.DateField(_("day of the plenary"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Party committee plenary")
+        verbose_name_plural = _("Party committee plenaries")
+        constraints = [
+            models.CheckConstraint(condition=Q(present__lte=F("members")), name="plenary_present_le_members")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self._meta.verbose_name}"
+
+    @property
+    def elected(self) -> dict[str, str]:
+        """Person key → the post the plenary elected them to."""
+        return {key: post["post"] for post in self.data.get("posts", []) for key in post["elected"]}

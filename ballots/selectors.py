@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +21,16 @@ from elections.ordering import stroke_order_key
 from voters.models import VoterRegistration
 
 from . import services
-from .models import BallotBox, BoxKind, ElectionResult, PollingStation, TallyEntry, TallySheet, VotingNotice
+from .models import (
+    BallotBox,
+    BoxKind,
+    ElectionResult,
+    PlenaryVote,
+    PollingStation,
+    TallyEntry,
+    TallySheet,
+    VotingNotice,
+)
 
 
 @dataclass
@@ -68,7 +78,7 @@ def posts(
     ).select_related("resident")
     by_position: dict[str, list[_Listed]] = {p: [] for p in POSITIONS_OF_BODY[body]}
     for nomination in listed:
-        by_position[nomination.position].append(
+        by_position[services.ballot_position(body, nomination.position)].append(
             _Listed(services.person_key(nomination), nomination.resident.name, nomination.votes)
         )
     order = notice_order(election)
@@ -312,3 +322,40 @@ def stations(*, user: User, election: VillageElection):
 def mobile_boxes(*, user: User, election: VillageElection) -> int:
     """How many mobile ballot boxes (流动票箱) are set up, as the voting notice announces them."""
     return BallotBox.objects.visible_to(user).filter(election=election, kind=BoxKind.MOBILE).count()
+
+
+def plenary(*, user: User, election: VillageElection) -> dict | None:
+    """The Party committee's plenary as the results page shows it: the committee's members, the posts, the
+    recorded vote with names, or None while the assembly has not confirmed every member."""
+    try:
+        members = services.party_committee(election=election)
+    except ValidationError:
+        return None
+    record = PlenaryVote.objects.visible_to(user).filter(election=election).first()
+    posts = [(p.key, services.plenary_post_label(p.key)) for p in services.plenary_posts(election=election)]
+    rows = []
+    if record:
+        names = record.data.get("names", {})
+        for post in record.data.get("posts", []):
+            rows.append(
+                {
+                    "label": services.plenary_post_label(post["post"]),
+                    "seats": post["seats"],
+                    "votes": [{"name": names.get(k, k), "votes": v} for k, v in post["votes"] if v],
+                    "elected": [names.get(k, k) for k in post["elected"]],
+                    "unfilled": post["unfilled"],
+                }
+            )
+    return {"members": list(members.items()), "posts": posts, "record": record, "rows": rows}
+
+
+def elected_posts(election: VillageElection, body: str) -> dict[str, str]:
+    """Person name → the post a certificate names: for the Party committee the plenary's post, else none
+    (the assembly elects members only)."""
+    if body != Body.PARTY:
+        return {}
+    record = PlenaryVote.objects.filter(election=election).first()
+    if record is None:
+        return {}
+    names = record.data.get("names", {})
+    return {names.get(k, k): services.plenary_post_label(post) for k, post in record.elected.items()}

@@ -20,6 +20,7 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.permissions import may
@@ -43,6 +44,7 @@ from .models import (
     CountingRuleSettings,
     ElectionResult,
     PartyAttendance,
+    PlenaryVote,
     PollingStation,
     ResultState,
     SheetState,
@@ -437,12 +439,19 @@ def _candidates(
         counting.Candidate(
             key=key,
             sex=counting.Sex.FEMALE if n.resident.sex == "F" else counting.Sex.MALE,
-            listed_for=frozenset({n.position}),
+            listed_for=frozenset({ballot_position(body, n.position)}),
             name=n.resident.name,
         )
         for key, n in nominations.items()
     ]
     return persons, nominations
+
+
+def ballot_position(body: str, position: str) -> str:
+    """The post a nominee stands for on the ballot: the Party members' assembly elects only the committee's
+    members (差额), whatever post a nominee is proposed for; the plenary then elects the posts
+    (`record_plenary`). The villagers vote for each post directly."""
+    return PositionChoice.PARTY_MEMBER if body == Body.PARTY else position
 
 
 def positions_of(*, election: VillageElection, body: str) -> list[counting.Position]:
@@ -453,6 +462,13 @@ def positions_of(*, election: VillageElection, body: str) -> list[counting.Posit
     of the cycle (`CountingRuleSettings`, one by default), and the formal list shows whether a deputy post
     is contested at all.
     """
+    if body == Body.PARTY:
+        # 党员大会: the assembly elects the committee; its plenary elects the secretary and the deputies.
+        return [
+            counting.Position(
+                key=PositionChoice.PARTY_MEMBER, rank=0, seats=election.party_seats, is_member_position=True
+            )
+        ]
     if body == Body.SUPERVISION:
         # 村务监督委员会: its chair and members on one ballot (3-5 seats, the election's).
         chair, member = POSITIONS_OF_BODY[body]
@@ -592,6 +608,10 @@ def reconcile_election(*, election: VillageElection, body: str, round: int = 1) 
         for position in tally.votes:
             seats.setdefault(position, 1)
     registered = VoterRegistration.objects.filter(election=election, status=Status.REGISTERED).count()
+    if body == Body.PARTY:
+        # The Party members' meeting: no more ballots come back than members present (not the village roll).
+        attendance = PartyAttendance.objects.filter(election=election, round=round).first()
+        registered = attendance.present if attendance else registered
     result = counting.reconcile(
         tallies,
         registered=registered,
@@ -887,6 +907,10 @@ def approve_results(*, result: ElectionResult, by: User) -> ElectionResult:
     result = ElectionResult.objects.select_for_update().get(pk=result.pk)
     if result.election.cycle.separate_confirm_and_approve and result.confirmed_by_id == by.pk:
         raise _error(codes.SAME_PERSON_APPROVES)
+    if result.body == Body.PARTY and result.valid:
+        plenary = PlenaryVote.objects.filter(election=result.election).first()
+        if plenary is None or PositionChoice.SECRETARY not in plenary.elected.values():
+            raise _error(codes.PLENARY_MISSING)
     _move(result, ResultState.APPROVED)
     result.approved_by, result.approved_at = by, timezone.now()
     result.full_clean()
@@ -955,3 +979,107 @@ def further_round_pending(*, election: VillageElection, body: str) -> bool:
 
 def position_label(key: str) -> str:
     return str(PositionChoice(key).label) if key in PositionChoice.values else key
+
+
+# --- The Party committee's plenary (委员会全体会议) ------------------------------------------------------
+
+DISCIPLINE_MEMBER = "discipline_member"
+DISCIPLINE_MEMBER_LABEL = gettext_lazy("Discipline inspection member")
+
+
+def plenary_posts(*, election: VillageElection) -> list[counting.PlenaryPost]:
+    """The posts the plenary elects: the secretary, the cycle's number of deputies, and the discipline
+    inspection member where the cycle sets one up (seed 001: 党的支部委员会和总支委员会设纪检委员)."""
+    settings = rule_settings(election.cycle)
+    posts = [counting.PlenaryPost(PositionChoice.SECRETARY, 1)]
+    if settings.party_deputy_seats:
+        posts.append(counting.PlenaryPost(PositionChoice.DEPUTY_SECRETARY, settings.party_deputy_seats))
+    if settings.party_discipline_member:
+        posts.append(counting.PlenaryPost(DISCIPLINE_MEMBER, 1))
+    return posts
+
+
+def party_committee(*, election: VillageElection) -> dict[str, str]:
+    """The members the Party members' assembly elected (both rounds, confirmed), key → name, or
+    `plenary.assembly_not_confirmed` while a seat is still to be filled or a result unconfirmed."""
+    results = list(
+        ElectionResult.objects.filter(election=election, body=Body.PARTY, state__in=LOCKED_STATES, valid=True)
+    )
+    first_round = any(r.round == 1 for r in results)
+    further = further_round(election=election, body=Body.PARTY)
+    if not first_round or (further is not None and not any(r.round == 2 for r in results)):
+        raise _error(codes.PLENARY_ASSEMBLY_NOT_CONFIRMED)
+    members: dict[str, str] = {}
+    for result in sorted(results, key=lambda r: r.round):
+        names = result.data.get("names", {})
+        for post in result.data.get("positions", []):
+            for key in post["elected"]:
+                members[key] = names.get(key, key)
+    return members
+
+
+@transaction.atomic
+def record_plenary(
+    *, election: VillageElection, present: int, votes: Mapping, held_on, by: User
+) -> PlenaryVote:
+    """Record the plenary's vote for the secretary, the deputies and the discipline member, counted at once
+    (`counting.plenary_count`): only members of the committee can be elected, with votes from more than
+    half of all its members. Until the Party result is approved the record may be corrected."""
+    require(election, VOTING, body=Body.PARTY)
+    _require(by, ENTER, election)
+    election = VillageElection.objects.select_for_update().get(pk=election.pk)
+    if ElectionResult.objects.filter(election=election, body=Body.PARTY, state=ResultState.APPROVED).exists():
+        raise _error(codes.PLENARY_LOCKED)
+    committee = party_committee(election=election)
+    share_text = rule_settings(election.cycle).plenary_elected_share
+    clean: dict[str, dict[str, int]] = {}
+    for post, table in (votes or {}).items():
+        clean[str(post)] = {}
+        for person, number in (table or {}).items():
+            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+                raise _error(codes.TALLY_BAD_VOTES, field=f"{post}.{person}")
+            if number:
+                clean[str(post)][str(person)] = number
+    outcome = counting.plenary_count(
+        committee=list(committee),
+        present=int(present),
+        posts=plenary_posts(election=election),
+        votes=clean,
+        share=parse_share(share_text),
+    )
+    errors = [f for f in outcome.reasons if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        raise ValidationError(first.message, code=first.code, params=dict(first.params) or None)
+    plenary, _created = PlenaryVote.objects.update_or_create(
+        election=election,
+        defaults={
+            "members": len(committee),
+            "present": int(present),
+            "votes": clean,
+            "valid": outcome.valid,
+            "share": share_text,
+            "held_on": held_on,
+            "recorded_by": by,
+            "data": {
+                "names": committee,
+                "reasons": [_finding_data(f) for f in outcome.reasons],
+                "posts": [
+                    {
+                        "post": p.post,
+                        "seats": p.seats,
+                        "votes": [[k, v] for k, v in p.votes.items()],
+                        "elected": list(p.elected),
+                        "unfilled": p.unfilled,
+                    }
+                    for p in outcome.posts
+                ],
+            },
+        },
+    )
+    plenary.full_clean()
+    return plenary
+
+
+def plenary_post_label(key: str) -> str:
+    return str(DISCIPLINE_MEMBER_LABEL) if key == DISCIPLINE_MEMBER else position_label(key)

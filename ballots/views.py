@@ -29,9 +29,17 @@ from candidates.choices import Body
 from elections import permits
 from elections.models import VillageElection
 
-from . import notices, selectors, services
+from . import codes, notices, selectors, services
 from .codes import CATALOGUE, Severity, rule
-from .forms import COUNT_LABELS, AttendanceForm, BoxForm, StationForm, TallyEntryForm, VotingNoticeForm
+from .forms import (
+    COUNT_LABELS,
+    AttendanceForm,
+    BoxForm,
+    PlenaryForm,
+    StationForm,
+    TallyEntryForm,
+    VotingNoticeForm,
+)
 from .models import PartyAttendance, ResultState, TallyEntry, TallySheet, VotingMethod
 
 
@@ -381,6 +389,16 @@ def results(request, pk):
     body, round = _vote(request)
     result = selectors.result(user=request.user, election=election, body=body, round=round)
     further = selectors.further_round_summary(election=election, body=body) if round == 1 else None
+    plenary = selectors.plenary(user=request.user, election=election) if body == Body.PARTY else None
+    plenary_form = None
+    if plenary and _can_enter(request.user) and not (result and result.state == ResultState.APPROVED):
+        record = plenary["record"]
+        initial = {"held_on": timezone.localdate(), "present": len(plenary["members"])}
+        if record:
+            initial = {"held_on": record.held_on, "present": record.present} | {
+                f"p:{post}:{key}": n for post, table in record.votes.items() for key, n in table.items()
+            }
+        plenary_form = PlenaryForm(initial=initial, members=plenary["members"], posts=plenary["posts"])
     context = _common(request, election, body, round) | {
         "result": result,
         "rows": selectors.result_rows(result) if result else [],
@@ -390,8 +408,39 @@ def results(request, pk):
         if further
         else None,
         "ResultState": ResultState,
+        "plenary": plenary,
+        "plenary_form": plenary_form,
     }
     return render(request, "ballots/results.html", context)
+
+
+@require_POST
+def plenary(request, pk):
+    """Record (or correct, until the Party result is approved) the committee plenary's vote."""
+    election = _election(request, pk)
+    if not _can_enter(request.user):
+        raise PermissionDenied
+    found = selectors.plenary(user=request.user, election=election)
+    back = _back("ballots:results", election, Body.PARTY, 1) + "#plenary"
+    if found is None:
+        messages.error(request, str(codes.PLENARY_ASSEMBLY_NOT_CONFIRMED.message))
+        return redirect(back)
+    form = PlenaryForm(request.POST, members=found["members"], posts=found["posts"])
+    if not form.is_valid():
+        messages.error(request, _("Enter the day, the members present and every vote as a whole number."))
+        return redirect(back)
+    try:
+        services.record_plenary(
+            election=election,
+            present=form.cleaned_data["present"],
+            votes=form.votes(),
+            held_on=form.cleaned_data["held_on"],
+            by=request.user,
+        )
+        messages.success(request, _("The plenary's vote is recorded."))
+    except ValidationError as error:
+        _refuse(request, error)
+    return redirect(back)
 
 
 def _rounds(request, election, body, *, states) -> list[dict]:
@@ -416,6 +465,7 @@ def announcement(request, pk):
     context = (
         _common(request, election, body, round)
         | {"result": result, "rounds": rounds, "rows": rounds[0]["rows"]}
+        | {"plenary": selectors.plenary(user=request.user, election=election) if body == Body.PARTY else None}
         | _paper_dates(election, result, body)
     )
     return render(request, "ballots/announcement.html", context)
@@ -429,8 +479,9 @@ def certificates(request, pk):
     if not rounds:
         raise Http404
     result = rounds[-1]["result"]
+    posts = selectors.elected_posts(election, body)
     people = [
-        {"name": name, "position": row["label"]}
+        {"name": name, "position": posts.get(name, row["label"])}
         for found in rounds
         for row in found["rows"]
         for name in row["elected"]

@@ -202,6 +202,8 @@ def test_an_administrator_sets_a_cycle_s_rules_in_the_admin_and_a_bad_share_is_r
         "box_outlier_factor": "3",
         "committee_deputy_seats": 1,
         "party_deputy_seats": 1,
+        "party_discipline_member": "on",
+        "plenary_elected_share": "1/2",
     }
     response = client.post("/admin/ballots/countingrulesettings/add/", {**form, "turnout_share": "3/2"})
     assert response.status_code == 200 and "比例不能超过 1" in response.content.decode()
