@@ -20,4 +20,6 @@ class BallotsConfig(AppConfig):
         register(models.ElectionResult, exclude_fields=["counted_at"])
         register(models.VotingNotice, exclude_fields=["created_at"])
         register(models.PlenaryVote, exclude_fields=["recorded_at"])
+        register(models.MobileBoxApproval)
+        register(models.MobileBoxVisit)
         register(models.CountingRuleSettings, division_code=lambda s: s.cycle.region.code)

@@ -389,4 +389,51 @@ PLENARY_MISSING = _register(
 )
 
 
+# --- Mobile ballot boxes (``ballots.mobile``) ------------------------------------------------------------
+
+MOBILE_NOT_A_VOTER = _register(
+    "mobile.not_a_voter", E, _("Only a registered voter of this village can vote at a mobile ballot box")
+)
+MOBILE_ALREADY_APPROVED = _register(
+    "mobile.already_approved", E, _("This voter is already approved to vote at a mobile ballot box")
+)
+MOBILE_ON_THE_DAY = _register(
+    "mobile.on_the_day",
+    E,
+    _("The voters of the mobile ballot boxes are approved by the election committee before election day"),
+)
+MOBILE_NO_REASON = _register("mobile.no_reason", E, _("Choose why the voter cannot come to vote"))
+MOBILE_NOT_MOBILE = _register("mobile.not_mobile", E, _("This ballot box is not a mobile ballot box"))
+MOBILE_TWO_STAFF = _register(
+    "mobile.two_staff", E, _("A mobile ballot box is carried by at least two staff: enter their names")
+)
+MOBILE_NO_ROUTE = _register("mobile.no_route", E, _("Enter where the mobile ballot box went"))
+MOBILE_NOT_APPROVED = _register(
+    "mobile.not_approved",
+    E,
+    _("%(name)s is not among the voters the election committee approved for a mobile ballot box"),
+)
+MOBILE_ALREADY_SERVED = _register(
+    "mobile.already_served", E, _("%(name)s has already voted at a mobile ballot box (%(box)s)")
+)
+MOBILE_MORE_THAN_ISSUED = _register(
+    "mobile.more_than_issued",
+    E,
+    _("The box carried %(issued)s ballots: it cannot serve more voters than that"),
+)
+MOBILE_VISITED = _register(
+    "mobile.visited", E, _("This voter has voted at a mobile ballot box: the approval stands")
+)
+RECONCILE_MOBILE_RETURNED_EXCEEDS_SERVED = _register(
+    "reconcile.mobile_returned_exceeds_served",
+    E,
+    _("The mobile ballot box returned %(returned)s ballots but served %(served)s approved voters"),
+)
+RECONCILE_MOBILE_UNRECORDED = _register(
+    "reconcile.mobile_unrecorded.W",
+    W,
+    _("The mobile ballot box's route and staff are not recorded"),
+)
+
+
 del E, W

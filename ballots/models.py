@@ -193,6 +193,9 @@ class BallotBox(_OfElection):
     ballots_issued = models.PositiveIntegerField(_("ballots issued"), default=0)
     # 另行选举: a further round has its own boxes, its own ballots issued and its own signing for ballots.
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    # 流动票箱: where a mobile box went and who carried it (`mobile.record_route`); blank for other boxes.
+    route = models.TextField(_("route"), blank=True)
+    staff = models.CharField(_("staff carrying the box"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("ballot box")
@@ -589,3 +592,58 @@ class PlenaryVote(_OfElection):
     def elected(self) -> dict[str, str]:
         """Person key → the post the plenary elected them to."""
         return {key: post["post"] for post in self.data.get("posts", []) for key in post["elected"]}
+
+
+class MobileReason(models.TextChoices):
+    ELDERLY = "elderly", _("Elderly or frail")
+    ILL = "ill", _("Ill")
+    DISABLED = "disabled", _("Disabled")
+    OTHER = "other", _("Other reason")
+
+
+class MobileBoxApproval(_OfElection):
+    """流动票箱投票对象: a voter the election committee approved, before the day, to vote at a mobile box
+    because they cannot come to the meeting or a station (`mobile.approve_voter`)."""
+
+    election = models.ForeignKey(
+        "elections.VillageElection", on_delete=models.CASCADE, related_name="mobile_approvals"
+    )
+    registration = models.ForeignKey(
+        "voters.VoterRegistration", verbose_name=_("voter"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=MobileReason.choices)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile ballot box voter")
+        verbose_name_plural = _("mobile ballot box voters")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "registration"], name="mobile_approval_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.registration)
+
+
+class MobileBoxVisit(_OfElection):
+    """A voter a mobile box served: one of the approved, once per round (`mobile.record_visit`)."""
+
+    election = models.ForeignKey("elections.VillageElection", on_delete=models.CASCADE, related_name="+")
+    box = models.ForeignKey(
+        BallotBox, verbose_name=_("ballot box"), on_delete=models.CASCADE, related_name="visits"
+    )
+    approval = models.ForeignKey(MobileBoxApproval, on_delete=models.PROTECT, related_name="visits")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile ballot box visit")
+        verbose_name_plural = _("mobile ballot box visits")
+        constraints = [
+            models.UniqueConstraint(fields=["approval", "round"], name="mobile_visit_once_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.box} · {self.approval}"

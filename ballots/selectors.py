@@ -18,13 +18,16 @@ from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
 from candidates.models import CandidateRuleSettings, Nomination
 from elections.models import VillageElection
 from elections.ordering import stroke_order_key
-from voters.models import VoterRegistration
+from voters import selectors as voter_selectors
+from voters.models import Status, VoterRegistration
+from voters.selectors import roll_order_key
 
 from . import services
 from .models import (
     BallotBox,
     BoxKind,
     ElectionResult,
+    MobileBoxApproval,
     PlenaryVote,
     PollingStation,
     TallyEntry,
@@ -359,3 +362,56 @@ def elected_posts(election: VillageElection, body: str) -> dict[str, str]:
         return {}
     names = record.data.get("names", {})
     return {names.get(k, k): services.plenary_post_label(post) for k, post in record.elected.items()}
+
+
+def mobile_page(*, user: User, election: VillageElection, query: str = "") -> dict:
+    """The mobile ballot boxes' page: the approved voters (group and name order, with the box that served
+    each), the mobile boxes of both rounds with their route, staff and voters served, and the registrations
+    of this election matching `query` (a name or an ID number's last digits) to approve."""
+    approvals = list(
+        MobileBoxApproval.objects.visible_to(user)
+        .filter(election=election)
+        .select_related("registration__resident", "approved_by")
+        .prefetch_related("visits__box")
+    )
+    approvals.sort(key=lambda a: roll_order_key(a.registration.group, a.registration.resident.name))
+    boxes = list(
+        BallotBox.objects.visible_to(user)
+        .filter(election=election, kind=BoxKind.MOBILE)
+        .prefetch_related("visits__approval__registration__resident")
+        .order_by("round", "label")
+    )
+    matches: list[VoterRegistration] = []
+    query = query.strip()
+    if query:
+        approved = {a.registration_id for a in approvals}
+        matches = [
+            r
+            for r in voter_selectors.find_people(user=user, query=query, limit=50)
+            if r.election_id == election.pk and r.pk not in approved and r.status == Status.REGISTERED
+        ]
+    return {
+        "approvals": [
+            {
+                "approval": a,
+                "name": a.registration.resident.name,
+                "group": a.registration.group,
+                "id": voter_selectors.shown_id(user, a.registration.resident.id_number),
+                "served": [v.box.label for v in a.visits.all()],
+            }
+            for a in approvals
+        ],
+        "boxes": [
+            {"box": b, "served": [v.approval.registration.resident.name for v in b.visits.all()]}
+            for b in boxes
+        ],
+        "matches": [
+            {
+                "registration": r,
+                "name": r.resident.name,
+                "group": r.group,
+                "id": voter_selectors.shown_id(user, r.resident.id_number),
+            }
+            for r in matches
+        ],
+    }

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -41,8 +42,10 @@ from .models import (
     COUNT_FIELDS,
     ENTRY_SLOTS,
     BallotBox,
+    BoxKind,
     CountingRuleSettings,
     ElectionResult,
+    MobileBoxVisit,
     PartyAttendance,
     PlenaryVote,
     PollingStation,
@@ -631,6 +634,7 @@ def reconcile_election(*, election: VillageElection, body: str, round: int = 1) 
         for sheet, tally in zip(sheets, tallies, strict=True)
         if tally.issued != sheet.box.ballots_issued
     ]
+    extra += _mobile_findings(sheets, tallies)
     acknowledged = {
         a.key: a
         for a in WarningAcknowledgement.objects.filter(
@@ -640,6 +644,35 @@ def reconcile_election(*, election: VillageElection, body: str, round: int = 1) 
     return ReconciliationReport(
         reconciliation=result, findings=(*result.findings, *extra), acknowledged=acknowledged
     )
+
+
+def _mobile_findings(sheets: list[TallySheet], tallies: list[counting.BoxTally]) -> list[Finding]:
+    """A mobile box returns no more ballots than the approved voters it served (`ballots.mobile`), and its
+    route and staff are on record."""
+    mobile = [(s, t) for s, t in zip(sheets, tallies, strict=True) if s.box.kind == BoxKind.MOBILE]
+    if not mobile:
+        return []
+    served = dict(
+        MobileBoxVisit.objects.filter(box__in=[s.box for s, _t in mobile])
+        .values("box")
+        .annotate(n=Count("id"))
+        .values_list("box", "n")
+    )
+    found = []
+    for sheet, tally in mobile:
+        box = sheet.box
+        if tally.returned > served.get(box.pk, 0):
+            found.append(
+                Finding.of(
+                    codes.RECONCILE_MOBILE_RETURNED_EXCEEDS_SERVED,
+                    box=box.label,
+                    returned=tally.returned,
+                    served=served.get(box.pk, 0),
+                )
+            )
+        if not (box.route and box.staff):
+            found.append(Finding.of(codes.RECONCILE_MOBILE_UNRECORDED, box=box.label))
+    return found
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ballots/election/<int:pk>/approve/", views.approve, name="approve"),
     path("ballots/election/<int:pk>/results/", views.results, name="results"),
     path("ballots/election/<int:pk>/plenary/", views.plenary, name="plenary"),
+    path("ballots/election/<int:pk>/mobile/", views.mobile, name="mobile"),
     path("ballots/election/<int:pk>/announcement/", views.announcement, name="announcement"),
     path("ballots/election/<int:pk>/certificates/", views.certificates, name="certificates"),
     path(

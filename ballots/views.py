@@ -28,8 +28,10 @@ from candidates import doors
 from candidates.choices import Body
 from elections import permits
 from elections.models import VillageElection
+from voters.models import VoterRegistration
 
 from . import codes, notices, selectors, services
+from . import mobile as mobile_services
 from .codes import CATALOGUE, Severity, rule
 from .forms import (
     COUNT_LABELS,
@@ -40,7 +42,15 @@ from .forms import (
     TallyEntryForm,
     VotingNoticeForm,
 )
-from .models import PartyAttendance, ResultState, TallyEntry, TallySheet, VotingMethod
+from .models import (
+    MobileBoxApproval,
+    MobileReason,
+    PartyAttendance,
+    ResultState,
+    TallyEntry,
+    TallySheet,
+    VotingMethod,
+)
 
 
 def _election(request, pk) -> VillageElection:
@@ -629,3 +639,79 @@ def voting_notice_print(request, pk):
         "issuer": _("Villagers' election committee of %(village)s") % {"village": village},
     }
     return render(request, "ballots/voting_notice_print.html", context)
+
+
+MOBILE_DONE = {
+    "approve": _("The voter is approved for a mobile ballot box."),
+    "withdraw": _("The approval is withdrawn."),
+    "route": _("The route and the staff are recorded."),
+    "visit": _("The voter is recorded as served by the mobile ballot box."),
+}
+
+
+def mobile(request, pk):
+    """流动票箱: the voters the election committee approved, and each mobile box's route, staff and the
+    voters it served. Every change goes through `ballots.mobile`."""
+    election = _election(request, pk)
+    can_enter = _can_enter(request.user)
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in MOBILE_DONE:
+            raise Http404
+        try:
+            _mobile_action(request, election, action)
+            messages.success(request, MOBILE_DONE[action])
+        except ValidationError as error:
+            _refuse(request, error)
+        return redirect(reverse("ballots:mobile", args=[election.pk]))
+    query = request.GET.get("q", "")
+    context = _common(request, election, Body.COMMITTEE, 1) | {
+        "page": selectors.mobile_page(user=request.user, election=election, query=query),
+        "q": query,
+        "reasons": MobileReason.choices,
+        "active": "mobile",
+    }
+    return render(request, "ballots/mobile.html", context)
+
+
+def _mobile_action(request, election, action: str) -> None:
+    post = request.POST
+    if action in ("approve", "visit"):
+        registration = get_visible_or_404(
+            VoterRegistration.objects.select_related("resident"),
+            request.user,
+            pk=_int(post.get("registration")),
+            election=election,
+        )
+    if action == "approve":
+        reason = post.get("reason", "")
+        if reason not in MobileReason.values:
+            raise ValidationError(codes.MOBILE_NO_REASON.message, code=codes.MOBILE_NO_REASON.code)
+        mobile_services.approve_voter(
+            election=election, registration=registration, reason=reason, by=request.user
+        )
+        return
+    if action == "withdraw":
+        approval = get_visible_or_404(MobileBoxApproval.objects, request.user, pk=_int(post.get("approval")))
+        mobile_services.withdraw_approval(approval=approval, by=request.user)
+        return
+    box = get_visible_or_404(
+        selectors.boxes(user=request.user, election=election, round=_int(post.get("round")) or 1),
+        request.user,
+        pk=_int(post.get("box")),
+    )
+    if action == "route":
+        mobile_services.record_route(
+            box=box, route=post.get("route", ""), staff=post.get("staff", ""), by=request.user
+        )
+    else:
+        mobile_services.record_visit(box=box, registration=registration, by=request.user)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -816,6 +816,7 @@ def test_catalogue_codes_are_unique_dotted_and_warnings_end_in_w_class() -> None
             "certificates",
             "share",
             "plenary",
+            "mobile",
         }
         assert code.endswith(".W") is (entry.severity is Severity.WARNING)
         assert isinstance(entry.message, Promise)  # lazy gettext, not rendered at import
