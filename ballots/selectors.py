@@ -30,6 +30,7 @@ from .models import (
     MobileBoxApproval,
     PlenaryVote,
     PollingStation,
+    ResultState,
     TallyEntry,
     TallySheet,
     VotingNotice,
@@ -415,3 +416,25 @@ def mobile_page(*, user: User, election: VillageElection, query: str = "") -> di
             for r in matches
         ],
     }
+
+
+def new_teams(*, election: VillageElection) -> list[dict]:
+    """The new committees as the handover lists them: per body, the persons the approved results elected,
+    with their posts (the Party committee's from its plenary), in the order of the posts."""
+    approved = ElectionResult.objects.filter(election=election, state=ResultState.APPROVED, valid=True)
+    by_body: dict[str, list[tuple[int, int, str, str]]] = {}
+    for result in approved.order_by("round"):
+        posts = elected_posts(election, result.body)
+        names = result.data.get("names", {})
+        for rank, position in enumerate(result.data.get("positions", [])):
+            for key in position["elected"]:
+                name = names.get(key, key)
+                label = posts.get(name, services.position_label(position["position"]))
+                order = list(posts.values()).index(label) if label in posts.values() else len(posts) + rank
+                team = by_body.setdefault(result.body, [])
+                team.append((order, len(team), name, label))  # posts in order, then as elected
+    return [
+        {"body": Body(body).label, "members": [(name, label) for _o, _n, name, label in sorted(people)]}
+        for body in (Body.PARTY, Body.COMMITTEE, Body.SUPERVISION)
+        if (people := by_body.get(body))
+    ]

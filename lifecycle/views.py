@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
+from ballots import selectors as ballot_selectors
 from elections import selectors
 from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.redirects import next_url
@@ -484,6 +485,7 @@ def handover_page(request, pk):
             "editable": editable and not (hand and hand.signed_off),
             "can_open": editable and election.stage in handover.HANDOVER_STAGES,
             "outstanding": handover.sign_off_problems(hand) if hand and not hand.signed_off else [],
+            "teams": ballot_selectors.new_teams(election=election),
             "forms": forms_by_action,
             "errors": errors,
         },

@@ -136,3 +136,25 @@ def test_the_supervision_ballot_has_its_tab_form_and_results_page(client, villag
     page = client.get(f"{base}/results/?body=supervision&round=1").content.decode()
     assert "村务监督委员会主任" in page or "监督委员会主任" in page
     assert "不得当选" in page and "赵一" in page
+
+
+def test_the_handover_lists_the_new_committees_with_their_posts(client, village):
+    from ballots import selectors
+
+    _approve_committee(village)
+    people = _supervision_nominees(village)
+    _enter_supervision(village, people)
+    services.count_election(election=village.election, body="supervision", by=village.clerk)
+    report = services.reconcile_election(election=village.election, body="supervision")
+    for finding in report.unacknowledged:
+        services.acknowledge_warning(
+            election=village.election, body="supervision", key=services.finding_key(finding), by=village.clerk
+        )
+    result = services.confirm_results(election=village.election, body="supervision", by=village.clerk)
+    services.approve_results(result=result, by=village.township)
+    teams = {t["body"]: t["members"] for t in selectors.new_teams(election=village.election)}
+    assert teams["村民委员会"] == [("赵一", "主任"), ("李四", "村委会委员"), ("孙三", "村委会委员")]
+    assert teams["村务监督委员会"] == [("冯六", "村务监督委员会主任"), ("陈七", "村务监督委员会委员")]
+    client.force_login(village.township)
+    page = client.get(f"/elections/{village.election.pk}/handover/").content.decode()
+    assert "冯六（村务监督委员会主任）" in page
