@@ -29,7 +29,7 @@ class VotersConfig(AppConfig):
         )
         register_in_trail(Kinship)
         register_in_trail(VoterRegistration, exclude_fields=["created_at", "updated_at"])
-        register_in_trail(ProxyAuthorisation)
+        register_in_trail(ProxyAuthorisation, exclude_fields=["recorded_at"])
         register_in_trail(RollPublication, exclude_fields=["recorded_at"])
         register_in_trail(RollChange, exclude_fields=["at"])
         # A request's entry belongs to the requesting village's trail, which must not say where the person is

@@ -248,6 +248,47 @@ KINSHIP_FILE_HAS_ERRORS = _code(
     ),
 )
 
+# Written proxies (委托投票; DOMAIN.md "voting": only as the rules allow, no on-the-spot proxies, at most
+# `proxies_per_voter` held by one voter), services.record_proxy and services.revoke_proxy.
+PROXY_NOT_ALLOWED = _code(
+    "voter.proxy_not_allowed", E, _("The rules of this election cycle do not allow proxy voting")
+)
+PROXY_NOT_ON_ROLL = _code(
+    "voter.proxy_not_on_roll",
+    E,
+    _("Both the voter giving the proxy and the proxy must be registered voters of this village's roll"),
+)
+PROXY_SELF = _code("voter.proxy_self", E, _("A voter cannot be their own proxy"))
+PROXY_ALREADY_GIVEN = _code(
+    "voter.proxy_already_given",
+    E,
+    _("%(name)s has already given a written proxy to %(proxy)s; revoke that proxy first"),
+)
+PROXY_LIMIT = _code(
+    "voter.proxy_limit",
+    E,
+    _("%(name)s already holds %(limit)s proxies, the most one voter may accept in this cycle"),
+)
+PROXY_CHAIN = _code(
+    "voter.proxy_chain",
+    E,
+    _(
+        "A proxy cannot be passed on: a voter who has given a proxy cannot hold one, and a voter who holds "
+        "proxies cannot give their own"
+    ),
+)
+PROXY_ON_POLLING_DAY = _code(
+    "voter.proxy_on_polling_day",
+    E,
+    _(
+        "Written proxies are recorded before election day: none is accepted or revoked on the day itself "
+        "or after (no on-the-spot proxies)"
+    ),
+)
+PROXY_SIGNED_FUTURE = _code("voter.proxy_signed_future", E, _("The signing date cannot be in the future"))
+PROXY_REVOKED = _code("voter.proxy_revoked", E, _("This proxy has already been revoked"))
+PROXY_REVOKE_REASON = _code("voter.proxy_revoke_reason", E, _("Give the reason for revoking the proxy"))
+
 MESSAGES = CATALOGUE.messages
 SEVERITY = CATALOGUE.severities
 

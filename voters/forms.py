@@ -96,3 +96,24 @@ class KinshipRemoveForm(forms.Form):
 
 class KinshipUploadForm(RollUploadForm):
     file = forms.FileField(label=_("Relationship sheet (Excel)"))
+
+
+class ProxyForm(forms.Form):
+    """A written proxy: the two voters picked from the roll's search (htmx) and the signing date.
+
+    The form checks only the shape; who may give a proxy to whom, and when, is the service's
+    (record_proxy)."""
+
+    grantor = forms.IntegerField(label=_("Voter giving the proxy"), widget=forms.Select)
+    proxy = forms.IntegerField(label=_("Proxy (votes on their behalf)"), widget=forms.Select)
+    signed_on = forms.DateField(label=_("Date the written proxy was signed"), widget=DateInput())
+
+    def __init__(self, *args, options: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("grantor", "proxy"):
+            self.fields[name].widget.choices = [("", _("— search above —")), *(options or {}).get(name, [])]
+
+
+class ProxyRevokeForm(forms.Form):
+    authorisation = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=200)

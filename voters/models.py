@@ -282,13 +282,57 @@ class VoterRegistration(models.Model):
 
 
 class ProxyAuthorisation(models.Model):
-    """委托投票: a written proxy from one registered voter to another, where the cycle's rules allow it."""
+    """委托投票: a written proxy from one registered voter to another of the same roll, for the villagers'
+    vote (DOMAIN.md "voting": written proxies only as the rules allow, no on-the-spot proxies).
 
-    grantor = models.OneToOneField(VoterRegistration, on_delete=models.CASCADE, related_name="proxy_given")
-    proxy = models.ForeignKey(VoterRegistration, on_delete=models.CASCADE, related_name="proxies_held")
+    Recorded and revoked only through `services.record_proxy` / `services.revoke_proxy`, which check the
+    cycle's settings (`proxy_voting_allowed`, at most `proxies_per_voter` held by one voter) and that
+    polling day has not come. A revoked proxy is kept with who revoked it, when and why; a voter gives at
+    most one proxy in force (a database constraint).
+    """
+
+    # Not indexed alone: the (election, proxy) index leads with it.
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="proxies",
+        db_index=False,
+    )
+    grantor = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("voter giving the proxy"),
+        on_delete=models.CASCADE,
+        related_name="proxies_given",
+    )
+    proxy = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("proxy"),
+        on_delete=models.CASCADE,
+        related_name="proxies_held",
+        db_index=False,
+    )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     signed_on = models.DateField(_("signed on"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "division_code"
@@ -296,10 +340,25 @@ class ProxyAuthorisation(models.Model):
     class Meta:
         verbose_name = _("proxy authorisation")
         verbose_name_plural = _("proxy authorisations")
-        constraints = [models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self"),
+            models.UniqueConstraint(
+                fields=["grantor"], condition=Q(revoked_at__isnull=True), name="one_proxy_in_force_per_voter"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoke_reason="")
+                | Q(revoked_at__isnull=False) & ~Q(revoke_reason=""),
+                name="proxy_revoked_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["election", "proxy"], name="proxy_election_holder_idx")]
 
     def __str__(self) -> str:
         return f"{self.grantor} → {self.proxy}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
 
 
 class RollPublication(models.Model):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import inside, may
@@ -27,6 +29,7 @@ from voters.models import (
     ConflictRequest,
     ImportJob,
     Kinship,
+    ProxyAuthorisation,
     Relation,
     Resident,
     RollChange,
@@ -34,7 +37,7 @@ from voters.models import (
     Status,
     VoterRegistration,
 )
-from voters.rules import VOTING_AGE, age_day, age_on, mask_id_number
+from voters.rules import VOTING_AGE, age_day, age_on, before_polling_day, mask_id_number
 
 
 def can_edit_roll(user) -> bool:
@@ -509,3 +512,143 @@ def kinship_chosen(*, user, cycle_id: int, value: str) -> list[tuple[int, str]]:
         .first()
     )
     return [(found.resident_id, kinship_option_label(found))] if found else []
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+PROXY_PICKER_SIZE = 30
+REVOKED_SHOWN = 50
+
+
+def proxy_door(*, election: VillageElection, recording: bool = True) -> ValidationError | None:
+    """Why written proxies cannot be recorded (or, `recording` False, revoked) in this election now, or
+    None: the stage's refusal (elections.permits "roll.proxies"), election day come (no on-the-spot
+    proxies), or, for a new one, a cycle that does not allow proxy voting."""
+    refusal = permits.refusal(election, "roll.proxies")
+    if refusal is not None:
+        return refusal
+    if not before_polling_day(timezone.localdate(), election.election_day):
+        return ValidationError(codes.MESSAGES[codes.PROXY_ON_POLLING_DAY], code=codes.PROXY_ON_POLLING_DAY)
+    if recording and not election.cycle.proxy_voting_allowed:
+        return ValidationError(codes.MESSAGES[codes.PROXY_NOT_ALLOWED], code=codes.PROXY_NOT_ALLOWED)
+    return None
+
+
+def _person_match(q: str, prefix: str = "") -> Q:
+    """A person found as the roll's search finds them: the name (or part of it), or the ID number's last
+    digits (four or more) or the whole of it."""
+    q = q.strip().upper()
+    match = Q(**{f"{prefix}resident__name__contains": q})
+    if len(q) >= 4 and q[:-1].isdigit():
+        match |= Q(**{f"{prefix}resident__id_number__endswith": q})
+    return match
+
+
+def ordered_proxy_ids(*, user, election: VillageElection, group: str = "", q: str = "") -> list[int]:
+    """The ids of the roll's written proxies in force, in the list's order: by the holder's village group
+    in numeric order, holders in surname stroke order, each holder's grantors in stroke order. `group`
+    keeps one village group (the holder's), `q` a name or the ID number's last digits (either side).
+
+    As for the roll (`ordered_registration_ids`), stroke order is no collation: the (group, names) of the
+    proxies are read in one query and sorted here; the page then reads only its own rows."""
+    rows = ProxyAuthorisation.objects.visible_to(user).filter(election=election, revoked_at__isnull=True)
+    if group:
+        rows = rows.filter(proxy__group=group)
+    if q.strip():
+        rows = rows.filter(_person_match(q, "grantor__") | _person_match(q, "proxy__"))
+    found = list(
+        rows.values_list("id", "proxy__group", "proxy__resident__name", "proxy_id", "grantor__resident__name")
+    )
+    found.sort(key=lambda r: (roll_order_key(r[1], r[2]), r[3], stroke_order_key(r[4]), r[0]))
+    return [r[0] for r in found]
+
+
+def proxies_by_ids(*, user, ids: list[int]) -> list[ProxyAuthorisation]:
+    """These proxies with both voters and who recorded them, in the order of `ids` (one query), each
+    with its two ID numbers as `user` may see them."""
+    by_id = ProxyAuthorisation.objects.select_related(
+        "grantor__resident", "proxy__resident", "recorded_by"
+    ).in_bulk(ids)
+    found = [by_id[i] for i in ids if i in by_id]
+    for authorisation in found:
+        authorisation.grantor_id_shown = shown_id(user, authorisation.grantor.resident.id_number)
+        authorisation.proxy_id_shown = shown_id(user, authorisation.proxy.resident.id_number)
+    return found
+
+
+def revoked_proxies(*, user, election: VillageElection) -> list[ProxyAuthorisation]:
+    """The latest revoked proxies (kept with who revoked them, when and why), newest first."""
+    return list(
+        ProxyAuthorisation.objects.visible_to(user)
+        .filter(election=election, revoked_at__isnull=False)
+        .select_related("grantor__resident", "proxy__resident", "revoked_by")
+        .order_by("-revoked_at", "-id")[:REVOKED_SHOWN]
+    )
+
+
+def proxy_summary(*, election: VillageElection) -> dict:
+    """Proxies in force, the voters holding them, and those holding the cycle's most (two queries)."""
+    held = (
+        ProxyAuthorisation.objects.filter(election=election, revoked_at__isnull=True)
+        .order_by()
+        .values("proxy_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    counts = list(held)
+    limit = election.cycle.proxies_per_voter
+    return {
+        "in_force": sum(counts),
+        "holders": len(counts),
+        "at_limit": sum(1 for n in counts if n >= limit),
+        "limit": limit,
+        "allowed": election.cycle.proxy_voting_allowed,
+    }
+
+
+def proxy_candidates(*, user, election: VillageElection, q: str) -> list[VoterRegistration]:
+    """The voters of this roll a proxy may name (the picker's search as one types): registered, matched
+    by name or the ID number's last digits, each with the proxies already held (`held`)."""
+    if not (q or "").strip():
+        return []
+    found = list(
+        registrations(user=user, election=election)
+        .filter(status=Status.REGISTERED)
+        .filter(_person_match(q))
+        .order_by("resident__name", "id")[:PROXY_PICKER_SIZE]
+    )
+    held = dict(
+        ProxyAuthorisation.objects.filter(
+            election=election, revoked_at__isnull=True, proxy__in=[r.pk for r in found]
+        )
+        .order_by()
+        .values("proxy_id")
+        .annotate(n=Count("id"))
+        .values_list("proxy_id", "n")
+    )
+    for registration in found:
+        registration.held = held.get(registration.pk, 0)
+    return found
+
+
+def proxy_option_label(registration: VoterRegistration) -> str:
+    """A voter as the picker offers them: name, village group, ID number masked, proxies held."""
+    parts = [
+        registration.resident.name,
+        registration.group or "—",
+        mask_id_number(registration.resident.id_number),
+    ]
+    held = getattr(registration, "held", 0)
+    if held:
+        parts.append(_("holds %(n)s proxies") % {"n": held})
+    return " · ".join(parts)
+
+
+def proxy_chosen(*, user, election: VillageElection, value: str) -> list[tuple[int, str]]:
+    """The option of a voter already chosen (a form coming back with its errors), if still on the roll."""
+    if not str(value).isdigit():
+        return []
+    found = (
+        registrations(user=user, election=election).filter(status=Status.REGISTERED, pk=int(value)).first()
+    )
+    return [(found.pk, proxy_option_label(found))] if found else []

@@ -38,6 +38,7 @@ from voters.models import (
     ImportJob,
     Kinship,
     LeftOffReason,
+    ProxyAuthorisation,
     Resident,
     RollChange,
     RollPublication,
@@ -45,7 +46,7 @@ from voters.models import (
     VoterRegistration,
 )
 from voters.reading import RollFileError, read_roll
-from voters.rules import age_day, mask_id_number
+from voters.rules import age_day, before_polling_day, mask_id_number
 
 WRITE_BATCH = 5_000
 # Rows checked, compared and written at a time (the unit of overlap between Python and the database).
@@ -526,6 +527,7 @@ def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, b
     registration.note = note[:200]
     registration.full_clean()
     registration.save(update_fields=["status", "left_off_reason", "note", "updated_at"])
+    _end_proxies_of(registration, by=by)
     if published:
         RollChange.objects.create(
             election=election,
@@ -541,6 +543,21 @@ def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, b
             },
         )
     return registration
+
+
+def _end_proxies_of(registration: VoterRegistration, *, by) -> None:
+    """A voter taken off the roll before polling day neither gives nor holds a proxy any more: each one in
+    force is revoked with that reason (kept, and trailed row by row). After the day they stand as used."""
+    if not before_polling_day(timezone.localdate(), registration.election.election_day):
+        return
+    touching = ProxyAuthorisation.objects.select_for_update().filter(
+        Q(grantor=registration) | Q(proxy=registration), revoked_at__isnull=True
+    )
+    for authorisation in touching:
+        authorisation.revoked_at = timezone.now()
+        authorisation.revoked_by = by
+        authorisation.revoke_reason = _("The voter was taken off the roll")
+        authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
 
 
 def _settles_for(user, code: str) -> bool:
@@ -1625,3 +1642,108 @@ def import_kinship(
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)
     return report
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+# The village clerk and the township office keep the roll's pages; proxies are one of them.
+ROLL_PERMISSION = "voters.edit_roll"
+
+
+def _coded(code: str, **params) -> ValidationError:
+    message = codes.MESSAGES[code]
+    return ValidationError(str(message) % params if params else message, code=code)
+
+
+def _require_proxy_work(election: VillageElection, by, *, recording: bool) -> None:
+    """Who may act (the village's clerk or township office), the stage (elections.permits "roll.proxies"),
+    the cycle's rule (proxy voting allowed, for a new proxy) and the day (before polling day)."""
+    from voters import selectors
+
+    if by is None or not may(by, ROLL_PERMISSION, election):
+        raise PermissionDenied
+    error = selectors.proxy_door(election=election, recording=recording)
+    if error is not None:
+        raise error
+
+
+@transaction.atomic
+def record_proxy(
+    *,
+    election: VillageElection,
+    grantor: VoterRegistration,
+    proxy: VoterRegistration,
+    signed_on: datetime.date,
+    by,
+) -> ProxyAuthorisation:
+    """Record a written proxy (委托投票) from `grantor` to `proxy`, both registered voters of this roll.
+
+    Rules (DOMAIN.md "voting"): proxy voting is allowed in the cycle; it is recorded before election day
+    (none on the day itself or after: no on-the-spot proxies); not to oneself; a voter gives one proxy
+    in force; one voter holds at most the cycle's `proxies_per_voter` (three by default: a fourth is
+    refused); and a proxy is not passed on (a grantor holds none, a holder gives none).
+
+    The two registrations are locked in id order, so two clerks giving a fourth proxy to one voter at
+    the same moment, or crossing two proxies, are answered one after the other; the partial unique
+    constraint keeps one proxy in force per grantor whatever door wrote it.
+    """
+    _require_proxy_work(election, by, recording=True)
+    if signed_on > timezone.localdate():
+        raise _coded(codes.PROXY_SIGNED_FUTURE)
+    if grantor.pk == proxy.pk:
+        raise _coded(codes.PROXY_SELF)
+    locked = {
+        r.pk: r
+        for r in VoterRegistration.objects.select_for_update()
+        .select_related("resident")
+        .filter(pk__in=[grantor.pk, proxy.pk])
+        .order_by("pk")
+    }
+    grantor, proxy = locked.get(grantor.pk), locked.get(proxy.pk)
+    if any(
+        r is None or r.election_id != election.pk or r.status != Status.REGISTERED for r in (grantor, proxy)
+    ):
+        raise _coded(codes.PROXY_NOT_ON_ROLL)
+    in_force = ProxyAuthorisation.objects.filter(election=election, revoked_at__isnull=True)
+    given = in_force.filter(grantor=grantor).select_related("proxy__resident").first()
+    if given is not None:
+        raise _coded(codes.PROXY_ALREADY_GIVEN, name=grantor.resident.name, proxy=given.proxy.resident.name)
+    if in_force.filter(proxy=grantor).exists() or in_force.filter(grantor=proxy).exists():
+        raise _coded(codes.PROXY_CHAIN)
+    limit = election.cycle.proxies_per_voter
+    if in_force.filter(proxy=proxy).count() >= limit:
+        raise _coded(codes.PROXY_LIMIT, name=proxy.resident.name, limit=limit)
+    authorisation = ProxyAuthorisation(
+        election=election,
+        grantor=grantor,
+        proxy=proxy,
+        division_code=election.division_code,
+        signed_on=signed_on,
+        recorded_by=by,
+    )
+    twin = in_force.filter(grantor=grantor)
+    refuse = _coded(codes.PROXY_ALREADY_GIVEN, name=grantor.resident.name, proxy=proxy.resident.name)
+    return insert_once(authorisation, twin=twin, refuse=refuse)
+
+
+@transaction.atomic
+def revoke_proxy(*, authorisation: ProxyAuthorisation, reason: str, by) -> ProxyAuthorisation:
+    """Revoke a written proxy before election day (the voter takes their vote back, or will come after
+    all), with the reason; the record is kept. Refused on the day itself and after, like a new one."""
+    authorisation = (
+        ProxyAuthorisation.objects.select_for_update()
+        .select_related("election__cycle")
+        .get(pk=authorisation.pk)
+    )
+    _require_proxy_work(authorisation.election, by, recording=False)
+    if authorisation.revoked_at is not None:
+        raise _coded(codes.PROXY_REVOKED)
+    reason = reason.strip()
+    if not reason:
+        raise _coded(codes.PROXY_REVOKE_REASON)
+    authorisation.revoked_at = timezone.now()
+    authorisation.revoked_by = by
+    authorisation.revoke_reason = reason[:200]
+    authorisation.full_clean()
+    authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return authorisation

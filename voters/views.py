@@ -26,12 +26,21 @@ from voters.forms import (
     KinshipRemoveForm,
     KinshipUploadForm,
     LeaveOffForm,
+    ProxyForm,
+    ProxyRevokeForm,
     PublishForm,
     RollUploadForm,
     SearchForm,
 )
 from voters.importing import COLUMN_TITLES, kinship_template_bytes, template_bytes
-from voters.models import ConflictRequest, ImportJob, Kinship, Resident, VoterRegistration
+from voters.models import (
+    ConflictRequest,
+    ImportJob,
+    Kinship,
+    ProxyAuthorisation,
+    Resident,
+    VoterRegistration,
+)
 
 PAGE_SIZE = 100
 logger = logging.getLogger(__name__)
@@ -651,3 +660,120 @@ def kinship_upload(request, pk):
         return redirect("voters:kinship", pk=election.pk)
     _queue(job, tasks.check_roll_import, job.pk)
     return redirect("voters:job", job_pk=job.pk)
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+PROXY_PAGE_SIZE = 200
+
+
+def proxies(request, pk):
+    """The roll's written proxies (委托投票) by the holder's village group, with the form to record one
+    (both voters found by name or ID number as one types) and a revoke button on each, before polling
+    day. A POST records one."""
+    election = _election(request, pk)
+    can_edit = selectors.can_edit_roll(request.user)
+    chosen = {
+        name: selectors.proxy_chosen(user=request.user, election=election, value=request.POST.get(name, ""))
+        for name in ("grantor", "proxy")
+    }
+    form = ProxyForm(request.POST or None, options=chosen, initial={"signed_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        _editable(request, election)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            people = {
+                r.pk: r
+                for r in selectors.registrations(user=request.user, election=election).filter(
+                    pk__in=[data["grantor"], data["proxy"]]
+                )
+            }
+            try:
+                if data["grantor"] not in people or data["proxy"] not in people:
+                    raise ValidationError(
+                        codes.MESSAGES[codes.PROXY_NOT_ON_ROLL], code=codes.PROXY_NOT_ON_ROLL
+                    )
+                services.record_proxy(
+                    election=election,
+                    grantor=people[data["grantor"]],
+                    proxy=people[data["proxy"]],
+                    signed_on=data["signed_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _refused(error))
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(proxy)s votes on behalf of %(grantor)s.")
+                    % {
+                        "proxy": people[data["proxy"]].resident.name,
+                        "grantor": people[data["grantor"]].resident.name,
+                    },
+                )
+                return redirect("voters:proxies", pk=election.pk)
+    group, q = request.GET.get("group", ""), request.GET.get("q", "").strip()
+    ids = selectors.ordered_proxy_ids(user=request.user, election=election, group=group, q=q)
+    page = Paginator(ids, PROXY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.proxies_by_ids(user=request.user, ids=list(page.object_list))
+    return render(
+        request,
+        "voters/proxies.html",
+        {
+            "election": election,
+            "village": election.village,
+            "page": page,
+            "group": group,
+            "q": q,
+            "groups": selectors.groups_of(election=election),
+            "summary": selectors.proxy_summary(election=election),
+            "revoked": selectors.revoked_proxies(user=request.user, election=election),
+            "can_edit": can_edit,
+            "door": selectors.proxy_door(election=election),
+            "revoke_door": selectors.proxy_door(election=election, recording=False),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def proxy_search(request, pk):
+    """The picker's search as one types (htmx): the voters of this roll that match, as options."""
+    election = _election(request, pk)
+    _editable(request, election)
+    q = request.GET.get("q", "")
+    found = selectors.proxy_candidates(user=request.user, election=election, q=q)
+    options = [(r.pk, selectors.proxy_option_label(r)) for r in found]
+    return render(request, "voters/_proxy_options.html", {"options": options, "q": q, "election": election})
+
+
+@require_POST
+def proxy_revoke(request, pk):
+    """Revoke a written proxy before polling day, with the reason (the record is kept)."""
+    election = _election(request, pk)
+    _editable(request, election)
+    form = ProxyRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(codes.MESSAGES[codes.PROXY_REVOKE_REASON]))
+        return redirect("voters:proxies", pk=election.pk)
+    authorisation = get_visible_or_404(
+        ProxyAuthorisation.objects.select_related("grantor__resident", "proxy__resident"),
+        request.user,
+        pk=form.cleaned_data["authorisation"],
+        election=election,
+    )
+    try:
+        services.revoke_proxy(
+            authorisation=authorisation, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+    else:
+        messages.success(
+            request,
+            _("The proxy from %(grantor)s to %(proxy)s was revoked.")
+            % {"grantor": authorisation.grantor.resident.name, "proxy": authorisation.proxy.resident.name},
+        )
+    return redirect("voters:proxies", pk=election.pk)
