@@ -289,6 +289,47 @@ PROXY_SIGNED_FUTURE = _code("voter.proxy_signed_future", E, _("The signing date 
 PROXY_REVOKED = _code("voter.proxy_revoked", E, _("This proxy has already been revoked"))
 PROXY_REVOKE_REASON = _code("voter.proxy_revoke_reason", E, _("Give the reason for revoking the proxy"))
 
+# Objections to the roll (选民名单异议; DOMAIN.md "Voter registration": answered within 3 days of receipt),
+# services.record_objection and services.answer_objection. A late answer is flagged, not refused.
+OBJECTION_BEFORE_PUBLICATION = _code(
+    "voter.objection_before_publication",
+    E,
+    _(
+        "Objections answer the published roll: publish the roll first; an objection is received on or "
+        "after the day the roll was published"
+    ),
+)
+OBJECTION_OBJECTOR = _code("voter.objection_objector", E, _("Give the name of the person who objects"))
+OBJECTION_SUBJECT = _code(
+    "voter.objection_subject",
+    E,
+    _("Say whom the objection is about: choose a voter of the roll, or give the name of a person not on it"),
+)
+OBJECTION_SUBJECT_KIND = _code(
+    "voter.objection_subject_kind",
+    E,
+    _(
+        "An objection that someone should be added is about a person not on the roll (or taken off it); "
+        "one that someone should be taken off, or whose particulars are wrong, is about a registered voter"
+    ),
+)
+OBJECTION_GROUND = _code("voter.objection_ground", E, _("Give the ground of the objection"))
+OBJECTION_DATE_FUTURE = _code("voter.objection_date_future", E, _("The date cannot be in the future"))
+OBJECTION_ANSWERED = _code("voter.objection_answered", E, _("This objection has already been answered"))
+OBJECTION_ANSWER_TEXT = _code(
+    "voter.objection_answer_text", E, _("Give the answer to the objector: what was decided and why")
+)
+OBJECTION_ANSWER_BEFORE_RECEIPT = _code(
+    "voter.objection_answer_before_receipt",
+    E,
+    _("The answer cannot be dated before the objection was received"),
+)
+OBJECTION_NOTHING_CHANGED = _code(
+    "voter.objection_nothing_changed",
+    E,
+    _("The particulars given are those already on the roll: an upheld objection must change the roll"),
+)
+
 MESSAGES = CATALOGUE.messages
 SEVERITY = CATALOGUE.severities
 

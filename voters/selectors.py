@@ -33,11 +33,20 @@ from voters.models import (
     Relation,
     Resident,
     RollChange,
+    RollObjection,
     RollPublication,
     Status,
     VoterRegistration,
 )
-from voters.rules import VOTING_AGE, age_day, age_on, before_polling_day, mask_id_number
+from voters.rules import (
+    VOTING_AGE,
+    age_day,
+    age_on,
+    answered_late,
+    before_polling_day,
+    mask_id_number,
+    objection_due_on,
+)
 
 
 def can_edit_roll(user) -> bool:
@@ -652,3 +661,112 @@ def proxy_chosen(*, user, election: VillageElection, value: str) -> list[tuple[i
         registrations(user=user, election=election).filter(status=Status.REGISTERED, pk=int(value)).first()
     )
     return [(found.pk, proxy_option_label(found))] if found else []
+
+
+# --- Objections to the roll (选民名单异议) -------------------------------------------------------------------
+
+
+def registration_values(registration: VoterRegistration) -> dict:
+    """A registration's particulars in the add form's fields (what a correction starts from)."""
+    resident = registration.resident
+    return {
+        "name": resident.name,
+        "id_number": resident.id_number,
+        "group": registration.group,
+        "household_no": resident.household.number if resident.household_id else "",
+        "category": registration.category,
+        "relation_to_head": resident.relation_to_head,
+        "phone": resident.phone,
+    }
+
+
+OBJECTION_STATES = ("open", "overdue", "answered", "late")
+
+
+def objections(*, user, election: VillageElection, state: str = "") -> list[RollObjection]:
+    """The roll's objections with their deadline (`due_on`: received + the cycle's days) and whether
+    they are `overdue` (open past it) or were answered `late`: the open ones first, the nearest deadline
+    first, then the answered ones, the latest first (one query). `state` keeps one of OBJECTION_STATES."""
+    days, today = election.cycle.objection_answer_days, timezone.localdate()
+    rows = RollObjection.objects.visible_to(user).filter(election=election)
+    if state in ("open", "overdue"):
+        rows = rows.filter(answer="")
+    elif state in ("answered", "late"):
+        rows = rows.exclude(answer="")
+    found = list(rows.select_related("registration__resident", "recorded_by", "answered_by", "roll_change"))
+    for objection in found:
+        objection.due_on = objection_due_on(objection.received_on, days)
+        objection.overdue = objection.is_open and today > objection.due_on
+        objection.late = not objection.is_open and answered_late(
+            objection.received_on, objection.answered_on, days
+        )
+    if state == "overdue":
+        found = [o for o in found if o.overdue]
+    elif state == "late":
+        found = [o for o in found if o.late]
+    found.sort(
+        key=lambda o: (0, o.due_on.toordinal(), o.pk) if o.is_open else (1, -o.answered_on.toordinal(), -o.pk)
+    )
+    return found
+
+
+def objection_summary(*, election: VillageElection, rows: list[RollObjection]) -> dict:
+    """The counts above the list (from the rows already read, unfiltered)."""
+    return {
+        "open": sum(1 for o in rows if o.is_open),
+        "overdue": sum(1 for o in rows if o.overdue),
+        "answered": sum(1 for o in rows if not o.is_open),
+        "late": sum(1 for o in rows if o.late),
+        "days": election.cycle.objection_answer_days,
+    }
+
+
+def objection_door(*, election: VillageElection):
+    """Why objections cannot be recorded or answered now (the stage's refusal, or a roll not published
+    yet), or None."""
+    refusal = permits.refusal(election, "roll.objections")
+    if refusal is not None:
+        return refusal
+    if latest_publication(election=election) is None:
+        return ValidationError(
+            codes.MESSAGES[codes.OBJECTION_BEFORE_PUBLICATION], code=codes.OBJECTION_BEFORE_PUBLICATION
+        )
+    return None
+
+
+def roll_picker(
+    *, user, election: VillageElection, q: str, left_off: bool = False
+) -> list[VoterRegistration]:
+    """The people of this roll matching `q` (name or the ID number's last digits), registered ones, and
+    with `left_off` also those taken off (an objection that they should be added back)."""
+    if not (q or "").strip():
+        return []
+    rows = registrations(user=user, election=election).filter(_person_match(q))
+    if not left_off:
+        rows = rows.filter(status=Status.REGISTERED)
+    return list(rows.order_by("resident__name", "id")[:PROXY_PICKER_SIZE])
+
+
+def roll_option_label(registration: VoterRegistration) -> str:
+    """A person as the roll's picker offers them: name, village group, ID number masked, and whether
+    taken off the roll."""
+    parts = [
+        registration.resident.name,
+        registration.group or "—",
+        mask_id_number(registration.resident.id_number),
+    ]
+    if registration.status == Status.LEFT_OFF:
+        parts.append(str(_("taken off the roll")))
+    return " · ".join(parts)
+
+
+def roll_chosen(*, user, election: VillageElection, value) -> list[tuple[int, str]]:
+    """The option of a person already chosen (a form coming back with its errors)."""
+    if not str(value or "").isdigit():
+        return []
+    found = registrations(user=user, election=election).filter(pk=int(value)).first()
+    return [(found.pk, roll_option_label(found))] if found else []
+
+
+def objection_due_date(*, election: VillageElection, objection: RollObjection) -> datetime.date:
+    return objection_due_on(objection.received_on, election.cycle.objection_answer_days)

@@ -21,6 +21,13 @@ urlpatterns = [
     path("voters/election/<int:pk>/proxies/", views.proxies, name="proxies"),
     path("voters/election/<int:pk>/proxies/search/", views.proxy_search, name="proxy_search"),
     path("voters/election/<int:pk>/proxies/revoke/", views.proxy_revoke, name="proxy_revoke"),
+    path("voters/election/<int:pk>/picker/", views.roll_picker, name="roll_picker"),
+    path("voters/election/<int:pk>/objections/", views.objections, name="objections"),
+    path(
+        "voters/election/<int:pk>/objections/<int:objection_pk>/answer/",
+        views.objection_answer,
+        name="objection_answer",
+    ),
     path("voters/import/<int:job_pk>/", views.job, name="job"),
     path("voters/import/<int:job_pk>/confirm/", views.confirm, name="confirm"),
     path("voters/import/<int:job_pk>/errors.xlsx", views.job_errors, name="job_errors"),
