@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import inside, may
 from accounts.scoping import scope
 from elections import permits
+from elections.bulk import batched
 from elections.models import Region, VillageElection
 
 # A pure leaf module (no models, no app imports): the one stroke ordering of every notice and roll.
@@ -770,3 +771,32 @@ def roll_chosen(*, user, election: VillageElection, value) -> list[tuple[int, st
 
 def objection_due_date(*, election: VillageElection, objection: RollObjection) -> datetime.date:
     return objection_due_on(objection.received_on, election.cycle.objection_answer_days)
+
+
+# --- Voter cards (选民证) --------------------------------------------------------------------------------
+
+CARDS_PER_SHEET = 8  # two columns of four on an A4 sheet (static/css/voter-cards.css)
+
+
+@dataclass(frozen=True)
+class VoterCard:
+    number: int  # the card's number: its place in the printed roll's order, from 1
+    name: str
+    group: str
+
+
+def voter_card_sheets(*, election: VillageElection, group: str = "") -> list[tuple[str, list[VoterCard]]]:
+    """The roll's voter cards (选民证, with which a voter collects the ballot, DOMAIN.md "voting") as A4
+    sheets of CARDS_PER_SHEET: by village group in numeric order, each group from a new sheet (its cards
+    go to its group leader), names in surname stroke order within the group — the printed roll's order
+    (`print_groups`), whose place gives each card its number. `group` prints one group's sheets (the
+    numbers stay those of the whole roll)."""
+    sheets: list[tuple[str, list[VoterCard]]] = []
+    number = 0
+    for label, names in print_groups(election=election):
+        cards = [VoterCard(number + i, name, label) for i, name in enumerate(names, start=1)]
+        number += len(names)
+        if group and group != label:
+            continue
+        sheets.extend((label, list(chunk)) for chunk in batched(cards, CARDS_PER_SHEET))
+    return sheets

@@ -11,6 +11,7 @@ urlpatterns = [
     path("voters/election/<int:pk>/add/", views.add_person, name="add"),
     path("voters/election/<int:pk>/leave-off/", views.leave_off, name="leave_off"),
     path("voters/election/<int:pk>/print/", views.print_roll, name="print"),
+    path("voters/election/<int:pk>/cards/", views.print_cards, name="cards"),
     path("voters/election/<int:pk>/export.xlsx", views.export, name="export"),
     path("voters/election/<int:pk>/omissions/", views.omissions, name="omissions"),
     path("voters/election/<int:pk>/kinship/", views.kinship, name="kinship"),

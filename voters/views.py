@@ -261,6 +261,27 @@ def print_roll(request, pk):
     )
 
 
+def print_cards(request, pk):
+    """The voter cards (选民证) to print on A4, several a sheet: by village group, names in surname stroke
+    order, each card numbered by its place in the printed roll; `group` prints one group's."""
+    election = _election(request, pk)
+    group = request.GET.get("group", "")
+    sheets = selectors.voter_card_sheets(election=election, group=group)
+    return render(
+        request,
+        "voters/print_cards.html",
+        {
+            "election": election,
+            "village": election.village,
+            "sheets": sheets,
+            "cards": sum(len(cards) for _label, cards in sheets),
+            "group": group,
+            "groups": [label for label, _names in selectors.print_groups(election=election)],
+            "year": selectors.vote_year(election),
+        },
+    )
+
+
 def export(request, pk):
     election = _election(request, pk)
     rows = (
