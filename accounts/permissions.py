@@ -24,7 +24,8 @@ the system"; ✓ the role may):
     nav.voters_conflicts                 ✓  ✓        ✓    menu
     nav.risk_assessment                     ✓             menu: the township's own weekly assessment
     nav.audits                        ✓  ✓  ✓  ✓     ✓    menu
-    voters.edit_roll                        ✓  ✓     ✓    the roll pages (import, register, publish)
+    voters.edit_roll                        ✓  ✓     ✓    the roll pages (import, register, publish,
+                                                          written proxies, objections)
     voters.settle_conflicts                 ✓        ✓    a person registered in two villages
     voters.record_kinship             ✓  ✓  ✓        ✓    close relatives across households (record,
                                                           import, remove with a reason)

@@ -112,6 +112,14 @@ class ElectionCycle(models.Model):
         _("objections answered within N days"), default=3
     )
     handover_days = models.PositiveSmallIntegerField(_("handover within N days of the result"), default=10)
+    proxy_voting_allowed = models.BooleanField(
+        _("written proxy voting allowed"),
+        default=True,
+        help_text=_("A registered voter away on election day may give one other voter a written proxy."),
+    )
+    proxies_per_voter = models.PositiveSmallIntegerField(
+        _("proxies one voter may accept at most"), default=3, validators=[MinValueValidator(1)]
+    )
     training_due_on = models.DateField(
         _("pre-service training completed by"),
         null=True,

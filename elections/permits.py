@@ -18,6 +18,8 @@ chose what a careful election office would (README "Stages and actions"):
   own stage; a body's result may be approved, and its certificates issued, until the handover ends;
 - close relatives across households are recorded while any body is vetted (Party election to the
   supervision committee's stage);
+- objections to the roll are recorded and answered while the roll is kept (an upheld one changes it);
+  written proxies for the villagers' vote in its stage (and only before polling day: the service's rule);
 - the election committee (村民选举委员会) is elected before the roll is kept, from the Party election on;
 - the previous term's members (the baseline of the slate comparison) are entered from preparation on;
 - audits are preparation work that may go on (findings rectified) in every stage before completion, and
@@ -92,6 +94,11 @@ ACTIONS: dict[str, Rule] = {
     # close relatives across households serve the vetting of every body (avoidance, the election
     # committee, the supervision committee's exclusions), so they are recorded while any of it goes on
     "roll.kinship": _rule(gettext_lazy("record close relatives"), PE, CE, S),
+    # objections answer the published roll, which is kept in these stages (an upheld one changes it)
+    "roll.objections": _rule(gettext_lazy("record and answer objections to the roll"), PE, CE),
+    # written proxies serve the villagers' vote: recorded and revoked in its stage, before polling day
+    # (the day itself is the service's rule: no on-the-spot proxies)
+    "roll.proxies": _rule(gettext_lazy("record written proxies"), CE),
     # candidates (the body's stages are added by `require(..., body=...)`)
     "candidates.work": _rule(gettext_lazy("nominate and review candidates")),
     "candidates.withdraw": _rule(gettext_lazy("withdraw a nomination"), correctable=True),

@@ -11,6 +11,7 @@ class LifecycleConfig(AppConfig):
     def ready(self) -> None:
         from trail.registry import register as register_in_trail
         from voters.archive import roll_archive_part
+        from voters.services import register_step_listener
 
         from .archive import register as register_in_archive
         from .models import (
@@ -24,6 +25,7 @@ class LifecycleConfig(AppConfig):
             StepRecord,
         )
         from .risk_feed import register as register_in_risk
+        from .workflow import refresh_village_reminders
 
         register_in_trail(StepDefinition)
         register_in_trail(StepRecord, exclude_fields=["updated_at"])
@@ -35,3 +37,6 @@ class LifecycleConfig(AppConfig):
         register_in_trail(HandoverProblem)
         register_in_archive(roll_archive_part)
         register_in_risk()
+        # An objection recorded or answered moves the village's "objections handled" step: its to-do list
+        # is brought up to date at once rather than by the next morning's recompute.
+        register_step_listener(lambda election: refresh_village_reminders(election=election))

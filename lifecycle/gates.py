@@ -194,7 +194,7 @@ ENTRY_GATES: dict[str, tuple[Gate, ...]] = {
 
 
 # The records read once per transition: several gates of one stage read the same derived steps (the
-# supervision stage's publications and vote), and each read is ten queries (lifecycle.records).
+# supervision stage's publications and vote), and each read is eleven queries (lifecycle.records).
 _TRANSITION_FACTS: ContextVar[dict[int, records.Facts] | None] = ContextVar("gate_facts", default=None)
 
 
@@ -237,6 +237,7 @@ SOURCE_URLS = {
     StepSource.RISK_RATED: "risk:village",
     StepSource.RED_CLOSED_OUT: "risk:village",
     StepSource.ROLL_PUBLICATION: "voters:roll",
+    StepSource.ROLL_OBJECTIONS: "voters:objections",
     StepSource.OUTGOING_AUDIT: "audits:election",
     StepSource.FINANCE_CLEANUP: "audits:election",
     StepSource.PRELIMINARY_NOTICE: "candidates:notice_preliminary",

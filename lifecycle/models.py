@@ -47,6 +47,7 @@ class StepSource(models.TextChoices):
     RISK_RATED = "risk_rated", _("The weekly three-colour rating")
     RED_CLOSED_OUT = "red_closed_out", _("The county's close-out of the red village")
     ROLL_PUBLICATION = "roll_publication", _("The voter roll's publication")
+    ROLL_OBJECTIONS = "roll_objections", _("The objections to the roll, each answered")
     OUTGOING_AUDIT = "outgoing_audit", _("The outgoing audit's completion")
     FINANCE_CLEANUP = "finance_cleanup", _("The finance clean-up")
     PRELIMINARY_NOTICE = "preliminary_notice", _("The notice of the preliminary candidates")

@@ -32,6 +32,7 @@ from .models import (
     StepSource,
     StepStatus,
 )
+from .records import opened_on as derived_opened_on
 
 STAGE_INDEX = {stage: i for i, stage in enumerate(STAGE_ORDER)}
 VOTED_STAGES = frozenset({Stage.SUPERVISION, Stage.HANDOVER, Stage.COMPLETED})
@@ -214,7 +215,9 @@ def _evaluate(
             _deadline_days(step, cycle),
             election_day=row["election_day"],
             result_on=result_on,
-            opened_on=record["opened_on"] if record else None,
+            opened_on=derived_opened_on(facts, step.source)
+            if step.source
+            else (record["opened_on"] if record else None),
             cycle_date=cycle_date,
         )
         passed = (
@@ -256,8 +259,8 @@ def evaluate_region(
 ) -> list[VillageProgress]:
     """Every election of `elections` (already scoped and filtered to `prefix`) with its evaluated steps.
 
-    Ten queries whatever the number of villages: step definitions, elections, step records, and the
-    seven reads of the records behind the derived steps (lifecycle.records; none when `facts` is given).
+    Eleven queries whatever the number of villages: step definitions, elections, step records, and the
+    eight reads of the records behind the derived steps (lifecycle.records; none when `facts` is given).
     """
     today = today or timezone.localdate()
     steps = active_steps()

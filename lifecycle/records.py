@@ -2,9 +2,10 @@
 
 A step with a `source` is never ticked by hand: it is done on the day its record says. This module reads
 those days from the apps below, for one election or for every election of a cycle under a division-code
-prefix, in ten queries whatever the number of villages:
+prefix, in eleven queries whatever the number of villages:
 
 - the roll's first publication (voters.RollPublication; later changes are logged against it);
+- the objections to the roll (voters.RollObjection), see `_objection_facts`;
 - the outgoing audit's completion and the finance clean-up (audits);
 - the preliminary notice and the formal candidate list (candidates.NoticePublication: the latest
   publication counts, since a list published again restarts the deadline);
@@ -30,11 +31,47 @@ from candidates.choices import Body, NoticeKind
 from candidates.models import NoticePublication
 from elections.models import VillageElection
 from risk.models import PlanStatus, RectificationPlan, RiskSnapshot
-from voters.models import RollPublication
+from voters.models import RollObjection, RollPublication
 
 from .models import ExceptionKind, ExceptionStatus, GateException, Handover, StepSource
 
 Facts = dict[str, date]
+
+# A derived step whose deadline runs from the day it was opened reads that day from the facts too, under
+# its own key (`opened_on`): the record is the objection, not a date typed on the step.
+OPENED = {StepSource.ROLL_OBJECTIONS: "roll_objections.opened"}
+
+
+def opened_on(facts: Facts, source: str) -> date | None:
+    """The day a derived step's deadline runs from (None for a step whose record is not opened)."""
+    key = OPENED.get(source)
+    return facts.get(key) if key else None
+
+
+def _objection_facts(rows, published: dict[int, date]) -> dict[int, Facts]:
+    """ "Objections handled" from the objections themselves (records, not checkboxes; DOMAIN.md: the
+    election committee answers within 3 days of receipt): with one still open, the step is open from the
+    earliest open one's receipt (due N days later: overdue past it); with every one answered, it is done
+    on the answer that was most late (flagged late) or, none late, on the last answer, opened on that
+    one's receipt; with none at all, it is done once the roll is published (nothing to answer).
+    `rows`: (election, received on, answered on or None, the cycle's N)."""
+    by_election: dict[int, list] = defaultdict(list)
+    for election_id, received, answered, days in rows:
+        by_election[election_id].append((received, answered, days))
+    found: dict[int, Facts] = {}
+    for election_id, day in published.items():
+        if election_id not in by_election:
+            found[election_id] = {StepSource.ROLL_OBJECTIONS: day}
+    opened_key = OPENED[StepSource.ROLL_OBJECTIONS]
+    for election_id, objections in by_election.items():
+        still_open = [received for received, answered, _days in objections if answered is None]
+        if still_open:
+            found[election_id] = {opened_key: min(still_open)}
+            continue
+        # (days late, answered on): the most late answer, or, none late, the last one
+        received, answered, _days = max(objections, key=lambda o: (max((o[1] - o[0]).days - o[2], 0), o[1]))
+        found[election_id] = {StepSource.ROLL_OBJECTIONS: answered, opened_key: received}
+    return found
 
 
 def _day(moment) -> date | None:
@@ -79,10 +116,13 @@ def _collect(**where) -> dict[int, Facts]:
                 found[election_id][source] = day
 
     rolls = RollPublication.objects.filter(**where).order_by().values("election_id")
-    put(
-        StepSource.ROLL_PUBLICATION,
-        rolls.annotate(first=Min("published_on")).values_list("election_id", "first"),
+    first_published = dict(rolls.annotate(first=Min("published_on")).values_list("election_id", "first"))
+    put(StepSource.ROLL_PUBLICATION, first_published.items())
+    objections = RollObjection.objects.filter(**where).values_list(
+        "election_id", "received_on", "answered_on", "election__cycle__objection_answer_days"
     )
+    for election_id, days in _objection_facts(objections.order_by(), first_published).items():
+        found[election_id].update(days)
     audits = OutgoingAudit.objects.filter(status=AuditStatus.COMPLETED, **where)
     put(StepSource.OUTGOING_AUDIT, audits.values_list("election_id", "completed_on"))
     put(
@@ -142,7 +182,7 @@ def _collect(**where) -> dict[int, Facts]:
 
 
 def facts(*, cycle_id: int, prefix: str) -> dict[int, Facts]:
-    """The days of every derived step of the elections of a cycle under `prefix`: ten queries."""
+    """The days of every derived step of the elections of a cycle under `prefix`: eleven queries."""
     return _collect(election__cycle_id=cycle_id, division_code__startswith=prefix)
 
 

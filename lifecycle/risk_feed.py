@@ -44,7 +44,7 @@ def overdue_steps(
     """Each village of `elections` (of `cycle`, under `prefix`) with overdue statutory steps on `as_of`,
     and how many. The progress board's evaluation of that day (lifecycle.progress, the same rules and
     records), restricted to the steps that have a deadline: a step without one is never overdue, and the
-    weekly recompute of a province evaluates a fifth of the checklist (ten queries per county).
+    weekly recompute of a province evaluates a fifth of the checklist (eleven queries per county).
     Postponed villages are left out: their deadlines wait for a new date, as on the board."""
     steps = [s for s in progress.active_steps() if s.deadline_kind != DeadlineKind.NONE]
     rows = list(

@@ -12,6 +12,7 @@ CHECKLIST_MIGRATIONS = (
     ("lifecycle.migrations.0004_risk_steps", "derive"),
     ("lifecycle.migrations.0005_certificates_issued", "add_step"),
     ("lifecycle.migrations.0006_page_names_in_guidance", "rename"),
+    ("lifecycle.migrations.0007_objections_from_records", "derive"),
 )
 
 

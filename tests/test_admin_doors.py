@@ -25,7 +25,8 @@ EDITABLE = {
     "elections.electioncycle": (
         {"is_current", "roll_publication_days", "candidate_list_days", "voting_notice_days",
          "objection_answer_days", "handover_days", "training_due_on", "reminder_days", "risk_red_max",
-         "risk_green_min", "risk_middle_label", "separate_confirm_and_approve"},
+         "risk_green_min", "risk_middle_label", "separate_confirm_and_approve", "proxy_voting_allowed",
+         "proxies_per_voter"},
         "the cycle's rule settings (DOMAIN.md: configurable per province); opened by open_cycle",
     ),
     "risk.indicatorweight": ({"weight", "cap"}, "weights are configurable; saved by risk.services.set_weight"),

@@ -16,6 +16,7 @@ class VotersConfig(AppConfig):
             ProxyAuthorisation,
             Resident,
             RollChange,
+            RollObjection,
             RollPublication,
             VoterRegistration,
         )
@@ -29,9 +30,10 @@ class VotersConfig(AppConfig):
         )
         register_in_trail(Kinship)
         register_in_trail(VoterRegistration, exclude_fields=["created_at", "updated_at"])
-        register_in_trail(ProxyAuthorisation)
+        register_in_trail(ProxyAuthorisation, exclude_fields=["recorded_at"])
         register_in_trail(RollPublication, exclude_fields=["recorded_at"])
         register_in_trail(RollChange, exclude_fields=["at"])
+        register_in_trail(RollObjection, exclude_fields=["recorded_at"])
         # A request's entry belongs to the requesting village's trail, which must not say where the person is
         # registered: the holding village's code stays out (its answer, a leave-off, is in its own trail).
         register_in_trail(ConflictRequest, exclude_fields=["holding_code"])

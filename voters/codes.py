@@ -248,6 +248,88 @@ KINSHIP_FILE_HAS_ERRORS = _code(
     ),
 )
 
+# Written proxies (委托投票; DOMAIN.md "voting": only as the rules allow, no on-the-spot proxies, at most
+# `proxies_per_voter` held by one voter), services.record_proxy and services.revoke_proxy.
+PROXY_NOT_ALLOWED = _code(
+    "voter.proxy_not_allowed", E, _("The rules of this election cycle do not allow proxy voting")
+)
+PROXY_NOT_ON_ROLL = _code(
+    "voter.proxy_not_on_roll",
+    E,
+    _("Both the voter giving the proxy and the proxy must be registered voters of this village's roll"),
+)
+PROXY_SELF = _code("voter.proxy_self", E, _("A voter cannot be their own proxy"))
+PROXY_ALREADY_GIVEN = _code(
+    "voter.proxy_already_given",
+    E,
+    _("%(name)s has already given a written proxy to %(proxy)s; revoke that proxy first"),
+)
+PROXY_LIMIT = _code(
+    "voter.proxy_limit",
+    E,
+    _("%(name)s already holds %(limit)s proxies, the most one voter may accept in this cycle"),
+)
+PROXY_CHAIN = _code(
+    "voter.proxy_chain",
+    E,
+    _(
+        "A proxy cannot be passed on: a voter who has given a proxy cannot hold one, and a voter who holds "
+        "proxies cannot give their own"
+    ),
+)
+PROXY_ON_POLLING_DAY = _code(
+    "voter.proxy_on_polling_day",
+    E,
+    _(
+        "Written proxies are recorded before election day: none is accepted or revoked on the day itself "
+        "or after (no on-the-spot proxies)"
+    ),
+)
+PROXY_SIGNED_FUTURE = _code("voter.proxy_signed_future", E, _("The signing date cannot be in the future"))
+PROXY_REVOKED = _code("voter.proxy_revoked", E, _("This proxy has already been revoked"))
+PROXY_REVOKE_REASON = _code("voter.proxy_revoke_reason", E, _("Give the reason for revoking the proxy"))
+
+# Objections to the roll (选民名单异议; DOMAIN.md "Voter registration": answered within 3 days of receipt),
+# services.record_objection and services.answer_objection. A late answer is flagged, not refused.
+OBJECTION_BEFORE_PUBLICATION = _code(
+    "voter.objection_before_publication",
+    E,
+    _(
+        "Objections answer the published roll: publish the roll first; an objection is received on or "
+        "after the day the roll was published"
+    ),
+)
+OBJECTION_OBJECTOR = _code("voter.objection_objector", E, _("Give the name of the person who objects"))
+OBJECTION_SUBJECT = _code(
+    "voter.objection_subject",
+    E,
+    _("Say whom the objection is about: choose a voter of the roll, or give the name of a person not on it"),
+)
+OBJECTION_SUBJECT_KIND = _code(
+    "voter.objection_subject_kind",
+    E,
+    _(
+        "An objection that someone should be added is about a person not on the roll (or taken off it); "
+        "one that someone should be taken off, or whose particulars are wrong, is about a registered voter"
+    ),
+)
+OBJECTION_GROUND = _code("voter.objection_ground", E, _("Give the ground of the objection"))
+OBJECTION_DATE_FUTURE = _code("voter.objection_date_future", E, _("The date cannot be in the future"))
+OBJECTION_ANSWERED = _code("voter.objection_answered", E, _("This objection has already been answered"))
+OBJECTION_ANSWER_TEXT = _code(
+    "voter.objection_answer_text", E, _("Give the answer to the objector: what was decided and why")
+)
+OBJECTION_ANSWER_BEFORE_RECEIPT = _code(
+    "voter.objection_answer_before_receipt",
+    E,
+    _("The answer cannot be dated before the objection was received"),
+)
+OBJECTION_NOTHING_CHANGED = _code(
+    "voter.objection_nothing_changed",
+    E,
+    _("The particulars given are those already on the roll: an upheld objection must change the roll"),
+)
+
 MESSAGES = CATALOGUE.messages
 SEVERITY = CATALOGUE.severities
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.forms import DateInput
 from voters import codes
-from voters.models import Category, Kinship, LeftOffReason, Relation
+from voters.models import Category, Kinship, LeftOffReason, Relation, RollObjection
 
 MAX_UPLOAD_MB = 50
 # The close relations as people say them (voters.kinship.SAID), with the labels of the catalogue.
@@ -96,3 +96,74 @@ class KinshipRemoveForm(forms.Form):
 
 class KinshipUploadForm(RollUploadForm):
     file = forms.FileField(label=_("Relationship sheet (Excel)"))
+
+
+class ProxyForm(forms.Form):
+    """A written proxy: the two voters picked from the roll's search (htmx) and the signing date.
+
+    The form checks only the shape; who may give a proxy to whom, and when, is the service's
+    (record_proxy)."""
+
+    grantor = forms.IntegerField(label=_("Voter giving the proxy"), widget=forms.Select)
+    proxy = forms.IntegerField(label=_("Proxy (votes on their behalf)"), widget=forms.Select)
+    signed_on = forms.DateField(label=_("Date the written proxy was signed"), widget=DateInput())
+
+    def __init__(self, *args, options: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("grantor", "proxy"):
+            self.fields[name].widget.choices = [("", _("— search above —")), *(options or {}).get(name, [])]
+
+
+class ProxyRevokeForm(forms.Form):
+    authorisation = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=200)
+
+
+class ObjectionForm(forms.Form):
+    """An objection to the roll as received: who objects, about whom (a voter of the roll picked from the
+    search, or a person not on it by name), what and why. The service checks the rules."""
+
+    objector_name = forms.CharField(label=_("Objector's name"), max_length=30, required=False)
+    objector = forms.IntegerField(
+        label=_("Objector on the roll (if registered here)"), required=False, widget=forms.Select
+    )
+    kind = forms.ChoiceField(label=_("The objection"), choices=RollObjection.Kind.choices)
+    registration = forms.IntegerField(label=_("Voter concerned"), required=False, widget=forms.Select)
+    person_name = forms.CharField(
+        label=_("Or: name of a person not on the roll"), max_length=30, required=False
+    )
+    ground = forms.CharField(label=_("Ground"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+
+    def __init__(self, *args, options: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("objector", "registration"):
+            self.fields[name].widget.choices = [("", _("— search above —")), *(options or {}).get(name, [])]
+
+
+class ObjectionAnswerForm(forms.Form):
+    """The committee's answer; upheld, the change it makes: the particulars of a person to add, the legal
+    reason of a removal, or the corrected particulars (the fields shown depend on the objection)."""
+
+    answer = forms.ChoiceField(
+        label=_("The committee's answer"), choices=RollObjection.Answer.choices, widget=forms.RadioSelect
+    )
+    answer_text = forms.CharField(
+        label=_("Answer given to the objector"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
+    name = forms.CharField(label=_("Name"), max_length=30, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    group = forms.CharField(label=_("Village group"), max_length=30, required=False)
+    household_no = forms.CharField(label=_("Household number"), max_length=30, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, required=False)
+    relation_to_head = forms.ChoiceField(
+        label=_("Relationship to head"), choices=[("", "—"), *Relation.choices], required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    reason_code = forms.ChoiceField(
+        label=_("Reason for taking off the roll"), choices=[("", "—"), *LeftOffReason.choices], required=False
+    )
+
+    PERSON_FIELDS = ("name", "id_number", "group", "household_no", "category", "relation_to_head", "phone")
+    CORRECTABLE = ("name", "group", "household_no", "category", "relation_to_head", "phone")

@@ -282,13 +282,57 @@ class VoterRegistration(models.Model):
 
 
 class ProxyAuthorisation(models.Model):
-    """委托投票: a written proxy from one registered voter to another, where the cycle's rules allow it."""
+    """委托投票: a written proxy from one registered voter to another of the same roll, for the villagers'
+    vote (DOMAIN.md "voting": written proxies only as the rules allow, no on-the-spot proxies).
 
-    grantor = models.OneToOneField(VoterRegistration, on_delete=models.CASCADE, related_name="proxy_given")
-    proxy = models.ForeignKey(VoterRegistration, on_delete=models.CASCADE, related_name="proxies_held")
+    Recorded and revoked only through `services.record_proxy` / `services.revoke_proxy`, which check the
+    cycle's settings (`proxy_voting_allowed`, at most `proxies_per_voter` held by one voter) and that
+    polling day has not come. A revoked proxy is kept with who revoked it, when and why; a voter gives at
+    most one proxy in force (a database constraint).
+    """
+
+    # Not indexed alone: the (election, proxy) index leads with it.
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="proxies",
+        db_index=False,
+    )
+    grantor = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("voter giving the proxy"),
+        on_delete=models.CASCADE,
+        related_name="proxies_given",
+    )
+    proxy = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("proxy"),
+        on_delete=models.CASCADE,
+        related_name="proxies_held",
+        db_index=False,
+    )
     division_code = models.CharField(_("division code"), max_length=12, editable=False)
     signed_on = models.DateField(_("signed on"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     jurisdiction_field = "division_code"
@@ -296,10 +340,25 @@ class ProxyAuthorisation(models.Model):
     class Meta:
         verbose_name = _("proxy authorisation")
         verbose_name_plural = _("proxy authorisations")
-        constraints = [models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(grantor=models.F("proxy")), name="proxy_not_self"),
+            models.UniqueConstraint(
+                fields=["grantor"], condition=Q(revoked_at__isnull=True), name="one_proxy_in_force_per_voter"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoke_reason="")
+                | Q(revoked_at__isnull=False) & ~Q(revoke_reason=""),
+                name="proxy_revoked_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["election", "proxy"], name="proxy_election_holder_idx")]
 
     def __str__(self) -> str:
         return f"{self.grantor} → {self.proxy}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
 
 
 class RollPublication(models.Model):
@@ -371,6 +430,115 @@ class RollChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason}"
+
+
+class RollObjection(models.Model):
+    """选民名单异议: an objection to the published roll, received by the village election committee, which
+    answers it within the cycle's `objection_answer_days` (3) of receipt (DOMAIN.md "Voter registration").
+
+    About a voter on the roll (`registration`) or a person who is not on it (`person_name`): one who should
+    be added (补登), one who should be taken off (除名), or particulars that are wrong (更正). Upheld, the
+    answer makes the change through the roll's own services, with the answer as its reason, so it appears
+    in the roll's change log (`roll_change`). Dates are days as the committee counts them: received on,
+    answered on; an answer after the deadline is recorded and flagged late, never refused.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Should be added to the roll")
+        REMOVE = "remove", _("Should be taken off the roll")
+        CORRECT = "correct", _("Particulars are wrong")
+
+    class Answer(models.TextChoices):
+        UPHELD = "upheld", _("Objection upheld")
+        REJECTED = "rejected", _("Objection not upheld")
+
+    election = models.ForeignKey(
+        "elections.VillageElection",
+        verbose_name=_("village election"),
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
+    division_code = models.CharField(_("division code"), max_length=12, editable=False)
+    objector_name = models.CharField(_("objector"), max_length=30)
+    objector = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("objector on the roll"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    registration = models.ForeignKey(
+        VoterRegistration,
+        verbose_name=_("voter concerned"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objections",
+    )
+    person_name = models.CharField(_("person concerned (not on the roll)"), max_length=30, blank=True)
+    ground = models.CharField(_("ground"), max_length=500)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)
+    answer_text = models.CharField(_("answer given"), max_length=500, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    roll_change = models.ForeignKey(
+        RollChange,
+        verbose_name=_("roll change made"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("objection to the roll")
+        verbose_name_plural = _("objections to the roll")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration__isnull=False) | ~Q(person_name=""), name="objection_names_whom"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_on__isnull=True, answer_text="")
+                | ~Q(answer="") & Q(answered_on__isnull=False) & ~Q(answer_text=""),
+                name="objection_answer_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=models.F("received_on")),
+                name="objection_answered_after_receipt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objector_name} · {self.get_kind_display()}"
+
+    @property
+    def whom(self) -> str:
+        return self.registration.resident.name if self.registration_id else self.person_name
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer
 
 
 class ImportJob(models.Model):

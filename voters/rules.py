@@ -189,6 +189,25 @@ def age_day(election) -> datetime.date:
     return election.election_day or election.cycle.ends_on
 
 
+def before_polling_day(today: datetime.date, election_day: datetime.date | None) -> bool:
+    """Whether a written proxy may still be recorded or revoked (DOMAIN.md "voting": written proxies only,
+    no on-the-spot proxies): strictly before election day; on the day itself or after, not. Before the
+    township fixes the day, any day is before it."""
+    return election_day is None or today < election_day
+
+
+def objection_due_on(received_on: datetime.date, days: int) -> datetime.date:
+    """The last day to answer an objection to the roll (DOMAIN.md "Voter registration": the election
+    committee answers within 3 days, `ElectionCycle.objection_answer_days`): received + N, so one received
+    on the 2nd is answered on the 5th at the latest."""
+    return received_on + datetime.timedelta(days=days)
+
+
+def answered_late(received_on: datetime.date, answered_on: datetime.date, days: int) -> bool:
+    """An answer after `objection_due_on` (day N + 1 or later) is late: flagged, not refused."""
+    return answered_on > objection_due_on(received_on, days)
+
+
 def latest_birth_date(on_date: datetime.date, years: int) -> datetime.date:
     """The latest birth date of a person aged at least `years` on `on_date`, by age_on's rule: a query's
     bound (birth_date <= this) that agrees with age_on for every day, 29 February included."""

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import inside, may
 from accounts.scoping import scope
 from elections import permits
+from elections.bulk import batched
 from elections.models import Region, VillageElection
 
 # A pure leaf module (no models, no app imports): the one stroke ordering of every notice and roll.
@@ -27,14 +30,24 @@ from voters.models import (
     ConflictRequest,
     ImportJob,
     Kinship,
+    ProxyAuthorisation,
     Relation,
     Resident,
     RollChange,
+    RollObjection,
     RollPublication,
     Status,
     VoterRegistration,
 )
-from voters.rules import VOTING_AGE, age_day, age_on, mask_id_number
+from voters.rules import (
+    VOTING_AGE,
+    age_day,
+    age_on,
+    answered_late,
+    before_polling_day,
+    mask_id_number,
+    objection_due_on,
+)
 
 
 def can_edit_roll(user) -> bool:
@@ -509,3 +522,281 @@ def kinship_chosen(*, user, cycle_id: int, value: str) -> list[tuple[int, str]]:
         .first()
     )
     return [(found.resident_id, kinship_option_label(found))] if found else []
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+PROXY_PICKER_SIZE = 30
+REVOKED_SHOWN = 50
+
+
+def proxy_door(*, election: VillageElection, recording: bool = True) -> ValidationError | None:
+    """Why written proxies cannot be recorded (or, `recording` False, revoked) in this election now, or
+    None: the stage's refusal (elections.permits "roll.proxies"), election day come (no on-the-spot
+    proxies), or, for a new one, a cycle that does not allow proxy voting."""
+    refusal = permits.refusal(election, "roll.proxies")
+    if refusal is not None:
+        return refusal
+    if not before_polling_day(timezone.localdate(), election.election_day):
+        return ValidationError(codes.MESSAGES[codes.PROXY_ON_POLLING_DAY], code=codes.PROXY_ON_POLLING_DAY)
+    if recording and not election.cycle.proxy_voting_allowed:
+        return ValidationError(codes.MESSAGES[codes.PROXY_NOT_ALLOWED], code=codes.PROXY_NOT_ALLOWED)
+    return None
+
+
+def _person_match(q: str, prefix: str = "") -> Q:
+    """A person found as the roll's search finds them: the name (or part of it), or the ID number's last
+    digits (four or more) or the whole of it."""
+    q = q.strip().upper()
+    match = Q(**{f"{prefix}resident__name__contains": q})
+    if len(q) >= 4 and q[:-1].isdigit():
+        match |= Q(**{f"{prefix}resident__id_number__endswith": q})
+    return match
+
+
+def ordered_proxy_ids(*, user, election: VillageElection, group: str = "", q: str = "") -> list[int]:
+    """The ids of the roll's written proxies in force, in the list's order: by the holder's village group
+    in numeric order, holders in surname stroke order, each holder's grantors in stroke order. `group`
+    keeps one village group (the holder's), `q` a name or the ID number's last digits (either side).
+
+    As for the roll (`ordered_registration_ids`), stroke order is no collation: the (group, names) of the
+    proxies are read in one query and sorted here; the page then reads only its own rows."""
+    rows = ProxyAuthorisation.objects.visible_to(user).filter(election=election, revoked_at__isnull=True)
+    if group:
+        rows = rows.filter(proxy__group=group)
+    if q.strip():
+        rows = rows.filter(_person_match(q, "grantor__") | _person_match(q, "proxy__"))
+    found = list(
+        rows.values_list("id", "proxy__group", "proxy__resident__name", "proxy_id", "grantor__resident__name")
+    )
+    found.sort(key=lambda r: (roll_order_key(r[1], r[2]), r[3], stroke_order_key(r[4]), r[0]))
+    return [r[0] for r in found]
+
+
+def proxies_by_ids(*, user, ids: list[int]) -> list[ProxyAuthorisation]:
+    """These proxies with both voters and who recorded them, in the order of `ids` (one query), each
+    with its two ID numbers as `user` may see them."""
+    by_id = ProxyAuthorisation.objects.select_related(
+        "grantor__resident", "proxy__resident", "recorded_by"
+    ).in_bulk(ids)
+    found = [by_id[i] for i in ids if i in by_id]
+    for authorisation in found:
+        authorisation.grantor_id_shown = shown_id(user, authorisation.grantor.resident.id_number)
+        authorisation.proxy_id_shown = shown_id(user, authorisation.proxy.resident.id_number)
+    return found
+
+
+def revoked_proxies(*, user, election: VillageElection) -> list[ProxyAuthorisation]:
+    """The latest revoked proxies (kept with who revoked them, when and why), newest first."""
+    return list(
+        ProxyAuthorisation.objects.visible_to(user)
+        .filter(election=election, revoked_at__isnull=False)
+        .select_related("grantor__resident", "proxy__resident", "revoked_by")
+        .order_by("-revoked_at", "-id")[:REVOKED_SHOWN]
+    )
+
+
+def proxy_summary(*, election: VillageElection) -> dict:
+    """Proxies in force, the voters holding them, and those holding the cycle's most (two queries)."""
+    held = (
+        ProxyAuthorisation.objects.filter(election=election, revoked_at__isnull=True)
+        .order_by()
+        .values("proxy_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    counts = list(held)
+    limit = election.cycle.proxies_per_voter
+    return {
+        "in_force": sum(counts),
+        "holders": len(counts),
+        "at_limit": sum(1 for n in counts if n >= limit),
+        "limit": limit,
+        "allowed": election.cycle.proxy_voting_allowed,
+    }
+
+
+def proxy_candidates(*, user, election: VillageElection, q: str) -> list[VoterRegistration]:
+    """The voters of this roll a proxy may name (the picker's search as one types): registered, matched
+    by name or the ID number's last digits, each with the proxies already held (`held`)."""
+    if not (q or "").strip():
+        return []
+    found = list(
+        registrations(user=user, election=election)
+        .filter(status=Status.REGISTERED)
+        .filter(_person_match(q))
+        .order_by("resident__name", "id")[:PROXY_PICKER_SIZE]
+    )
+    held = dict(
+        ProxyAuthorisation.objects.filter(
+            election=election, revoked_at__isnull=True, proxy__in=[r.pk for r in found]
+        )
+        .order_by()
+        .values("proxy_id")
+        .annotate(n=Count("id"))
+        .values_list("proxy_id", "n")
+    )
+    for registration in found:
+        registration.held = held.get(registration.pk, 0)
+    return found
+
+
+def proxy_option_label(registration: VoterRegistration) -> str:
+    """A voter as the picker offers them: name, village group, ID number masked, proxies held."""
+    parts = [
+        registration.resident.name,
+        registration.group or "—",
+        mask_id_number(registration.resident.id_number),
+    ]
+    held = getattr(registration, "held", 0)
+    if held:
+        parts.append(_("holds %(n)s proxies") % {"n": held})
+    return " · ".join(parts)
+
+
+def proxy_chosen(*, user, election: VillageElection, value: str) -> list[tuple[int, str]]:
+    """The option of a voter already chosen (a form coming back with its errors), if still on the roll."""
+    if not str(value).isdigit():
+        return []
+    found = (
+        registrations(user=user, election=election).filter(status=Status.REGISTERED, pk=int(value)).first()
+    )
+    return [(found.pk, proxy_option_label(found))] if found else []
+
+
+# --- Objections to the roll (选民名单异议) -------------------------------------------------------------------
+
+
+def registration_values(registration: VoterRegistration) -> dict:
+    """A registration's particulars in the add form's fields (what a correction starts from)."""
+    resident = registration.resident
+    return {
+        "name": resident.name,
+        "id_number": resident.id_number,
+        "group": registration.group,
+        "household_no": resident.household.number if resident.household_id else "",
+        "category": registration.category,
+        "relation_to_head": resident.relation_to_head,
+        "phone": resident.phone,
+    }
+
+
+OBJECTION_STATES = ("open", "overdue", "answered", "late")
+
+
+def objections(*, user, election: VillageElection, state: str = "") -> list[RollObjection]:
+    """The roll's objections with their deadline (`due_on`: received + the cycle's days) and whether
+    they are `overdue` (open past it) or were answered `late`: the open ones first, the nearest deadline
+    first, then the answered ones, the latest first (one query). `state` keeps one of OBJECTION_STATES."""
+    days, today = election.cycle.objection_answer_days, timezone.localdate()
+    rows = RollObjection.objects.visible_to(user).filter(election=election)
+    if state in ("open", "overdue"):
+        rows = rows.filter(answer="")
+    elif state in ("answered", "late"):
+        rows = rows.exclude(answer="")
+    found = list(rows.select_related("registration__resident", "recorded_by", "answered_by", "roll_change"))
+    for objection in found:
+        objection.due_on = objection_due_on(objection.received_on, days)
+        objection.overdue = objection.is_open and today > objection.due_on
+        objection.late = not objection.is_open and answered_late(
+            objection.received_on, objection.answered_on, days
+        )
+    if state == "overdue":
+        found = [o for o in found if o.overdue]
+    elif state == "late":
+        found = [o for o in found if o.late]
+    found.sort(
+        key=lambda o: (0, o.due_on.toordinal(), o.pk) if o.is_open else (1, -o.answered_on.toordinal(), -o.pk)
+    )
+    return found
+
+
+def objection_summary(*, election: VillageElection, rows: list[RollObjection]) -> dict:
+    """The counts above the list (from the rows already read, unfiltered)."""
+    return {
+        "open": sum(1 for o in rows if o.is_open),
+        "overdue": sum(1 for o in rows if o.overdue),
+        "answered": sum(1 for o in rows if not o.is_open),
+        "late": sum(1 for o in rows if o.late),
+        "days": election.cycle.objection_answer_days,
+    }
+
+
+def objection_door(*, election: VillageElection):
+    """Why objections cannot be recorded or answered now (the stage's refusal, or a roll not published
+    yet), or None."""
+    refusal = permits.refusal(election, "roll.objections")
+    if refusal is not None:
+        return refusal
+    if latest_publication(election=election) is None:
+        return ValidationError(
+            codes.MESSAGES[codes.OBJECTION_BEFORE_PUBLICATION], code=codes.OBJECTION_BEFORE_PUBLICATION
+        )
+    return None
+
+
+def roll_picker(
+    *, user, election: VillageElection, q: str, left_off: bool = False
+) -> list[VoterRegistration]:
+    """The people of this roll matching `q` (name or the ID number's last digits), registered ones, and
+    with `left_off` also those taken off (an objection that they should be added back)."""
+    if not (q or "").strip():
+        return []
+    rows = registrations(user=user, election=election).filter(_person_match(q))
+    if not left_off:
+        rows = rows.filter(status=Status.REGISTERED)
+    return list(rows.order_by("resident__name", "id")[:PROXY_PICKER_SIZE])
+
+
+def roll_option_label(registration: VoterRegistration) -> str:
+    """A person as the roll's picker offers them: name, village group, ID number masked, and whether
+    taken off the roll."""
+    parts = [
+        registration.resident.name,
+        registration.group or "—",
+        mask_id_number(registration.resident.id_number),
+    ]
+    if registration.status == Status.LEFT_OFF:
+        parts.append(str(_("taken off the roll")))
+    return " · ".join(parts)
+
+
+def roll_chosen(*, user, election: VillageElection, value) -> list[tuple[int, str]]:
+    """The option of a person already chosen (a form coming back with its errors)."""
+    if not str(value or "").isdigit():
+        return []
+    found = registrations(user=user, election=election).filter(pk=int(value)).first()
+    return [(found.pk, roll_option_label(found))] if found else []
+
+
+def objection_due_date(*, election: VillageElection, objection: RollObjection) -> datetime.date:
+    return objection_due_on(objection.received_on, election.cycle.objection_answer_days)
+
+
+# --- Voter cards (选民证) --------------------------------------------------------------------------------
+
+CARDS_PER_SHEET = 8  # two columns of four on an A4 sheet (static/css/voter-cards.css)
+
+
+@dataclass(frozen=True)
+class VoterCard:
+    number: int  # the card's number: its place in the printed roll's order, from 1
+    name: str
+    group: str
+
+
+def voter_card_sheets(*, election: VillageElection, group: str = "") -> list[tuple[str, list[VoterCard]]]:
+    """The roll's voter cards (选民证, with which a voter collects the ballot, DOMAIN.md "voting") as A4
+    sheets of CARDS_PER_SHEET: by village group in numeric order, each group from a new sheet (its cards
+    go to its group leader), names in surname stroke order within the group — the printed roll's order
+    (`print_groups`), whose place gives each card its number. `group` prints one group's sheets (the
+    numbers stay those of the whole roll)."""
+    sheets: list[tuple[str, list[VoterCard]]] = []
+    number = 0
+    for label, names in print_groups(election=election):
+        cards = [VoterCard(number + i, name, label) for i, name in enumerate(names, start=1)]
+        number += len(names)
+        if group and group != label:
+            continue
+        sheets.extend((label, list(chunk)) for chunk in batched(cards, CARDS_PER_SHEET))
+    return sheets

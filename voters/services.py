@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,14 +38,16 @@ from voters.models import (
     ImportJob,
     Kinship,
     LeftOffReason,
+    ProxyAuthorisation,
     Resident,
     RollChange,
+    RollObjection,
     RollPublication,
     Status,
     VoterRegistration,
 )
 from voters.reading import RollFileError, read_roll
-from voters.rules import age_day, mask_id_number
+from voters.rules import age_day, before_polling_day, mask_id_number
 
 WRITE_BATCH = 5_000
 # Rows checked, compared and written at a time (the unit of overlap between Python and the database).
@@ -526,6 +528,7 @@ def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, b
     registration.note = note[:200]
     registration.full_clean()
     registration.save(update_fields=["status", "left_off_reason", "note", "updated_at"])
+    _end_proxies_of(registration, by=by)
     if published:
         RollChange.objects.create(
             election=election,
@@ -541,6 +544,21 @@ def leave_off(*, registration: VoterRegistration, reason_code: str, note: str, b
             },
         )
     return registration
+
+
+def _end_proxies_of(registration: VoterRegistration, *, by) -> None:
+    """A voter taken off the roll before polling day neither gives nor holds a proxy any more: each one in
+    force is revoked with that reason (kept, and trailed row by row). After the day they stand as used."""
+    if not before_polling_day(timezone.localdate(), registration.election.election_day):
+        return
+    touching = ProxyAuthorisation.objects.select_for_update().filter(
+        Q(grantor=registration) | Q(proxy=registration), revoked_at__isnull=True
+    )
+    for authorisation in touching:
+        authorisation.revoked_at = timezone.now()
+        authorisation.revoked_by = by
+        authorisation.revoke_reason = _("The voter was taken off the roll")
+        authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
 
 
 def _settles_for(user, code: str) -> bool:
@@ -1625,3 +1643,317 @@ def import_kinship(
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
     tick(1.0)
     return report
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+# The village clerk and the township office keep the roll's pages; proxies are one of them.
+ROLL_PERMISSION = "voters.edit_roll"
+
+
+def _coded(code: str, **params) -> ValidationError:
+    message = codes.MESSAGES[code]
+    return ValidationError(str(message) % params if params else message, code=code)
+
+
+def _require_proxy_work(election: VillageElection, by, *, recording: bool) -> None:
+    """Who may act (the village's clerk or township office), the stage (elections.permits "roll.proxies"),
+    the cycle's rule (proxy voting allowed, for a new proxy) and the day (before polling day)."""
+    from voters import selectors
+
+    if by is None or not may(by, ROLL_PERMISSION, election):
+        raise PermissionDenied
+    error = selectors.proxy_door(election=election, recording=recording)
+    if error is not None:
+        raise error
+
+
+@transaction.atomic
+def record_proxy(
+    *,
+    election: VillageElection,
+    grantor: VoterRegistration,
+    proxy: VoterRegistration,
+    signed_on: datetime.date,
+    by,
+) -> ProxyAuthorisation:
+    """Record a written proxy (委托投票) from `grantor` to `proxy`, both registered voters of this roll.
+
+    Rules (DOMAIN.md "voting"): proxy voting is allowed in the cycle; it is recorded before election day
+    (none on the day itself or after: no on-the-spot proxies); not to oneself; a voter gives one proxy
+    in force; one voter holds at most the cycle's `proxies_per_voter` (three by default: a fourth is
+    refused); and a proxy is not passed on (a grantor holds none, a holder gives none).
+
+    The two registrations are locked in id order, so two clerks giving a fourth proxy to one voter at
+    the same moment, or crossing two proxies, are answered one after the other; the partial unique
+    constraint keeps one proxy in force per grantor whatever door wrote it.
+    """
+    _require_proxy_work(election, by, recording=True)
+    if signed_on > timezone.localdate():
+        raise _coded(codes.PROXY_SIGNED_FUTURE)
+    if grantor.pk == proxy.pk:
+        raise _coded(codes.PROXY_SELF)
+    locked = {
+        r.pk: r
+        for r in VoterRegistration.objects.select_for_update()
+        .select_related("resident")
+        .filter(pk__in=[grantor.pk, proxy.pk])
+        .order_by("pk")
+    }
+    grantor, proxy = locked.get(grantor.pk), locked.get(proxy.pk)
+    if any(
+        r is None or r.election_id != election.pk or r.status != Status.REGISTERED for r in (grantor, proxy)
+    ):
+        raise _coded(codes.PROXY_NOT_ON_ROLL)
+    in_force = ProxyAuthorisation.objects.filter(election=election, revoked_at__isnull=True)
+    given = in_force.filter(grantor=grantor).select_related("proxy__resident").first()
+    if given is not None:
+        raise _coded(codes.PROXY_ALREADY_GIVEN, name=grantor.resident.name, proxy=given.proxy.resident.name)
+    if in_force.filter(proxy=grantor).exists() or in_force.filter(grantor=proxy).exists():
+        raise _coded(codes.PROXY_CHAIN)
+    limit = election.cycle.proxies_per_voter
+    if in_force.filter(proxy=proxy).count() >= limit:
+        raise _coded(codes.PROXY_LIMIT, name=proxy.resident.name, limit=limit)
+    authorisation = ProxyAuthorisation(
+        election=election,
+        grantor=grantor,
+        proxy=proxy,
+        division_code=election.division_code,
+        signed_on=signed_on,
+        recorded_by=by,
+    )
+    twin = in_force.filter(grantor=grantor)
+    refuse = _coded(codes.PROXY_ALREADY_GIVEN, name=grantor.resident.name, proxy=proxy.resident.name)
+    return insert_once(authorisation, twin=twin, refuse=refuse)
+
+
+@transaction.atomic
+def revoke_proxy(*, authorisation: ProxyAuthorisation, reason: str, by) -> ProxyAuthorisation:
+    """Revoke a written proxy before election day (the voter takes their vote back, or will come after
+    all), with the reason; the record is kept. Refused on the day itself and after, like a new one."""
+    authorisation = (
+        ProxyAuthorisation.objects.select_for_update()
+        .select_related("election__cycle")
+        .get(pk=authorisation.pk)
+    )
+    _require_proxy_work(authorisation.election, by, recording=False)
+    if authorisation.revoked_at is not None:
+        raise _coded(codes.PROXY_REVOKED)
+    reason = reason.strip()
+    if not reason:
+        raise _coded(codes.PROXY_REVOKE_REASON)
+    authorisation.revoked_at = timezone.now()
+    authorisation.revoked_by = by
+    authorisation.revoke_reason = reason[:200]
+    authorisation.full_clean()
+    authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return authorisation
+
+
+# --- Objections to the roll (选民名单异议) -------------------------------------------------------------------
+
+_step_listeners: list[Callable[[VillageElection], object]] = []
+
+
+def register_step_listener(listener: Callable[[VillageElection], object]) -> None:
+    """An app above that derives a step from these records (the lifecycle's "objections handled") asks to
+    hear of each write, to bring the village's to-do list up to date at once; voters knows nothing of it
+    (registered at its `ready()`, ARCHITECTURE.md "Floors")."""
+    if listener not in _step_listeners:
+        _step_listeners.append(listener)
+
+
+def _steps_changed(election: VillageElection) -> None:
+    for listener in _step_listeners:
+        listener(election)
+
+
+def _require_objection_work(election: VillageElection, by) -> None:
+    """The village's clerk or township office (the roll's pages), and the stage (roll.objections)."""
+    if by is None or not may(by, ROLL_PERMISSION, election):
+        raise PermissionDenied
+    permits.require(election, "roll.objections")
+
+
+@transaction.atomic
+def reinstate(*, registration: VoterRegistration, reason: str, by) -> VoterRegistration:
+    """补登 of a person taken off this roll: registered again, with the reason, logged once the roll is
+    published. Refused if the person has been registered in another village of the cycle meanwhile."""
+    election = registration.election
+    require_roll_work(election, reason=reason)
+    published = _logs_changes(election)
+    if published and not reason.strip():
+        raise _coded(codes.CHANGE_NEEDS_REASON)
+    registration = (
+        VoterRegistration.objects.select_for_update().select_related("resident").get(pk=registration.pk)
+    )
+    if registration.status == Status.REGISTERED:
+        return registration
+    elsewhere = VoterRegistration.objects.filter(
+        cycle_id=registration.cycle_id, resident_id=registration.resident_id, status=Status.REGISTERED
+    )
+    if elsewhere.exists():
+        raise _coded(codes.DUPLICATE_OTHER_VILLAGE)
+    registration.status = Status.REGISTERED
+    registration.left_off_reason = ""
+    registration.note = reason.strip()[:200]
+    registration.full_clean()
+    registration.save(update_fields=["status", "left_off_reason", "note", "updated_at"])
+    if published:
+        RollChange.objects.create(
+            election=election,
+            registration=registration,
+            division_code=election.division_code,
+            kind=RollChange.Kind.ADD,
+            reason=reason.strip()[:300],
+            by=by,
+            after={
+                "name": registration.resident.name,
+                "id_number": mask_id_number(registration.resident.id_number),
+                "group": registration.group,
+            },
+        )
+    return registration
+
+
+@transaction.atomic
+def record_objection(
+    *,
+    election: VillageElection,
+    objector_name: str,
+    kind: str,
+    ground: str,
+    received_on: datetime.date,
+    by,
+    objector: VoterRegistration | None = None,
+    registration: VoterRegistration | None = None,
+    person_name: str = "",
+) -> RollObjection:
+    """Record an objection to the published roll as the election committee received it (DOMAIN.md "Voter
+    registration": objections go to the election committee, which answers within 3 days).
+
+    Rules: the roll is published and the objection was received on or after its first publication and
+    not in the future; the objector is named (a voter of this roll, or any villager by name); it is about
+    a voter of this roll or a person named who is not on it, as its kind requires (someone to add is not
+    registered here; someone to take off or correct is); its ground is given.
+    """
+    _require_objection_work(election, by)
+    first = election.roll_publications.aggregate(first=Min("published_on"))["first"]
+    if first is None or received_on < first:
+        raise _coded(codes.OBJECTION_BEFORE_PUBLICATION)
+    if received_on > timezone.localdate():
+        raise _coded(codes.OBJECTION_DATE_FUTURE)
+    if objector is not None and objector.election_id != election.pk:
+        raise _coded(codes.OBJECTION_OBJECTOR)
+    objector_name = objector_name.strip() or (objector.resident.name if objector is not None else "")
+    if not objector_name:
+        raise _coded(codes.OBJECTION_OBJECTOR)
+    person_name = person_name.strip()
+    if registration is not None and registration.election_id != election.pk:
+        raise _coded(codes.OBJECTION_SUBJECT)
+    if registration is None and not person_name:
+        raise _coded(codes.OBJECTION_SUBJECT)
+    if kind not in RollObjection.Kind.values:
+        raise _coded(codes.CHOICE_INVALID)
+    # Someone to add is not registered here (named, or taken off); someone to take off or correct is.
+    registered = registration is not None and registration.status == Status.REGISTERED
+    if registered == (kind == RollObjection.Kind.ADD):
+        raise _coded(codes.OBJECTION_SUBJECT_KIND)
+    ground = ground.strip()
+    if not ground:
+        raise _coded(codes.OBJECTION_GROUND)
+    objection = RollObjection(
+        election=election,
+        division_code=election.division_code,
+        objector_name=objector_name[:30],
+        objector=objector,
+        kind=kind,
+        registration=registration,
+        person_name="" if registration is not None else person_name[:30],
+        ground=ground[:500],
+        received_on=received_on,
+        recorded_by=by,
+    )
+    objection.full_clean()
+    objection.save()
+    _steps_changed(election)
+    return objection
+
+
+@transaction.atomic
+def answer_objection(
+    *,
+    objection: RollObjection,
+    upheld: bool,
+    answer_text: str,
+    answered_on: datetime.date,
+    by,
+    values: dict | None = None,
+    reason_code: str = "",
+) -> RollObjection:
+    """The election committee's answer to an objection (解释或补正), once, dated the day it was given.
+
+    Upheld, the roll changes through its own services with the answer as the reason, so the change is
+    in the roll's change log (RollChange, linked as `roll_change`): a person to add is registered
+    (`register_person` with `values`, the add form's fields) or a person taken off registered again
+    (`reinstate`); a voter to take off is left off with the legal `reason_code` (`leave_off`); wrong
+    particulars are corrected (`register_person` with the corrected `values`). Rejected, the roll stays.
+    An answer after the deadline (received + `objection_answer_days`) is recorded and flagged late
+    (selectors.objections, the lifecycle's step), never refused.
+    """
+    objection = (
+        RollObjection.objects.select_for_update()
+        .select_related("election__cycle", "election__village", "registration__resident__household")
+        .get(pk=objection.pk)
+    )
+    election = objection.election
+    _require_objection_work(election, by)
+    if objection.answer:
+        raise _coded(codes.OBJECTION_ANSWERED)
+    text = answer_text.strip()
+    if not text:
+        raise _coded(codes.OBJECTION_ANSWER_TEXT)
+    if answered_on > timezone.localdate():
+        raise _coded(codes.OBJECTION_DATE_FUTURE)
+    if answered_on < objection.received_on:
+        raise _coded(codes.OBJECTION_ANSWER_BEFORE_RECEIPT)
+    if upheld:
+        reason = (_("Objection upheld: %(answer)s") % {"answer": text})[:300]
+        objection.roll_change = _uphold(
+            objection, reason=reason, by=by, values=values or {}, reason_code=reason_code
+        )
+    objection.answer = RollObjection.Answer.UPHELD if upheld else RollObjection.Answer.REJECTED
+    objection.answer_text = text[:500]
+    objection.answered_on = answered_on
+    objection.answered_by = by
+    objection.full_clean()
+    objection.save(update_fields=["answer", "answer_text", "answered_on", "answered_by", "roll_change"])
+    _steps_changed(election)
+    return objection
+
+
+def _uphold(
+    objection: RollObjection, *, reason: str, by, values: dict, reason_code: str
+) -> RollChange | None:
+    """Make the roll change an upheld objection asks for; the change the roll's services logged."""
+    from voters import selectors
+
+    election, registration = objection.election, objection.registration
+    logged_before = RollChange.objects.filter(election=election).aggregate(last=Max("id"))["last"] or 0
+    if objection.kind == RollObjection.Kind.ADD and registration is not None:
+        reinstate(registration=registration, reason=reason, by=by)
+    elif objection.kind == RollObjection.Kind.ADD:
+        report = register_person(election=election, values=values, by=by, reason=reason)
+        if not report.created:
+            raise _coded(codes.OBJECTION_NOTHING_CHANGED)
+    elif registration is None:  # the voter's registration is gone: nothing left to change
+        raise _coded(codes.OBJECTION_SUBJECT)
+    elif objection.kind == RollObjection.Kind.REMOVE:
+        leave_off(registration=registration, reason_code=reason_code, note=reason, by=by)
+    else:
+        current = selectors.registration_values(registration)
+        merged = {**current, **{k: v for k, v in values.items() if k in current and k != "id_number"}}
+        report = register_person(election=election, values=merged, by=by, reason=reason, update_existing=True)
+        if not report.updated:
+            raise _coded(codes.OBJECTION_NOTHING_CHANGED)
+    return RollChange.objects.filter(election=election, id__gt=logged_before).order_by("id").first()

@@ -26,12 +26,24 @@ from voters.forms import (
     KinshipRemoveForm,
     KinshipUploadForm,
     LeaveOffForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    ProxyForm,
+    ProxyRevokeForm,
     PublishForm,
     RollUploadForm,
     SearchForm,
 )
 from voters.importing import COLUMN_TITLES, kinship_template_bytes, template_bytes
-from voters.models import ConflictRequest, ImportJob, Kinship, Resident, VoterRegistration
+from voters.models import (
+    ConflictRequest,
+    ImportJob,
+    Kinship,
+    ProxyAuthorisation,
+    Resident,
+    RollObjection,
+    VoterRegistration,
+)
 
 PAGE_SIZE = 100
 logger = logging.getLogger(__name__)
@@ -245,6 +257,27 @@ def print_roll(request, pk):
             "groups": selectors.print_groups(election=election),
             "year": selectors.vote_year(election),
             "publication": selectors.latest_publication(election=election),
+        },
+    )
+
+
+def print_cards(request, pk):
+    """The voter cards (选民证) to print on A4, several a sheet: by village group, names in surname stroke
+    order, each card numbered by its place in the printed roll; `group` prints one group's."""
+    election = _election(request, pk)
+    group = request.GET.get("group", "")
+    sheets = selectors.voter_card_sheets(election=election, group=group)
+    return render(
+        request,
+        "voters/print_cards.html",
+        {
+            "election": election,
+            "village": election.village,
+            "sheets": sheets,
+            "cards": sum(len(cards) for _label, cards in sheets),
+            "group": group,
+            "groups": [label for label, _names in selectors.print_groups(election=election)],
+            "year": selectors.vote_year(election),
         },
     )
 
@@ -651,3 +684,283 @@ def kinship_upload(request, pk):
         return redirect("voters:kinship", pk=election.pk)
     _queue(job, tasks.check_roll_import, job.pk)
     return redirect("voters:job", job_pk=job.pk)
+
+
+# --- Written proxies (委托投票) ---------------------------------------------------------------------------
+
+PROXY_PAGE_SIZE = 200
+
+
+def proxies(request, pk):
+    """The roll's written proxies (委托投票) by the holder's village group, with the form to record one
+    (both voters found by name or ID number as one types) and a revoke button on each, before polling
+    day. A POST records one."""
+    election = _election(request, pk)
+    can_edit = selectors.can_edit_roll(request.user)
+    chosen = {
+        name: selectors.proxy_chosen(user=request.user, election=election, value=request.POST.get(name, ""))
+        for name in ("grantor", "proxy")
+    }
+    form = ProxyForm(request.POST or None, options=chosen, initial={"signed_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        _editable(request, election)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            people = {
+                r.pk: r
+                for r in selectors.registrations(user=request.user, election=election).filter(
+                    pk__in=[data["grantor"], data["proxy"]]
+                )
+            }
+            try:
+                if data["grantor"] not in people or data["proxy"] not in people:
+                    raise ValidationError(
+                        codes.MESSAGES[codes.PROXY_NOT_ON_ROLL], code=codes.PROXY_NOT_ON_ROLL
+                    )
+                services.record_proxy(
+                    election=election,
+                    grantor=people[data["grantor"]],
+                    proxy=people[data["proxy"]],
+                    signed_on=data["signed_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _refused(error))
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(proxy)s votes on behalf of %(grantor)s.")
+                    % {
+                        "proxy": people[data["proxy"]].resident.name,
+                        "grantor": people[data["grantor"]].resident.name,
+                    },
+                )
+                return redirect("voters:proxies", pk=election.pk)
+    group, q = request.GET.get("group", ""), request.GET.get("q", "").strip()
+    ids = selectors.ordered_proxy_ids(user=request.user, election=election, group=group, q=q)
+    page = Paginator(ids, PROXY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.proxies_by_ids(user=request.user, ids=list(page.object_list))
+    return render(
+        request,
+        "voters/proxies.html",
+        {
+            "election": election,
+            "village": election.village,
+            "page": page,
+            "group": group,
+            "q": q,
+            "groups": selectors.groups_of(election=election),
+            "summary": selectors.proxy_summary(election=election),
+            "revoked": selectors.revoked_proxies(user=request.user, election=election),
+            "can_edit": can_edit,
+            "door": selectors.proxy_door(election=election),
+            "revoke_door": selectors.proxy_door(election=election, recording=False),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def proxy_search(request, pk):
+    """The picker's search as one types (htmx): the voters of this roll that match, as options."""
+    election = _election(request, pk)
+    _editable(request, election)
+    q = request.GET.get("q", "")
+    found = selectors.proxy_candidates(user=request.user, election=election, q=q)
+    options = [(r.pk, selectors.proxy_option_label(r)) for r in found]
+    return render(request, "voters/_proxy_options.html", {"options": options, "q": q, "election": election})
+
+
+@require_POST
+def proxy_revoke(request, pk):
+    """Revoke a written proxy before polling day, with the reason (the record is kept)."""
+    election = _election(request, pk)
+    _editable(request, election)
+    form = ProxyRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(codes.MESSAGES[codes.PROXY_REVOKE_REASON]))
+        return redirect("voters:proxies", pk=election.pk)
+    authorisation = get_visible_or_404(
+        ProxyAuthorisation.objects.select_related("grantor__resident", "proxy__resident"),
+        request.user,
+        pk=form.cleaned_data["authorisation"],
+        election=election,
+    )
+    try:
+        services.revoke_proxy(
+            authorisation=authorisation, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+    else:
+        messages.success(
+            request,
+            _("The proxy from %(grantor)s to %(proxy)s was revoked.")
+            % {"grantor": authorisation.grantor.resident.name, "proxy": authorisation.proxy.resident.name},
+        )
+    return redirect("voters:proxies", pk=election.pk)
+
+
+# --- Objections to the roll (选民名单异议) -------------------------------------------------------------------
+
+
+def roll_picker(request, pk):
+    """The roll's picker as one types (htmx): the people of this roll that match, as options; with
+    `left_off` also those taken off it."""
+    election = _election(request, pk)
+    _editable(request, election)
+    q = request.GET.get("q", "")
+    found = selectors.roll_picker(
+        user=request.user, election=election, q=q, left_off=request.GET.get("left_off") == "1"
+    )
+    options = [(r.pk, selectors.roll_option_label(r)) for r in found]
+    return render(request, "voters/_proxy_options.html", {"options": options, "q": q, "election": election})
+
+
+def objections(request, pk):
+    """The roll's objections (选民名单异议): each with its deadline (received + the cycle's days) and
+    whether it is overdue or was answered late, the form to record one as received, and a link to answer
+    each open one. A POST records one."""
+    election = _election(request, pk)
+    can_edit = selectors.can_edit_roll(request.user)
+    chosen = {
+        name: selectors.roll_chosen(user=request.user, election=election, value=request.POST.get(name))
+        for name in ("objector", "registration")
+    }
+    form = ObjectionForm(request.POST or None, options=chosen, initial={"received_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        _editable(request, election)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            people = {
+                r.pk: r
+                for r in selectors.registrations(user=request.user, election=election).filter(
+                    pk__in=[i for i in (data["objector"], data["registration"]) if i]
+                )
+            }
+            try:
+                objection = services.record_objection(
+                    election=election,
+                    objector_name=data["objector_name"],
+                    objector=people.get(data["objector"]),
+                    kind=data["kind"],
+                    registration=people.get(data["registration"]),
+                    person_name=data["person_name"],
+                    ground=data["ground"],
+                    received_on=data["received_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _refused(error))
+            else:
+                messages.success(
+                    request,
+                    _("The objection of %(name)s was recorded; it is to be answered by %(date)s.")
+                    % {
+                        "name": objection.objector_name,
+                        "date": selectors.objection_due_date(election=election, objection=objection),
+                    },
+                )
+                return redirect(
+                    f"{reverse('voters:objections', args=[election.pk])}#objection-{objection.pk}"
+                )
+    state = request.GET.get("state", "")
+    everything = selectors.objections(user=request.user, election=election)
+    shown = (
+        everything if not state else selectors.objections(user=request.user, election=election, state=state)
+    )
+    return render(
+        request,
+        "voters/objections.html",
+        {
+            "election": election,
+            "village": election.village,
+            "rows": shown,
+            "state": state,
+            "summary": selectors.objection_summary(election=election, rows=everything),
+            "can_edit": can_edit,
+            "door": selectors.objection_door(election=election),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def objection_answer(request, pk, objection_pk):
+    """Answer one objection: upheld (the roll changes with the answer as its reason) or rejected."""
+    election = _election(request, pk)
+    _editable(request, election)
+    objection = get_visible_or_404(
+        RollObjection.objects.select_related("registration__resident__household"),
+        request.user,
+        pk=objection_pk,
+        election=election,
+    )
+    initial = {"answered_on": timezone.localdate()}
+    if objection.kind == RollObjection.Kind.CORRECT and objection.registration_id:
+        initial.update(selectors.registration_values(objection.registration))
+    if objection.kind == RollObjection.Kind.ADD and not objection.registration_id:
+        initial["name"] = objection.person_name
+    form = ObjectionAnswerForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = (
+                ObjectionAnswerForm.CORRECTABLE
+                if objection.kind == RollObjection.Kind.CORRECT
+                else ObjectionAnswerForm.PERSON_FIELDS
+            )
+            values = {name: data[name] or "" for name in fields}
+            if not values.get("category"):
+                values["category"] = "hukou_resident"
+            try:
+                services.answer_objection(
+                    objection=objection,
+                    upheld=data["answer"] == RollObjection.Answer.UPHELD,
+                    answer_text=data["answer_text"],
+                    answered_on=data["answered_on"],
+                    values=values,
+                    reason_code=data["reason_code"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                closed = permits.explain(error)
+                if closed is not None:
+                    form.add_error(None, closed)
+                else:
+                    _form_errors(form, error)
+            else:
+                messages.success(request, _("The answer to the objection was recorded."))
+                return redirect(
+                    f"{reverse('voters:objections', args=[election.pk])}#objection-{objection.pk}"
+                )
+    objection.due_on = selectors.objection_due_date(election=election, objection=objection)
+    return render(
+        request,
+        "voters/objection_answer.html",
+        {
+            "election": election,
+            "village": election.village,
+            "objection": objection,
+            "form": form,
+            "door": selectors.objection_door(election=election),
+            "change_fields": [
+                form[name]
+                for name in (
+                    ObjectionAnswerForm.CORRECTABLE
+                    if objection.kind == RollObjection.Kind.CORRECT
+                    else ObjectionAnswerForm.PERSON_FIELDS
+                )
+            ],
+            "adds_person": objection.kind == RollObjection.Kind.ADD and not objection.registration_id,
+            "corrects": objection.kind == RollObjection.Kind.CORRECT,
+            "removes": objection.kind == RollObjection.Kind.REMOVE,
+        },
+        status=status,
+    )

@@ -56,6 +56,21 @@ def world(settings, tmp_path):
         for which, e in elections.items()
     }
     documents = {which: _step_document(e, users[Role.TOWNSHIP]) for which, e in elections.items()}
+    from voters.models import RollObjection
+
+    objections = {
+        which: RollObjection.objects.create(
+            election=e,
+            division_code=e.division_code,
+            objector_name="赵大",
+            kind=RollObjection.Kind.ADD,
+            person_name=f"{which}孙三",
+            ground="漏登",
+            received_on=e.cycle.starts_on,
+            recorded_by=users[Role.TOWNSHIP],
+        )
+        for which, e in elections.items()
+    }
     return {
         "cycle": cycle,
         "elections": elections,
@@ -63,6 +78,7 @@ def world(settings, tmp_path):
         "outside": outside,
         "jobs": jobs,
         "documents": documents,
+        "objections": objections,
     }
 
 
@@ -116,6 +132,7 @@ def url_for(route: str, world, which: str) -> str:
         "job_pk": str(world["jobs"][which].pk),
         "step": "prep_organization",
         "document_pk": str(world["documents"][which].pk),
+        "objection_pk": str(world["objections"][which].pk),
     }
     url = "/" + route
     for name, value in values.items():

@@ -81,7 +81,7 @@ def test_the_board_takes_the_same_number_of_queries_for_any_number_of_villages(w
             user=world["county"], region=county, cycle=world["cycle"], today=today
         )
     assert len(villages) == 2 + extra
-    assert len(queries) <= 15, [q["sql"] for q in queries]  # fixed: the records read are ten queries
+    assert len(queries) <= 15, [q["sql"] for q in queries]  # fixed: the records read are eleven queries
 
 
 def test_the_board_counts_stages_and_overdue_steps_per_township(world, today):

@@ -16,6 +16,7 @@ from lifecycle.models import (
     GateException,
     Reminder,
     StageChange,
+    StepDefinition,
     StepDocument,
     StepRecord,
 )
@@ -156,24 +157,40 @@ def test_an_optional_step_may_be_not_applicable(world):
     assert record.status == "not_applicable" and record.done_on is None
 
 
-def test_an_objection_needs_its_received_date_and_is_answered_after_it(world, today):
+def test_a_step_due_after_it_opened_needs_its_opening_date_and_is_done_after_it(world, today):
     complete_audit(world["home"])
     election = force_stage(world["home"], Stage.COMMITTEE_ELECTION)
+    hearing = StepDefinition.objects.create(  # a province's own step, ticked by hand
+        code="local_hearing", stage=Stage.COMMITTEE_ELECTION, order=345, title="村民代表会议听证",
+        deadline_kind="after_opened", deadline_days=3,
+    )  # fmt: skip
     with pytest.raises(ValidationError) as excinfo:
-        workflow.record_step(
-            election=election, step=step("roll_objections"), status="open", by=world["township"]
-        )
+        workflow.record_step(election=election, step=hearing, status="open", by=world["township"])
     assert code_of(excinfo) == codes.STEP_OPENED_MISSING
     with pytest.raises(ValidationError) as excinfo:
         workflow.record_step(
             election=election,
-            step=step("roll_objections"),
+            step=hearing,
             status="done",
             opened_on=today,
             done_on=today - timedelta(days=1),
             by=world["township"],
         )
     assert code_of(excinfo) == codes.STEP_DONE_BEFORE_OPENED
+
+
+def test_objections_handled_is_read_from_the_objections_not_ticked(world, today):
+    complete_audit(world["home"])
+    election = force_stage(world["home"], Stage.COMMITTEE_ELECTION)
+    with pytest.raises(ValidationError) as excinfo:
+        workflow.record_step(
+            election=election,
+            step=step("roll_objections"),
+            status="open",
+            opened_on=today,
+            by=world["township"],
+        )
+    assert code_of(excinfo) == codes.STEP_DERIVED
 
 
 def test_recording_again_updates_the_one_record(world, today):
