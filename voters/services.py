@@ -453,6 +453,24 @@ def register_person(
     require_roll_work(election, reason=reason)
     published = _logs_changes(election)
     cleaned, issues = normalise_cells(values)
+    id_number = cleaned.get("id_number")
+    taken_off = (
+        VoterRegistration.objects.filter(election=election, resident__id_number=id_number)
+        .exclude(status=Status.REGISTERED)
+        .first()
+        if isinstance(id_number, str) and id_number
+        else None
+    )
+    if taken_off is not None:
+        # 补登 of a person taken off this roll: the import engine only matches registered rows and would
+        # insert a second registration; the person is registered again, then their details are compared.
+        if published and not reason.strip():
+            raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
+        with transaction.atomic():
+            reinstate(registration=taken_off, reason=reason or str(_("Registered again")), by=by)
+            return register_person(
+                election=election, values=values, by=by, reason=reason, update_existing=True
+            )
     rows = [RollRow(1, cleaned, issues)]
     summary = _("Registration in %(village)s") % {"village": election.village.name}
     day = age_day(election).isoformat()

@@ -271,3 +271,22 @@ def test_leaving_off_needs_a_legal_reason_and_after_publication_a_note(election,
     assert err.value.code == codes.CHANGE_NEEDS_REASON
     leave_off(registration=second, reason_code=LeftOffReason.MOVED, note="户口迁往金东区", by=clerk)
     assert RollChange.objects.get().kind == "remove"
+
+
+def test_a_person_taken_off_the_roll_and_typed_in_again_is_registered_again(election, clerk):
+    from voters.models import LeftOffReason
+    from voters.services import leave_off, register_person
+
+    run(election, [person(1), person(2, name="李四")], clerk)
+    registration = VoterRegistration.objects.order_by("id").first()
+    publish_roll(election=election, published_on=date(2026, 11, 20), by=clerk)
+    leave_off(registration=registration, reason_code=LeftOffReason.MOVED, note="户口迁出", by=clerk)
+    values = {"name": "张三", "id_number": person(1)[1]}
+    with pytest.raises(ValidationError) as err:
+        register_person(election=election, by=clerk, values=values)
+    assert err.value.code == codes.CHANGE_NEEDS_REASON
+    register_person(election=election, by=clerk, values=values, reason="户口迁回本村")
+    registration.refresh_from_db()
+    assert registration.status == "registered"
+    assert VoterRegistration.objects.filter(resident=registration.resident).count() == 1
+    assert RollChange.objects.filter(registration=registration, kind="add").exists()
