@@ -95,6 +95,7 @@ NOTES = {
 }
 # Names written in on a ballot of a reconciled village (另选他人): the first not on its roll is used.
 WRITE_INS = ("陈国华", "李建平", "王志强", "张卫东")
+FURTHER = ("further_round", "further_round_held")  # a first round that leaves a seat
 
 
 def _at(day: date, hour: int = 17) -> datetime:
@@ -171,6 +172,7 @@ class _Night:
     sheets: list[tuple[int, TallySheet, list[tuple[object, dict]]]] = field(default_factory=list)
     results: list[ElectionResult] = field(default_factory=list)
     reckonings: list[_Reckoning] = field(default_factory=list)
+    box_at: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (election, round, label)
     elected: set[int] = field(default_factory=set)
     states: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     with_station: set[int] = field(default_factory=set)
@@ -434,10 +436,10 @@ def seed(ctx) -> None:
 def _box(night: _Night, election, paper: _Paper, round: int = 1) -> int:
     """The box of the election with this label in this round (set up once), its index in the night's
     rows; a polling station's box comes with its station."""
-    for i, (box, _station) in enumerate(night.boxes):
-        if box.election_id == election.pk and box.round == round and box.label == paper.label:
-            box.ballots_issued = paper.issued
-            return i
+    at = night.box_at.get((election.pk, round, paper.label))
+    if at is not None:
+        night.boxes[at][0].ballots_issued = paper.issued
+        return at
     station = None
     if paper.kind == BoxKind.STATION:
         night.stations.append(
@@ -456,6 +458,7 @@ def _box(night: _Night, election, paper: _Paper, round: int = 1) -> int:
             station,
         )
     )  # fmt: skip
+    night.box_at[(election.pk, round, paper.label)] = len(night.boxes) - 1
     return len(night.boxes) - 1
 
 
@@ -536,13 +539,13 @@ def _result(night, election, body, outcome, names, counter, *, round=1, state=Re
     )
 
 
-def _reckon(night, election, body, vote_boxes, vote: _Vote, registered, by, at, *, round=1, roll=None,
-            seats=None) -> None:  # fmt: skip
+def _reckon(night, election, body, vote_boxes, vote: _Vote, registered, by, at, *, round=1,
+            roll=None) -> None:  # fmt: skip
     night.reckonings.append(
         _Reckoning(
             election=election, body=body, round=round, boxes=vote_boxes, tallies=vote.tallies,
             signed_for={t.box_id: t.issued for t in vote.tallies},
-            seats=seats or {p.key: p.seats for p in vote.posts}, candidates=vote.candidates,
+            seats={p.key: p.seats for p in vote.posts}, candidates=vote.candidates,
             registered=registered, roll=roll or set(), by=by, at=at,
         )
     )  # fmt: skip
@@ -616,10 +619,11 @@ def _layout(plan: VillagePlan, turn: int) -> list[tuple[str, str]]:
     return layout
 
 
-def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, registered, users, roll_names):
-    """The villagers' vote, at the point of the election night its plan says (see the module doc)."""
+def _first_round(rng, night: _Night, plan: VillagePlan, election, listed, registered, roll_names, turn):
+    """The count of the villagers' vote over the village's boxes (the central meeting's alone if the
+    split would not reconcile), as its point of the night wants it: (vote, papers, roll), or None when the
+    list cannot fill every seat or the count does not come out so."""
     special = plan.special
-    turn = len(night.states[special]) if special else 0
     turnout = rng.uniform(0.38, 0.45) if special == "void" else rng.uniform(0.72, 0.9)
     write_ins = {}
     if special == "reconciled" and turn % 2:
@@ -627,37 +631,44 @@ def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, register
         if name is not None:
             write_ins = {write_in_key(name): rng.randint(3, 9)}
     roll = {write_in_key(n) for n in roll_names} if write_ins else set()
-    short = special in ("further_round", "further_round_held")
     electorate = counting.Electorate(registered=registered)
-    vote = None
     for layout in (_layout(plan, turn), _layout(plan, turn)[:1]):
         papers = _papers(rng, registered, turnout, layout, spoilt=special == "reconciled" and not write_ins)
         vote = _count(rng, night, election, Body.COMMITTEE, listed, electorate=electorate, papers=papers,
-                      short=short, write_ins=write_ins)  # fmt: skip
-        if vote is None or _reconciles(night, vote, registered, roll):
+                      short=special in FURTHER, write_ins=write_ins)  # fmt: skip
+        if vote is None:
+            return None
+        if _reconciles(night, vote, registered, roll):
             break
-    expected = {
-        "void": lambda o, w: not o.valid,
-        "further_round": lambda o, w: o.valid and any(p.further_round_seats for p in o.positions),
-        "further_round_held": lambda o, w: o.valid and any(p.further_round_seats for p in o.positions),
-    }.get(special, _clean)
-    if vote is None or not expected(vote.outcome, vote.winners):
+    outcome = vote.outcome
+    if special in FURTHER:
+        wanted = outcome.valid and any(p.further_round_seats for p in outcome.positions)
+    else:
+        wanted = not outcome.valid if special == "void" else _clean(outcome, vote.winners)
+    return (vote, papers, roll) if wanted else None
+
+
+def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, registered, users, roll_names):
+    """The villagers' vote, at the point of the election night its plan says (see the module doc)."""
+    turn = len(night.states[plan.special]) if plan.special else 0
+    counted = _first_round(rng, night, plan, election, listed, registered, roll_names, turn)
+    if counted is None:
         plan.demote_to_committee_election(night.today)
         return
-    names = {n["key"]: n["name"] for n in listed} | {k: k.removeprefix("w:") for k in write_ins}
-    further = (
-        _further_round(rng, night, vote, listed, registered) if special == "further_round_held" else None
+    vote, papers, roll = counted
+    written = {key for p in vote.outcome.positions for key in p.votes if key.startswith("w:")}
+    names = {n["key"]: n["name"] for n in listed} | {key: key.removeprefix("w:") for key in written}
+    again = (
+        _further_round(rng, night, vote, listed, registered) if plan.special == "further_round_held" else None
     )
-    if special == "further_round_held" and further is None:
-        plan.stage, plan.special = Stage.COMMITTEE_ELECTION, "further_round"
-        plan.day = night.today - timedelta(days=rng.randint(1, 3))
-        special = "further_round"
-    first, second = users
+    if plan.special == "further_round_held" and again is None:
+        plan.stage, plan.special = Stage.COMMITTEE_ELECTION, "further_round"  # still to hold
     boxes = [_box(night, election, paper) for paper in papers]
-    if special in TONIGHT:
-        night.states[special].append(election.pk)
+    if plan.special in TONIGHT:
+        night.states[plan.special].append(election.pk)
         _tonight(night, plan, election, boxes, vote, names, users, registered, roll, turn)
         return
+    first, second = users
     _sheets(night, election, Body.COMMITTEE, boxes, vote.tallies, users)
     confirmed = _at(plan.day)
     _reckon(night, election, Body.COMMITTEE, boxes, vote, registered, first, confirmed, roll=roll)
@@ -665,18 +676,19 @@ def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, register
     approved = plan.day + timedelta(days=1) if approve else None
     _result(night, election, Body.COMMITTEE, vote.outcome, names, first, approver=second, confirmed=confirmed,
             approved=approved)  # fmt: skip
-    if further is not None:
-        again, positions = further
-        box = _box(night, election, _Paper(CENTRAL, BoxKind.CENTRAL, again.tallies[0].issued, 0, 0), round=2)
+    if again is not None:
+        tally = again.tallies[0]
+        box = _box(
+            night, election, _Paper(CENTRAL, BoxKind.CENTRAL, tally.issued, tally.returned, 0), round=2
+        )
         _sheets(night, election, Body.COMMITTEE, [box], again.tallies, users, round=2)
         held = _at(plan.day, 20)
-        _reckon(night, election, Body.COMMITTEE, [box], again, registered, first, held, round=2,
-                seats={p.key: p.seats for p in positions})  # fmt: skip
+        _reckon(night, election, Body.COMMITTEE, [box], again, registered, first, held, round=2)
         _result(night, election, Body.COMMITTEE, again.outcome, names, first, round=2, approver=second,
                 confirmed=held, approved=approved)  # fmt: skip
         vote.winners |= again.winners
-    if special:
-        night.states[special].append(election.pk)
+    if plan.special:
+        night.states[plan.special].append(election.pk)
     if approved:
         night.elected |= {n["id"] for n in listed if n["key"] in vote.winners}
         night.states["certified"].append(election.pk)
@@ -703,7 +715,7 @@ def _tonight(night: _Night, plan, election, boxes, vote: _Vote, names, users, re
         _result(night, election, Body.COMMITTEE, vote.outcome, names, users[0], state=ResultState.COUNTED)
 
 
-def _further_round(rng, night: _Night, first: _Vote, listed, registered) -> tuple[_Vote, list] | None:
+def _further_round(rng, night: _Night, first: _Vote, listed, registered) -> _Vote | None:
     """另行选举 on the day: the seats the first round left, among those it names to stand (as
     `services.further_round` reads them from the first round's result), one box; the first of those
     standing for each post wins with half the ballots, the others a quarter (the threshold is a third).
@@ -759,9 +771,7 @@ def _further_round(rng, night: _Night, first: _Vote, listed, registered) -> tupl
     )  # fmt: skip
     winners = {key for post in positions for key in standing[post.key][: post.seats]}
     again = _Vote(outcome, [tally], winners, positions, candidates)
-    if not _clean(outcome, winners) or not _reconciles(night, again, registered, set()):
-        return None
-    return again, positions
+    return again if _clean(outcome, winners) and _reconciles(night, again, registered, set()) else None
 
 
 def _acknowledgements(night: _Night, boxes: list[BallotBox]) -> list[tuple[WarningAcknowledgement, datetime]]:
