@@ -430,10 +430,15 @@ def seed(ctx) -> None:
     )
     writer = _Writer(ctx, steps)
     elections = VillageElection.objects.filter(cycle=ctx.cycle).order_by("id")
+    moved = []
     for election in elections.iterator(chunk_size=BATCH):
         plan = plans.get(election.pk)
         if plan is not None:
             _village(writer, rng, election, plan, voters.get(election.pk, 0))
+            if election.election_day != plan.day:  # a village fallen back, whose vote is still ahead
+                election.election_day = plan.day
+                moved.append(election)
+    VillageElection.objects.bulk_update(moved, ["election_day"], batch_size=BATCH)
     for stage in Stage.values:
         ids = [pk for pk, p in plans.items() if p.stage == stage]
         for start in range(0, len(ids), BATCH):

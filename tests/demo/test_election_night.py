@@ -105,6 +105,12 @@ def _at_the_stage_it_implies(states: dict[str, set[int]]) -> None:
             if state == "certified":
                 held = {StepSource.VOTE_COUNTED, StepSource.RESULT_APPROVED, StepSource.CERTIFICATES_ISSUED}
                 assert held <= set(facts)
+    # Whose day has come and has no count yet is counting tonight: a village fallen back votes later.
+    uncounted = VillageElection.objects.filter(
+        stage=Stage.COMMITTEE_ELECTION, election_day__lte=today
+    ).exclude(results__body=COMMITTEE)
+    tonight = set().union(*(states[s] for s in TONIGHT))
+    assert set(uncounted.values_list("pk", flat=True)) <= tonight
 
 
 def _tonight_as_entered(states: dict[str, set[int]]) -> None:
