@@ -156,7 +156,7 @@ def _demote_unlisted(ctx, listed: dict[int, set[str]]) -> None:
         bodies = listed.get(election_id, set())
         if plan.index >= STAGE_INDEX[Stage.COMMITTEE_ELECTION] and "party" not in bodies:
             plan.demote_to_party_election()
-        elif (plan.formal_on or plan.counted) and "committee" not in bodies:
+        elif (plan.formal_on or plan.polled) and "committee" not in bodies:
             plan.demote_to_committee_election(ctx.today)
 
 

@@ -64,6 +64,15 @@ SHARES = [
     (Stage.COMPLETED, 19.5),
     (Stage.POSTPONED, 1.5),
 ]
+# The villages of the villagers' committee stage whose election night the demo shows (demo.ballots): voting
+# today and the count at each of its points (boxes set up, sheets entered once, two entries that differ,
+# reconciled with a warning acknowledged), then those that voted a day or three ago and must vote again
+# (a further round for a seat left, a vote void for low turnout). Three villages each, four in a demo of a
+# county or more (a village whose lists cannot be drawn up falls back), the township office's own first.
+TONIGHT = ("boxes", "entered", "mismatch", "reconciled")
+AGAIN = ("further_round", "void")
+# Villages of the handover stage whose first round left a seat that a further round on the day filled.
+FURTHER_ROUND_HELD = 3
 RED_IN_PREPARATION = 0.08  # of the villages in preparation, red and not closed out
 ROUND_ROBIN = [
     Stage.COMMITTEE_ELECTION,
@@ -104,7 +113,7 @@ class VillagePlan:
     day: date
     red: bool = False  # red and not closed out (preparation or postponed)
     request: str = ""  # a red village's pending request to the county (an ExceptionKind)
-    special: str = ""  # "clerk", "further_round" (seats left), "void" (turnout below half)
+    special: str = ""  # "clerk", one of TONIGHT or AGAIN, or "further_round_held" (demo.ballots)
     audit_on: date | None = None
     party_start: date | None = None
     preliminary_on: date | None = None
@@ -128,9 +137,10 @@ class VillagePlan:
         return self.index >= STAGE_INDEX[Stage.SUPERVISION]
 
     @property
-    def counted(self) -> bool:
-        """A villagers' vote was counted: the voted ones and the two that must vote again."""
-        return self.voted or self.special in ("further_round", "void")
+    def polled(self) -> bool:
+        """The villagers' vote was held: the voted ones, those counting it tonight and those that must
+        vote again."""
+        return self.voted or self.special in TONIGHT + AGAIN
 
     def demote_to_party_election(self) -> None:
         """The lists could not be drawn up (demo.candidates): the village is still in the Party election."""
@@ -196,12 +206,14 @@ def schedule(ctx) -> None:
         for election in elections:
             if election.village_id == clerk.pk:
                 plans[election.pk].stage, plans[election.pk].special = Stage.COMMITTEE_ELECTION, "clerk"
-    # One village must hold a further round, one must vote again (turnout below half): the township
-    # office's own where it has them.
+    # The election night's villages (TONIGHT, AGAIN): the township office's own where it has them.
     committee = [plans[e.pk] for e in own + rest if plans[e.pk].stage == Stage.COMMITTEE_ELECTION]
-    specials = ("further_round", "void") * 3  # three each: a demotion may take one or two
+    specials = (*TONIGHT, *AGAIN) * (3 if len(committee) < 120 else 4)
     for plan, special in zip([p for p in committee if not p.special], specials, strict=False):
         plan.special = special
+    handover = [plans[e.pk] for e in own + rest if plans[e.pk].stage == Stage.HANDOVER]
+    for plan in handover[:FURTHER_ROUND_HELD]:
+        plan.special = "further_round_held"
     for election in elections:
         _dates(rng, plans[election.pk], today, election.election_day)
     moved = []
@@ -242,7 +254,9 @@ def _dates(rng: Random, plan: VillagePlan, today: date, original: date | None) -
     }[stage]
     if plan.special == "clerk":
         plan.day = today + timedelta(days=23)  # the roll is due in three days
-    elif plan.special:
+    elif plan.special in TONIGHT:
+        plan.day = today
+    elif plan.special in AGAIN:
         plan.day = today - timedelta(days=rng.randint(1, 3))  # voted, and must vote again
     else:
         plan.day = today + timedelta(days=rng.randint(*offsets))
@@ -252,7 +266,7 @@ def _dates(rng: Random, plan: VillagePlan, today: date, original: date | None) -
     plan.preliminary_on = plan.party_vote - timedelta(days=rng.randint(5, 8))
     plan.party_start = plan.preliminary_on - timedelta(days=rng.randint(8, 14))
     plan.audit_on = plan.party_start - timedelta(days=rng.randint(1, 6))
-    if plan.counted:
+    if plan.polled:
         plan.roll_on = day - timedelta(days=rng.randint(20, 26))
         plan.formal_on = day - timedelta(days=rng.randint(5, 7))
         plan.notice_on = day - timedelta(days=rng.randint(3, 5))
@@ -416,10 +430,15 @@ def seed(ctx) -> None:
     )
     writer = _Writer(ctx, steps)
     elections = VillageElection.objects.filter(cycle=ctx.cycle).order_by("id")
+    moved = []
     for election in elections.iterator(chunk_size=BATCH):
         plan = plans.get(election.pk)
         if plan is not None:
             _village(writer, rng, election, plan, voters.get(election.pk, 0))
+            if election.election_day != plan.day:  # a village fallen back, whose vote is still ahead
+                election.election_day = plan.day
+                moved.append(election)
+    VillageElection.objects.bulk_update(moved, ["election_day"], batch_size=BATCH)
     for stage in Stage.values:
         ids = [pk for pk, p in plans.items() if p.stage == stage]
         for start in range(0, len(ids), BATCH):

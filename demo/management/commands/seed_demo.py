@@ -11,7 +11,7 @@ from django.db import transaction
 
 from demo import audits, ballots, base, candidates, lifecycle, risk, voters
 from demo.base import DEFAULT_COUNTIES, DEMO_PASSWORD, DemoContext
-from elections.models import Region
+from elections.models import Region, VillageElection
 
 #: The builders in floor order: each reads what the ones before it made.
 BUILDERS = (
@@ -83,7 +83,21 @@ class Command(BaseCommand):
             + " "
             + ", ".join(f"{stage} {stages[stage]}" for stage in lifecycle.STAGE_LABELS if stages[stage])
         )
+        self._print_election_night(ctx)
         self._print_logins()
+
+    def _print_election_night(self, ctx):
+        """The villages at each point of the election night (demo.ballots.STATES), the first three by name."""
+        night = ballots.states(ctx)
+        shown = [pk for ids in night.values() for pk in ids[:3]]
+        names = dict(VillageElection.objects.filter(pk__in=shown).values_list("pk", "village__name"))
+        parts = [
+            f"{label} {len(ids)} ({'、'.join(names[pk] for pk in ids[:3])}{'…' if len(ids) > 3 else ''})"
+            for key, label in ballots.STATES
+            if (ids := night.get(key))
+        ]
+        if parts:
+            self.stdout.write("Election night: " + "; ".join(parts))
 
     def _print_logins(self):
         from accounts.models import User
