@@ -209,6 +209,14 @@ TALLY_BOX_OF_OTHER_ROUND = _register(
     E,
     _("This ballot box belongs to the other round: a further round counts the ballots of its own boxes"),
 )
+TALLY_BOX_OF_OTHER_MEETING = _register(
+    "tally.box_of_other_meeting",
+    E,
+    _(
+        "This ballot box belongs to the other meeting: the Party members' meeting and the villagers' meeting "
+        "each count the ballots of their own boxes"
+    ),
+)
 TALLY_NO_BOXES = _register("tally.no_boxes", E, _("No ballot boxes are set up for this election"))
 TALLY_SHEETS_NOT_AGREED = _register(
     "tally.sheets_not_agreed", E, _("Not every ballot box has a tally sheet whose two entries agree")

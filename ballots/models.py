@@ -193,6 +193,9 @@ class BallotBox(_OfElection):
     ballots_issued = models.PositiveIntegerField(_("ballots issued"), default=0)
     # 另行选举: a further round has its own boxes, its own ballots issued and its own signing for ballots.
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    # The meeting the box serves: the Party members' meeting's boxes take the Party vote only; a villagers'
+    # box (blank) takes the villagers' committee's and the supervision committee's ballots.
+    body = models.CharField(_("vote"), max_length=20, choices=Body.choices, blank=True)
     # 流动票箱: where a mobile box went and who carried it (`mobile.record_route`); blank for other boxes.
     route = models.TextField(_("route"), blank=True)
     staff = models.CharField(_("staff carrying the box"), max_length=200, blank=True)

@@ -45,8 +45,12 @@ class BoxRow:
     mine: TallyEntry | None
 
 
-def boxes(*, user: User, election: VillageElection, round: int = 1):
-    return BallotBox.objects.visible_to(user).filter(election=election, round=round).select_related("station")
+def boxes(*, user: User, election: VillageElection, round: int = 1, body: str | None = None):
+    """The round's boxes; given a body, those of its meeting (the Party members' or the villagers')."""
+    found = BallotBox.objects.visible_to(user).filter(election=election, round=round)
+    if body is not None:
+        found = found.filter(body=services.box_meeting(body))
+    return found.select_related("station")
 
 
 def box_rows(*, user: User, election: VillageElection, body: str, round: int) -> list[BoxRow]:
@@ -57,7 +61,7 @@ def box_rows(*, user: User, election: VillageElection, body: str, round: int) ->
         .prefetch_related("entries")
     }
     rows = []
-    for box in boxes(user=user, election=election, round=round):
+    for box in boxes(user=user, election=election, round=round, body=body):
         sheet = sheets.get(box.pk)
         entries = list(sheet.entries.all()) if sheet else []
         mine = next((e for e in entries if e.entered_by_id == user.pk), None)

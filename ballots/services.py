@@ -178,6 +178,7 @@ def add_ballot_box(
     ballots_issued: int,
     station: PollingStation | None = None,
     round: int = 1,
+    body: str = "",
     by: User,
 ) -> BallotBox:
     """Set up a ballot box: the central meeting's, a station's or a mobile box (流动票箱); a further round
@@ -193,6 +194,7 @@ def add_ballot_box(
         ballots_issued=ballots_issued,
         station=station,
         round=round,
+        body=Body.PARTY if body == Body.PARTY else "",
     )
     box.division_code = election.division_code
     same_label = BallotBox.objects.filter(election=election, round=round, label=label)
@@ -319,6 +321,8 @@ def record_tally_entry(
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     if box.round != round:
         raise _error(codes.TALLY_BOX_OF_OTHER_ROUND, box=box.label)
+    if box.body != box_meeting(body):
+        raise _error(codes.TALLY_BOX_OF_OTHER_MEETING, box=box.label)
     _refuse_if_locked(election, body, round)
     cleaned = _clean_values(values, body)
     if round != 1 and further_round(election=election, body=body) is None:
@@ -388,9 +392,19 @@ class ReconciliationReport:
         return not self.errors and not self.unacknowledged
 
 
+def box_meeting(body: str) -> str:
+    """The meeting whose boxes take a body's ballots: the Party members' own, or the villagers' (blank)."""
+    return Body.PARTY if body == Body.PARTY else ""
+
+
+def boxes_of(*, election: VillageElection, body: str, round: int):
+    """The boxes a body's vote is counted from: those of its meeting, in the round."""
+    return BallotBox.objects.filter(election=election, round=round, body=box_meeting(body))
+
+
 def agreed_sheets(*, election: VillageElection, body: str, round: int) -> list[TallySheet]:
     """The agreed sheet of every box, or `tally.sheets_not_agreed` (`tally.no_boxes`)."""
-    boxes = list(BallotBox.objects.filter(election=election, round=round).order_by("label"))
+    boxes = list(boxes_of(election=election, body=body, round=round).order_by("label"))
     if not boxes:
         raise _error(codes.TALLY_NO_BOXES)
     sheets = {
@@ -825,7 +839,9 @@ def _outcome_data(
     """The outcome as kept, with the persons who received votes but whom the records bar from the body."""
     data = outcome_data(outcome, _names(election, body, outcome))
     voted = {key for p in outcome.positions for key, votes in p.votes.items() if votes}
-    data["excluded"] = {key: reason for key, reason in excluded.items() if key in voted}
+    barred = {key: reason for key, reason in excluded.items() if key in voted}
+    if barred:  # only the supervision committee's count bars anyone
+        data["excluded"] = barred
     return data
 
 
@@ -860,6 +876,13 @@ def outcome_data(outcome: counting.CountResult, names: Mapping[str, str]) -> dic
             for p in outcome.positions
         ],
     }
+
+
+def recount(result: ElectionResult) -> tuple[bool, dict]:
+    """What a result's agreed sheets count to with the rules it keeps (validity, data), without writing:
+    what `count_election` and `confirm_results` would store."""
+    outcome, excluded = _count(result.election, result.body, result.round, rules_from_data(result.rules))
+    return outcome.valid, _outcome_data(result.election, result.body, outcome, excluded)
 
 
 @transaction.atomic
@@ -1094,24 +1117,29 @@ def record_plenary(
             "share": share_text,
             "held_on": held_on,
             "recorded_by": by,
-            "data": {
-                "names": committee,
-                "reasons": [_finding_data(f) for f in outcome.reasons],
-                "posts": [
-                    {
-                        "post": p.post,
-                        "seats": p.seats,
-                        "votes": [[k, v] for k, v in p.votes.items()],
-                        "elected": list(p.elected),
-                        "unfilled": p.unfilled,
-                    }
-                    for p in outcome.posts
-                ],
-            },
+            "data": plenary_data(outcome, committee),
         },
     )
     plenary.full_clean()
     return plenary
+
+
+def plenary_data(outcome: counting.PlenaryResult, names: Mapping[str, str]) -> dict:
+    """A plenary's outcome as `PlenaryVote.data` keeps it; the demo builds its plenaries with it too."""
+    return {
+        "names": dict(names),
+        "reasons": [_finding_data(f) for f in outcome.reasons],
+        "posts": [
+            {
+                "post": p.post,
+                "seats": p.seats,
+                "votes": [[k, v] for k, v in p.votes.items()],
+                "elected": list(p.elected),
+                "unfilled": p.unfilled,
+            }
+            for p in outcome.posts
+        ],
+    }
 
 
 def plenary_post_label(key: str) -> str:

@@ -146,6 +146,7 @@ def add_box(request, pk):
                 kind=form.cleaned_data["kind"],
                 ballots_issued=form.cleaned_data["ballots_issued"],
                 round=round,
+                body=body,
                 by=request.user,
             )
             messages.success(request, _("Ballot box set up."))
@@ -182,7 +183,7 @@ def attendance(request, pk):
     return redirect(_back("ballots:overview", election, Body.PARTY, round))
 
 
-def _box(request, election, round):
+def _box(request, election, round, body):
     """The box named by the request, among the round's boxes: a first round's box has no further-round
     sheet (the service refuses one too)."""
     try:
@@ -190,7 +191,7 @@ def _box(request, election, round):
     except ValueError as exc:
         raise Http404 from exc
     return get_visible_or_404(
-        selectors.boxes(user=request.user, election=election, round=round), request.user, pk=box_pk
+        selectors.boxes(user=request.user, election=election, round=round, body=body), request.user, pk=box_pk
     )
 
 
@@ -198,7 +199,7 @@ def enter(request, pk):
     """Enter (or correct) one's own copy of a box's tally sheet; the other entry is never shown here."""
     election = _election(request, pk)
     body, round = _vote(request)
-    box = _box(request, election, round)
+    box = _box(request, election, round, body)
     if not _can_enter(request.user):
         raise PermissionDenied
     posts = selectors.posts(election=election, body=body, round=round)
@@ -242,7 +243,7 @@ def sheet(request, pk):
     """The state of one box's sheet: waiting, agreed, or which fields the two entries differ in."""
     election = _election(request, pk)
     body, round = _vote(request)
-    box = _box(request, election, round)
+    box = _box(request, election, round, body)
     tally = (
         TallySheet.objects.visible_to(request.user)
         .filter(box=box, body=body, round=round)

@@ -45,7 +45,11 @@ from ballots.models import (
     BoxKind,
     CountingRuleSettings,
     ElectionResult,
+    MobileBoxApproval,
+    MobileBoxVisit,
+    MobileReason,
     PartyAttendance,
+    PlenaryVote,
     PollingStation,
     ResultState,
     SheetState,
@@ -56,14 +60,17 @@ from ballots.models import (
     WarningAcknowledgement,
 )
 from ballots.services import (
+    ballot_position,
     counting_rules,
     entry_differences,
     finding_key,
     outcome_data,
+    plenary_data,
+    plenary_posts,
     rules_data,
     write_in_key,
 )
-from candidates.choices import POSITIONS_OF_BODY, Body, NominationState
+from candidates.choices import POSITIONS_OF_BODY, Body, NominationState, Position
 from candidates.models import Nomination
 from demo.base import DEMO_PASSWORD
 from demo.lifecycle import TONIGHT, VillagePlan, plans_of
@@ -73,6 +80,8 @@ from voters.models import Status, VoterRegistration
 
 BATCH = 5000
 CENTRAL, MOBILE, STATION = "中心会场", "流动票箱", "第二投票站"
+PARTY_MEETING = "党员大会会场"  # the Party members' meeting's own box (BallotBox.body)
+MOBILE_ROUTE, MOBILE_STAFF = "一组—三组—五组（行动不便的选民家中）", "王建国、李秀英"
 STATION_PLACE = "村老年活动中心"
 STATES_KEY = "election_night"
 # The points of the election night, in order, as seed_demo lists them.
@@ -176,6 +185,11 @@ class _Night:
     elected: set[int] = field(default_factory=set)
     states: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     with_station: set[int] = field(default_factory=set)
+    plenary_posts: list[counting.PlenaryPost] = field(default_factory=list)
+    plenaries: list[PlenaryVote] = field(default_factory=list)
+    mobile: list[tuple[int, int, int, object]] = field(
+        default_factory=list
+    )  # box index, issued, returned, by
 
 
 @dataclass
@@ -204,6 +218,8 @@ class _Vote:
 
 def _posts(body: str, seats: int, listed: list[dict], deputies: int) -> list[counting.Position]:
     """The posts a body fills, as ballots.services.positions_of draws them from the list."""
+    if body == Body.PARTY:  # the members' assembly elects the committee's members; its plenary the posts
+        return [counting.Position(key=Position.PARTY_MEMBER, rank=0, seats=seats, is_member_position=True)]
     head, deputy, member = POSITIONS_OF_BODY[body]
     posts = [counting.Position(key=head, rank=0, seats=1)]
     if deputies and any(n["position"] == deputy for n in listed):
@@ -218,7 +234,10 @@ def _winners(posts, listed: list[dict], body: str) -> dict[str, list[dict]] | No
     """Each post's candidates, the intended winners first; None when a post has too few candidates.
     The villagers' committee elects at least one woman (else the reserved women's seat applies)."""
     standing = {
-        p.key: sorted((n for n in listed if n["position"] == p.key), key=lambda n: -n["votes"]) for p in posts
+        p.key: sorted(
+            (n for n in listed if ballot_position(body, n["position"]) == p.key), key=lambda n: -n["votes"]
+        )
+        for p in posts
     }
     if any(len(standing[p.key]) < p.seats for p in posts):
         return None
@@ -277,12 +296,12 @@ def _split(votes: dict[str, dict[str, int]], papers: list[_Paper]) -> list[dict[
     return [{k: dict(sorted(t.items())) for k, t in sorted(box.items())} for box in boxes]
 
 
-def _persons(listed: list[dict]) -> list[counting.Candidate]:
+def _persons(listed: list[dict], body: str) -> list[counting.Candidate]:
     return [
         counting.Candidate(
             key=n["key"],
             sex=counting.Sex.FEMALE if n["sex"] == "F" else counting.Sex.MALE,
-            listed_for=frozenset({n["position"]}),
+            listed_for=frozenset({ballot_position(body, n["position"])}),
             name=n["name"],
         )
         for n in listed
@@ -308,7 +327,7 @@ def _count(rng, night: _Night, election, body, listed, *, electorate, papers: li
         )
         for p, box_votes in zip(papers, _split(votes, papers), strict=True)
     ]  # fmt: skip
-    candidates = _persons(listed)
+    candidates = _persons(listed, body)
     outcome = counting.count(
         body=counting.Body.PARTY_COMMITTEE if body == Body.PARTY else counting.Body.VILLAGERS_COMMITTEE,
         rules=night.rules,
@@ -389,6 +408,7 @@ def seed(ctx) -> None:
         rules=counting_rules(election=next(iter(elections.values()))),
         deputies={Body.PARTY: settings.party_deputy_seats, Body.COMMITTEE: settings.committee_deputy_seats},
         today=today,
+        plenary_posts=plenary_posts(election=next(iter(elections.values()))),
     )
     staff = _staff(ctx, {p.code[:9] for p in voting.values()})
     notices = []
@@ -433,7 +453,7 @@ def seed(ctx) -> None:
     )
 
 
-def _box(night: _Night, election, paper: _Paper, round: int = 1) -> int:
+def _box(night: _Night, election, paper: _Paper, round: int = 1, *, body: str = "", by=None) -> int:
     """The box of the election with this label in this round (set up once), its index in the night's
     rows; a polling station's box comes with its station."""
     at = night.box_at.get((election.pk, round, paper.label))
@@ -453,12 +473,16 @@ def _box(night: _Night, election, paper: _Paper, round: int = 1) -> int:
         (
             BallotBox(
                 election=election, division_code=election.division_code, label=paper.label, kind=paper.kind,
-                ballots_issued=paper.issued, round=round,
+                ballots_issued=paper.issued, round=round, body=body,
+                route=MOBILE_ROUTE if paper.kind == BoxKind.MOBILE else "",
+                staff=MOBILE_STAFF if paper.kind == BoxKind.MOBILE else "",
             ),
             station,
         )
     )  # fmt: skip
     night.box_at[(election.pk, round, paper.label)] = len(night.boxes) - 1
+    if paper.kind == BoxKind.MOBILE:
+        night.mobile.append((len(night.boxes) - 1, paper.issued, paper.returned, by))
     return len(night.boxes) - 1
 
 
@@ -579,14 +603,45 @@ def _party(rng, night: _Night, plan: VillagePlan, election, listed, registered, 
             recorded_by=first,
         )
     )
-    box = _box(night, election, _Paper(CENTRAL, BoxKind.CENTRAL, present, present, invalid))
+    box = _box(
+        night, election, _Paper(PARTY_MEETING, BoxKind.CENTRAL, present, present, invalid), body=Body.PARTY
+    )
     _sheets(night, election, Body.PARTY, [box], vote.tallies, users)
     confirmed = _at(plan.party_vote)
-    _reckon(night, election, Body.PARTY, [box], vote, registered, first, confirmed)
+    # the Party members' meeting reconciles against the members present (ballots.services)
+    _reckon(night, election, Body.PARTY, [box], vote, present, first, confirmed)
     names = {n["key"]: n["name"] for n in listed}
     _result(night, election, Body.PARTY, vote.outcome, names, first, approver=second, confirmed=confirmed,
             approved=plan.party_vote + timedelta(days=1))  # fmt: skip
+    _plenary(night, election, vote.outcome, listed, names, first, plan.party_vote)
     night.elected |= {n["id"] for n in listed if n["key"] in vote.winners}
+
+
+def _plenary(night: _Night, election, outcome, listed, names, by, day) -> None:
+    """The new committee's plenary the evening of the assembly: every member present, the nominee proposed
+    for secretary (else the best placed) elected secretary, the proposed deputy (else the next) deputy, the
+    next member discipline member, all unanimously (counting.plenary_count, as services.record_plenary)."""
+    members = [key for p in outcome.positions for key in p.elected]
+    proposed = {n["key"]: n["position"] for n in listed}
+    order = sorted(
+        members,
+        key=lambda k: {Position.SECRETARY: 0, Position.DEPUTY_SECRETARY: 1}.get(proposed.get(k), 2),
+    )
+    votes, taken = {}, 0
+    for post in night.plenary_posts:
+        chosen = order[taken : taken + post.seats]
+        taken += post.seats
+        votes[post.key] = {key: len(members) for key in chosen}
+    result = counting.plenary_count(
+        committee=members, present=len(members), posts=night.plenary_posts, votes=votes
+    )
+    night.plenaries.append(
+        PlenaryVote(
+            election=election, division_code=election.division_code, members=len(members),
+            present=len(members), votes=votes, data=plenary_data(result, {k: names[k] for k in members}),
+            valid=result.valid, share="1/2", held_on=day, recorded_by=by,
+        )
+    )  # fmt: skip
 
 
 def _papers(
@@ -663,7 +718,7 @@ def _villagers(rng, night: _Night, plan: VillagePlan, election, listed, register
     )
     if plan.special == "further_round_held" and again is None:
         plan.stage, plan.special = Stage.COMMITTEE_ELECTION, "further_round"  # still to hold
-    boxes = [_box(night, election, paper) for paper in papers]
+    boxes = [_box(night, election, paper, by=users[0]) for paper in papers]
     if plan.special in TONIGHT:
         night.states[plan.special].append(election.pk)
         _tonight(night, plan, election, boxes, vote, names, users, registered, roll, turn)
@@ -827,6 +882,8 @@ def _write(night: _Night, notices: list[VotingNotice]) -> None:
             )
     TallyEntry.objects.bulk_create(entries, batch_size=BATCH)
     PartyAttendance.objects.bulk_create(night.attendance, batch_size=BATCH)
+    PlenaryVote.objects.bulk_create(night.plenaries, batch_size=BATCH)
+    _mobile_voters(night, boxes)
     ElectionResult.objects.bulk_create(night.results, batch_size=BATCH)
     found = _acknowledgements(night, boxes)
     acks = WarningAcknowledgement.objects.bulk_create([a for a, _at in found], batch_size=BATCH)
@@ -837,3 +894,44 @@ def _write(night: _Night, notices: list[VotingNotice]) -> None:
     for start in range(0, len(ids), BATCH):
         Nomination.objects.filter(pk__in=ids[start : start + BATCH]).update(elected=True)
     VotingNotice.objects.bulk_create(notices, batch_size=BATCH)
+
+
+def _mobile_voters(night: _Night, boxes: list[BallotBox]) -> None:
+    """The voters each mobile box was approved for (as many as its ballots) and served (as many as it
+    returned), the first registrations of its village's roll (ballots.mobile's rules)."""
+    if not night.mobile:
+        return
+    elections = {boxes[i].election_id for i, *_rest in night.mobile}
+    rolls = defaultdict(list)
+    for election_id, pk in (
+        VoterRegistration.objects.filter(election_id__in=elections, status=Status.REGISTERED)
+        .order_by("election_id", "id")
+        .values_list("election_id", "id")
+    ):
+        rolls[election_id].append(pk)
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
+    approvals, served = [], []
+    for index, issued, returned, by in night.mobile:
+        box = boxes[index]
+        taken = len([a for a in approvals if a.election_id == box.election_id])
+        chosen = rolls[box.election_id][taken : taken + issued]
+        made = [
+            MobileBoxApproval(
+                election_id=box.election_id, division_code=box.division_code, registration_id=pk,
+                reason=MobileReason.ELDERLY, approved_by=by or admin,
+            )
+            for pk in chosen
+        ]  # fmt: skip
+        approvals += made
+        served += [(box, approval) for approval in made[:returned]]
+    MobileBoxApproval.objects.bulk_create(approvals, batch_size=BATCH)
+    MobileBoxVisit.objects.bulk_create(
+        [
+            MobileBoxVisit(
+                election_id=box.election_id, division_code=box.division_code, box=box, approval=approval,
+                round=box.round, recorded_by=approval.approved_by,
+            )
+            for box, approval in served
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip

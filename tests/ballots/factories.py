@@ -70,9 +70,12 @@ def make_village(
     return result
 
 
-def add_box(village: Village, label: str = "中心会场", issued: int = 8, kind: str = "central") -> BallotBox:
+def add_box(
+    village: Village, label: str = "中心会场", issued: int = 8, kind: str = "central", body: str = ""
+) -> BallotBox:
+    """A box of the villagers' meeting, or with body="party" of the Party members' meeting."""
     return services.add_ballot_box(
-        election=village.election, label=label, kind=kind, ballots_issued=issued, by=village.clerk
+        election=village.election, label=label, kind=kind, ballots_issued=issued, body=body, by=village.clerk
     )
 
 

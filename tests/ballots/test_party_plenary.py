@@ -50,7 +50,7 @@ def _assembly(village, nominees, *, confirm=True):
             key(nominees["党一"]): 15, key(nominees["党二"]): 14, key(nominees["党三"]): 12, key(nominees["党四"]): 6,
         }},
     }  # fmt: skip
-    enter_twice(village, add_box(village, label="党员大会", issued=18), values, body="party")
+    enter_twice(village, add_box(village, label="党员大会", issued=18, body="party"), values, body="party")
     result = services.count_election(election=election, body="party", by=village.clerk)
     if confirm:
         report = services.reconcile_election(election=election, body="party")

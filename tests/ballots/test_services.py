@@ -326,7 +326,7 @@ def test_party_vote_counts_against_members_present(village):
     services.record_party_attendance(
         election=election, members=30, excused={"seriously_ill": 2}, present=23, by=village.clerk
     )
-    box = add_box(village, label="党员大会", issued=23)
+    box = add_box(village, label="党员大会", issued=23, body="party")
     values = {
         "issued": 23,
         "returned": 23,
@@ -345,7 +345,7 @@ def test_party_vote_counts_against_members_present(village):
 
 def test_party_vote_without_attendance_cannot_be_counted(village):
     move_to(village.election, Stage.PARTY_ELECTION)  # the Party members' meeting
-    box = add_box(village, label="党员大会")
+    box = add_box(village, label="党员大会", body="party")
     values = {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "votes": {}}
     enter_twice(village, box, values, body="party")
     with pytest.raises(ValidationError) as excinfo:

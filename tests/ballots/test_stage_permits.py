@@ -193,7 +193,7 @@ def test_a_ballot_box_is_refused_while_the_gate_is_closed(client, village, code,
 
 
 def test_the_partys_vote_is_not_entered_in_the_villagers_committee_election(client, village):
-    box = add_box(village)
+    box = add_box(village, label="党员大会", body="party")
     client.force_login(village.clerk)
     data = tally_form(village, box) | {"body": "party"}
     response = client.post(url("enter", village, body="party"), data)

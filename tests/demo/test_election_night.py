@@ -77,9 +77,7 @@ def _states() -> dict[str, set[int]]:
 def _recount(result: ElectionResult) -> tuple[bool, dict]:
     """What the service counts from the agreed sheets with the rules the result keeps (the count that
     `count_election` and `confirm_results` store, without writing)."""
-    rules = services.rules_from_data(result.rules)
-    outcome = services._count(result.election, result.body, result.round, rules)
-    return outcome.valid, services._outcome_data(result.election, result.body, outcome)
+    return services.recount(result)
 
 
 def _entrants(election) -> set[str]:
@@ -192,3 +190,22 @@ def test_the_election_night_villages_reconcile_and_recount_to_their_stored_resul
         assert not report.errors and not report.unacknowledged, result.election_id
         if result.state == ResultState.APPROVED:
             assert result.certificates_issued_on >= timezone.localdate(result.approved_at)
+
+
+def test_the_party_votes_elect_the_committee_and_its_plenary_the_posts(seeded):
+    """The Party members' meetings count their own box to the committee's members; every approved Party
+    result has the plenary's secretary among them; a mobile box served only approved voters."""
+    from ballots.models import MobileBoxVisit, PlenaryVote
+
+    approved = ElectionResult.objects.filter(body="party", state=ResultState.APPROVED).select_related(
+        "election"
+    )
+    assert approved.exists()
+    for result in approved[:20]:
+        assert [p["position"] for p in result.data["positions"]] == ["party_member"]
+        assert services.recount(result) == (result.valid, result.data)
+        plenary = PlenaryVote.objects.get(election=result.election)
+        members = set(result.data["positions"][0]["elected"])
+        assert "secretary" in plenary.elected.values() and set(plenary.elected) <= members
+    for visit in MobileBoxVisit.objects.select_related("approval", "box")[:50]:
+        assert visit.approval.election_id == visit.box.election_id

@@ -188,9 +188,8 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
 
     # The Party members' assembly: the officer follows the gate to the Party's count and records who was
     # due (the ten villagers are all Party members, one seriously ill and excused) and present (eight:
-    # more than 4/5 of nine). The clerks count it in the central box, which the villagers' assembly uses
-    # again: the count of each body wants an agreed sheet of every box of the election
-    # (ballots.services.agreed_sheets), so a box of the Party meeting's own would hold up the villagers'.
+    # more than 4/5 of nine). The clerks count it in the Party members' meeting's own box: the villagers'
+    # assembly later counts its own boxes (ballots.services.boxes_of).
     page.click("#errors a[href*='/ballots/election/']")
     assert "body=party" in page.url
     page.fill("input[name='members']", "10")
@@ -203,7 +202,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     hold_vote(
         page,
         f"{base}/ballots/election/{home.pk}/?body=party&round=1",
-        ("中心会场", "central", 8),
+        ("党员大会会场", "central", 8),
         {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "signed_for": 8},
         {"吴六": 7, "郑七": 6, "冯八": 5, "陈九": 2},  # more than half of the eight present: 5 or more
         "lifecycle-party-vote-confirmed",
@@ -289,7 +288,7 @@ def test_township_walks_a_village_through_every_gate_and_the_county_approves_a_p
     hold_vote(
         page,
         f"{base}/ballots/election/{home.pk}/?body=committee&round=1",
-        None,
+        ("中心会场", "central", 8),
         {"issued": 8, "returned": 8, "valid": 8, "invalid": 0, "unreturned": 0, "signed_for": 8},
         {"赵一": 6, "钱二": 2, "李四": 6, "孙三": 5, "周五": 3},
         "lifecycle-vote-confirmed",
