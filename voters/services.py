@@ -1920,7 +1920,7 @@ def answer_objection(
     (selectors.objections, the lifecycle's step), never refused.
     """
     objection = (
-        RollObjection.objects.select_for_update()
+        RollObjection.objects.select_for_update(of=("self",))
         .select_related("election__cycle", "election__village", "registration__resident__household")
         .get(pk=objection.pk)
     )
