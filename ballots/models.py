@@ -47,6 +47,11 @@ def validate_factor(text: str) -> None:
     parse_share(text)
 
 
+def _share(label, default: str, validator=validate_share) -> models.CharField:
+    """A share (or factor) setting, kept as the text of an exact fraction, checked by `validator`."""
+    return models.CharField(label, max_length=12, default=default, validators=[validator])
+
+
 class CountingRuleSettings(models.Model):
     """计票规则设置: the counting thresholds and options of one cycle (DOMAIN.md "Counting and results",
     marked configurable because provinces differ), created with the defaults the first time a vote of the
@@ -62,29 +67,18 @@ class CountingRuleSettings(models.Model):
         on_delete=models.CASCADE,
         related_name="counting_rules",
     )
-    turnout_share = models.CharField(
-        _("villagers: the vote is valid when more than this share of registered voters cast a ballot"),
-        max_length=12,
-        default="1/2",
-        validators=[validate_share],
+    turnout_share = _share(
+        _("villagers: the vote is valid when more than this share of registered voters cast a ballot"), "1/2"
     )
-    elected_share = models.CharField(
+    elected_share = _share(
         _("first round: elected with more than this share of the ballots cast (the Party: of those present)"),
-        max_length=12,
-        default="1/2",
-        validators=[validate_share],
+        "1/2",
     )
-    further_round_share = models.CharField(
-        _("villagers' further round: elected with at least this share of the ballots cast"),
-        max_length=12,
-        default="1/3",
-        validators=[validate_share],
+    further_round_share = _share(
+        _("villagers' further round: elected with at least this share of the ballots cast"), "1/3"
     )
-    party_attendance_share = models.CharField(
-        _("Party meeting: valid when more than this share of the members due attend"),
-        max_length=12,
-        default="4/5",
-        validators=[validate_share],
+    party_attendance_share = _share(
+        _("Party meeting: valid when more than this share of the members due attend"), "4/5"
     )
     reserved_women_seat = models.BooleanField(
         _("keep one member seat for a woman when no woman is elected"), default=True
@@ -97,17 +91,13 @@ class CountingRuleSettings(models.Model):
         default=1,
         validators=[MaxValueValidator(5)],
     )
-    invalid_share_warning = models.CharField(
-        _("warn when invalid ballots exceed this share of the ballots returned"),
-        max_length=12,
-        default="1/10",
-        validators=[validate_share],
+    invalid_share_warning = _share(
+        _("warn when invalid ballots exceed this share of the ballots returned"), "1/10"
     )
-    box_outlier_factor = models.CharField(
+    box_outlier_factor = _share(
         _("warn when a box returned more than this many times the median of the other boxes"),
-        max_length=12,
-        default="3",
-        validators=[validate_factor],
+        "3",
+        validate_factor,
     )
     committee_deputy_seats = models.PositiveSmallIntegerField(
         _("villagers' committee: vice-chairs"), default=1, validators=[MaxValueValidator(3)]
@@ -118,11 +108,8 @@ class CountingRuleSettings(models.Model):
     party_discipline_member = models.BooleanField(
         _("Party committee: a discipline inspection member is elected by its plenary"), default=True
     )
-    plenary_elected_share = models.CharField(
-        _("Party committee's plenary: elected with more than this share of the committee's members"),
-        max_length=12,
-        default="1/2",
-        validators=[validate_share],
+    plenary_elected_share = _share(
+        _("Party committee's plenary: elected with more than this share of the committee's members"), "1/2"
     )
 
     class Meta:
