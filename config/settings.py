@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
     # The trail's chain head, written each night where the database superuser cannot rewrite it.
+    # Pending trail entries left by writers whose after-commit seal found the lock taken (TRAIL_SEAL).
+    "trail-seal": {
+        "task": "trail.tasks.seal_trail",
+        "schedule": env.float("TRAIL_SEAL_SECONDS", default=5.0),
+    },
     "trail-daily-anchor": {
         "task": "trail.tasks.anchor_trail",
         "schedule": crontab(hour=0, minute=15),
@@ -324,6 +329,17 @@ RISK_RED_FLAG_STAGES = env.list("RISK_RED_FLAG_STAGES", default=["preparation", 
 # mailed to the county (TRAIL_ANCHOR_EMAILS).
 TRAIL_ANCHOR_FILE = env.path("TRAIL_ANCHOR_FILE", default=BASE_DIR / "var" / "trail-anchors.log")
 TRAIL_ANCHOR_EMAILS = env.list("TRAIL_ANCHOR_EMAILS", default=[])
+# How a traced write reaches the chain (trail.services): "deferred" inserts a pending entry without any
+# lock and the sealer chains it (after the commit, every TRAIL_SEAL_SECONDS from beat, before
+# verify_trail); "inline" chains it in the writer's transaction under the chain lock. Deferred by
+# default on PostgreSQL, where many writers run at once; inline on the embedded SQLite (one writer).
+TRAIL_SEAL = env(
+    "TRAIL_SEAL",
+    default="inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "deferred",
+)
+if TRAIL_SEAL not in ("deferred", "inline"):
+    raise ImproperlyConfigured('TRAIL_SEAL must be "deferred" or "inline"')
+TRAIL_SEAL_SECONDS = CELERY_BEAT_SCHEDULE["trail-seal"]["schedule"]
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,10 @@ def _plain_http_settings():
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read the chain right after a write, inside their own transaction, where no commit (and so
+    # no after-commit seal) happens: they chain inline. The deferred seal, PostgreSQL's default, has its
+    # own tests (tests/trail/test_seal.py, and the tamper tests run in both modes).
+    settings.TRAIL_SEAL = "inline"
     yield
 
 

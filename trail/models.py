@@ -114,6 +114,44 @@ class TrailEntry(models.Model):
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 
 
+class PendingEntry(models.Model):
+    """待封存的留痕: a change recorded but not yet linked into the chain (settings.TRAIL_SEAL = "deferred").
+
+    A traced write inserts one of these and takes no lock; the sealer (`trail.services.seal_pending`,
+    run after the writer's commit, every few seconds by Celery beat, and before `verify_trail`) moves
+    them into the chain in order under the chain lock, numbering, linking and hashing each, and deletes
+    them in the same transaction. `id` comes from a database sequence, so it has gaps where a writer
+    rolled back; the chain's own numbers (`TrailEntry.seq`) have none. On PostgreSQL a trigger
+    (migration 0005) refuses UPDATE always, and DELETE except by the sealer.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    model_label = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    division_code = models.CharField(max_length=12, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("trail entry awaiting its seal")
+        verbose_name_plural = _("trail entries awaiting their seal")
+
+    def __str__(self) -> str:
+        return f"~{self.pk} {self.get_action_display()} {self.object_repr}"
+
+
 class ChainHead(models.Model):
     """链头: the number and hash of the newest entry, updated with every append in the same transaction.
 

@@ -1,10 +1,24 @@
 """Writes and checks of the activity trail: append an entry to the chain, record a bulk write, verify,
 anchor the chain head outside the database.
 
-Appending is serialised: on PostgreSQL a transaction-scoped advisory lock (held until the writer's
-outermost transaction commits) makes sure no two writers chain onto the same previous entry. SQLite has
-one writer at a time: a second writer that read the same previous entry cannot write and fails ("database
-is locked") rather than fork the chain; SQLite is the embedded single-user default, not production.
+Two ways to put an entry on the chain, chosen by settings.TRAIL_SEAL:
+
+- "inline" (the embedded SQLite default): the writer links and hashes its entry itself. SQLite has one
+  writer at a time, so a second writer that read the same previous entry cannot write and fails
+  ("database is locked") rather than fork the chain.
+- "deferred" (the PostgreSQL default): the writer inserts a PendingEntry and takes no lock, so
+  concurrent writers are bounded by PostgreSQL, not by one lock held until each commit (issue 17: a
+  global advisory lock held to commit was 95% of an election-night entry's latency). The sealer
+  (`seal_pending`) numbers, links and hashes pending entries in batches under a transaction-scoped
+  advisory lock and deletes them in the same transaction. It runs right after a writer's commit when
+  the lock is free (it never waits there), every few seconds from Celery beat ("trail-seal"), and
+  before `verify_trail` and every anchor. Chain order is the order of sealing; an entry keeps the time
+  of its change, raised where needed so time never runs backwards along the chain.
+
+Per-county chains joined by a root chain were the other design: rejected, because an election night
+loads one county's villages together (they vote on the same day), so a county lock would still
+serialise the busiest writers, and the root chain needs a sealer of its own anyway. With the deferred
+seal one chain stays, so verify_trail, the anchors and every check below are unchanged.
 """
 
 from __future__ import annotations
@@ -31,7 +45,7 @@ from django.utils.translation import gettext as _
 from . import codes
 from .anchors import FILE_HEADER, Anchor, AnchorFile, clean_reason, format_line, parse_lines
 from .chain import GENESIS, HASHED_FIELDS, entry_hash, plain_json
-from .models import Action, ChainHead, TrailEntry
+from .models import Action, ChainHead, PendingEntry, TrailEntry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -64,11 +78,116 @@ def current_actor() -> User | None:
     return _acting_user.get()
 
 
-def _lock_chain(using: str) -> None:
+def _lock_chain(using: str, *, wait: bool = True) -> bool:
+    """Take the chain lock until the current transaction ends; False when `wait` is off and it is taken."""
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def deferred() -> bool:
+    """Entries wait for the sealer (settings.TRAIL_SEAL = "deferred") instead of being chained at once."""
+    return settings.TRAIL_SEAL == "deferred"
+
+
+# How many pending entries one sealing transaction chains; a longer backlog takes several.
+SEAL_BATCH = 2000
+# The sealer that runs after a commit gives up after this many batches (beat and verify_trail go on).
+AFTER_COMMIT_BATCHES = 5
+
+
+def seal_pending(*, using: str | None = None, wait: bool = True, batches: int | None = None) -> int:
+    """Chain every pending entry, oldest first: number, link and hash each, then delete it from pending,
+    all in one transaction per batch under the chain lock. Returns how many were sealed.
+
+    With `wait` off, returns 0 at once when another sealer holds the lock (that one seals what is
+    pending). Entries whose writers have not committed yet are not seen; the next run seals them.
+    """
+    using = using or router.db_for_write(TrailEntry)
+    sealed = 0
+    done = 0
+    while batches is None or done < batches:
+        done += 1
+        with transaction.atomic(using=using):
+            if not _lock_chain(using, wait=wait):
+                return sealed
+            pending = list(PendingEntry.objects.using(using).order_by("id")[:SEAL_BATCH])
+            if not pending:
+                return sealed
+            last = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
+            seq, prev_hash, prev_at = (last["seq"], last["hash"], last["at"]) if last else (0, GENESIS, None)
+            entries = []
+            for row in pending:
+                seq += 1
+                entry = TrailEntry(
+                    seq=seq,
+                    at=max(row.at, prev_at) if prev_at else row.at,
+                    actor_id=row.actor_id,
+                    actor_name=row.actor_name,
+                    action=row.action,
+                    model_label=row.model_label,
+                    object_pk=row.object_pk,
+                    object_repr=row.object_repr,
+                    division_code=row.division_code,
+                    changes=row.changes,
+                    extra=row.extra,
+                    prev_hash=prev_hash,
+                )
+                entry.hash = entry_hash(entry.hashed_fields())
+                entries.append(entry)
+                prev_hash, prev_at = entry.hash, entry.at
+            TrailEntry.objects.using(using).bulk_create(entries, batch_size=500)
+            _delete_pending(using, [row.pk for row in pending])
+            ChainHead.objects.using(using).update_or_create(
+                pk=1, defaults={"seq": seq, "hash": prev_hash, "at": prev_at}
+            )
+        # Go on: writers that committed while this batch was sealed woke no sealer (the lock was
+        # taken), so one more look catches them; beat catches whatever is still left.
+        sealed += len(pending)
+    return sealed
+
+
+def _delete_pending(using: str, ids: list[int]) -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Migration 0004's trigger lets only the sealer delete pending entries, for this transaction.
+            cursor.execute("SELECT set_config('huanjie.trail_sealing', 'on', true)")
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            cursor.execute(
+                f"DELETE FROM {PendingEntry._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+
+
+class _SealAfterCommit:
+    """The on-commit callback of one database alias, one object per alias so that a transaction with
+    many traced writes schedules one seal, not one per write (Django's on_commit has no "once" option,
+    hence the look at the connection's own list of callbacks)."""
+
+    def __init__(self, using: str):
+        self.using = using
+
+    def __call__(self) -> None:
+        seal_pending(using=self.using, wait=False, batches=AFTER_COMMIT_BATCHES)
+
+
+_after_commit: dict[str, _SealAfterCommit] = {}
+
+
+def _seal_after_commit(using: str) -> None:
+    callback = _after_commit.setdefault(using, _SealAfterCommit(using))
+    connection = transaction.get_connection(using)
+    if any(entry[1] is callback for entry in getattr(connection, "run_on_commit", ())):
+        return
+    transaction.on_commit(callback, using=using, robust=True)
 
 
 def append(
@@ -81,9 +200,29 @@ def append(
     changes: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
     actor: User | None = None,
-) -> TrailEntry:
-    """Append one entry to the chain (the low-level door; callers use the registry or record_bulk)."""
+) -> TrailEntry | PendingEntry:
+    """Append one entry to the chain (the low-level door; callers use the registry or record_bulk).
+
+    Deferred (settings.TRAIL_SEAL): a PendingEntry, chained by the sealer once this transaction
+    commits; inline: the chained TrailEntry itself."""
     using = router.db_for_write(TrailEntry)
+    fields = {
+        "actor": actor,
+        "actor_name": str(actor)[:150] if actor else "",
+        "action": action,
+        "model_label": model_label,
+        "object_pk": str(object_pk)[:64],
+        "object_repr": str(object_repr)[:200],
+        "division_code": division_code,
+        "changes": plain_json(dict(changes or {})),
+        "extra": plain_json(dict(extra or {})),
+    }
+    if deferred():
+        # One INSERT and no lock: the sealer numbers and links it (see the module docstring).
+        pending = PendingEntry(at=timezone.now(), **fields)
+        pending.save(using=using, force_insert=True)
+        _seal_after_commit(using)
+        return pending
     with transaction.atomic(using=using):
         _lock_chain(using)
         last = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
@@ -93,16 +232,8 @@ def append(
             # Never earlier than the entry before, so that time runs forward along the chain even when
             # the clocks of two web servers disagree.
             at=max(now, last["at"]) if last else now,
-            actor=actor,
-            actor_name=str(actor)[:150] if actor else "",
-            action=action,
-            model_label=model_label,
-            object_pk=str(object_pk)[:64],
-            object_repr=str(object_repr)[:200],
-            division_code=division_code,
-            changes=plain_json(dict(changes or {})),
-            extra=plain_json(dict(extra or {})),
             prev_hash=last["hash"] if last else GENESIS,
+            **fields,
         )
         entry.hash = entry_hash(entry.hashed_fields())
         entry.save(using=using)
@@ -124,7 +255,7 @@ def record_bulk(
     extra: Mapping[str, Any] | None = None,
     changes: Mapping[str, Any] | None = None,
     records: Iterable[models.Model] = (),
-) -> TrailEntry:
+) -> TrailEntry | PendingEntry:
     """Record a write that model signals do not see (bulk_create, update(), an import, a recompute).
 
     `action` says what the bulk write did ("import", "recompute", "create"…); the entry's own action is
@@ -332,6 +463,8 @@ def record_anchor(*, reason: str) -> RecordedAnchor | None:
     reason = clean_reason(reason)
     if not reason:
         raise ValidationError(codes.MESSAGES[codes.ANCHOR_REASON_REQUIRED], code=codes.ANCHOR_REASON_REQUIRED)
+    if deferred():
+        seal_pending()  # the anchor is of the chain as it stands, every committed change included
     head = TrailEntry.objects.order_by("-seq").values("seq", "hash").first()
     if head is None:
         return None

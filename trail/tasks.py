@@ -1,4 +1,9 @@
-"""Celery tasks of the activity trail: anchoring the chain head outside the database.
+"""Celery tasks of the activity trail: sealing pending entries into the chain, and anchoring the chain
+head outside the database.
+
+`seal_trail` runs every TRAIL_SEAL_SECONDS from the beat ("trail-seal"): it chains what writers left
+pending when their own after-commit seal found the lock taken. Idempotent by nature: a second run finds
+nothing pending. Bounded, so that a task never runs for ever under a steady stream of writes.
 
 `anchor_trail` runs each night from the beat ("trail-daily-anchor" in settings) and after each cycle
 milestone (`trail.services.anchor_on_commit`). Thin and idempotent: a head already in the anchor file is
@@ -17,3 +22,10 @@ def anchor_trail(reason: str = "daily") -> dict | None:
     if recorded is None:
         return None
     return {"code": recorded.anchor.code, "written": recorded.written, "mailed": recorded.mailed}
+
+
+@shared_task(ignore_result=True)
+def seal_trail() -> int:
+    if not services.deferred():
+        return 0
+    return services.seal_pending(batches=50)

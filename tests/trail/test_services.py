@@ -11,12 +11,19 @@ from tests.trail.helpers import tampering
 from trail import codes
 from trail.chain import GENESIS, entry_hash
 from trail.models import Action, AppendOnlyError, ChainHead, TrailEntry
-from trail.services import record_bulk, verify_chain
+from trail.services import record_bulk, seal_pending, verify_chain
 from voters.models import VoterRegistration
 
 pytestmark = pytest.mark.django_db
 
 VILLAGE = "330702001001"
+
+
+@pytest.fixture(autouse=True, params=["inline", "deferred"])
+def seal_mode(request, settings):
+    """Every check of the chain holds whether writers chain their entries or the sealer does."""
+    settings.TRAIL_SEAL = request.param
+    return request.param
 
 
 def bulk(n=1, **overrides):
@@ -28,7 +35,11 @@ def bulk(n=1, **overrides):
         "summary": "导入选民名单",
         "counts": {"created": 3},
     }
-    return [record_bulk(**(kwargs | overrides)) for _ in range(n)]
+    written = [record_bulk(**(kwargs | overrides)) for _ in range(n)]
+    if written and not isinstance(written[0], TrailEntry):  # deferred: the sealer chains them
+        seal_pending()
+        return list(TrailEntry.objects.order_by("-seq")[:n])[::-1]
+    return written
 
 
 def kinds(result):

@@ -4,7 +4,7 @@ the chain still holds every anchor recorded outside the database."""
 from django.core.management.base import BaseCommand, CommandError
 
 from trail.anchors import Anchor, parse_code, short_code
-from trail.services import read_anchor_file, verify_chain
+from trail.services import deferred, read_anchor_file, seal_pending, verify_chain
 
 
 def _anchor(text: str) -> Anchor:
@@ -45,6 +45,11 @@ class Command(BaseCommand):
     def handle(self, *args, anchor, anchor_file, **options):
         given = [_anchor(a) for a in anchor]
         recorded = read_anchor_file(anchor_file)
+        if deferred():
+            # Every committed change is checked: what still waits for its seal is chained first.
+            sealed = seal_pending()
+            if sealed:
+                self.stdout.write(f"Sealed {sealed} pending entries first.")
         result = verify_chain(anchors=[*recorded.anchors, *given])
         for number, why in recorded.unreadable:
             self.stderr.write(f"anchor file {recorded.path}, line {number}: unreadable: {why}")
