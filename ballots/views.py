@@ -203,11 +203,14 @@ def enter(request, pk):
     if not _can_enter(request.user):
         raise PermissionDenied
     posts = selectors.posts(election=election, body=body, round=round)
-    mine = (
-        TallyEntry.objects.visible_to(request.user)
-        .filter(sheet__box=box, sheet__body=body, sheet__round=round, entered_by=request.user)
-        .first()
-    )
+
+    def mine():
+        return (
+            TallyEntry.objects.visible_to(request.user)
+            .filter(sheet__box=box, sheet__body=body, sheet__round=round, entered_by=request.user)
+            .first()
+        )
+
     if request.method == "POST":
         form = TallyEntryForm(request.POST, posts=posts)
         if form.is_valid():
@@ -226,9 +229,11 @@ def enter(request, pk):
                 messages.success(request, _("Tally sheet entry saved."))
                 return redirect(_back("ballots:sheet", election, body, round, box=box.pk))
     else:
-        initial = TallyEntryForm.initial_from(mine, posts) if mine else {"issued": box.ballots_issued}
+        own = mine()
+        initial = TallyEntryForm.initial_from(own, posts) if own else {"issued": box.ballots_issued}
         form = TallyEntryForm(initial=initial, posts=posts)
-    context = _common(request, election, body, round) | {"box": box, "form": form, "mine": mine}
+    # Read only to show the page: a saved entry redirects without it (election night's hot path).
+    context = _common(request, election, body, round) | {"box": box, "form": form, "mine": mine()}
     return render(request, "ballots/enter.html", context)
 
 

@@ -340,6 +340,8 @@ TRAIL_SEAL = env(
 if TRAIL_SEAL not in ("deferred", "inline"):
     raise ImproperlyConfigured('TRAIL_SEAL must be "deferred" or "inline"')
 TRAIL_SEAL_SECONDS = CELERY_BEAT_SCHEDULE["trail-seal"]["schedule"]
+# A writer seals after its commit at most this often per process (the others leave it to that one).
+TRAIL_SEAL_AFTER_COMMIT_SECONDS = env.float("TRAIL_SEAL_AFTER_COMMIT_SECONDS", default=0.2)
 
 LOGGING = {
     "version": 1,

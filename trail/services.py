@@ -28,6 +28,7 @@ import fcntl
 import logging
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -144,9 +145,9 @@ def seal_pending(*, using: str | None = None, wait: bool = True, batches: int | 
                 prev_hash, prev_at = entry.hash, entry.at
             TrailEntry.objects.using(using).bulk_create(entries, batch_size=500)
             _delete_pending(using, [row.pk for row in pending])
-            ChainHead.objects.using(using).update_or_create(
-                pk=1, defaults={"seq": seq, "hash": prev_hash, "at": prev_at}
-            )
+            head = {"seq": seq, "hash": prev_hash, "at": prev_at}
+            if not ChainHead.objects.using(using).filter(pk=1).update(**head):
+                ChainHead.objects.using(using).create(pk=1, **head)
         # Go on: writers that committed while this batch was sealed woke no sealer (the lock was
         # taken), so one more look catches them; beat catches whatever is still left.
         sealed += len(pending)
@@ -170,12 +171,22 @@ def _delete_pending(using: str, ids: list[int]) -> None:
 class _SealAfterCommit:
     """The on-commit callback of one database alias, one object per alias so that a transaction with
     many traced writes schedules one seal, not one per write (Django's on_commit has no "once" option,
-    hence the look at the connection's own list of callbacks)."""
+    hence the look at the connection's own list of callbacks).
+
+    Throttled per process: a seal costs a dozen statements, so under load one writer per process seals
+    for all the others at most every TRAIL_SEAL_AFTER_COMMIT_SECONDS, and a quiet office (one writer)
+    still sees its change chained at once. What a throttled writer leaves waits for the next writer's
+    seal or the beat's."""
 
     def __init__(self, using: str):
         self.using = using
+        self.last = float("-inf")
 
     def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self.last < settings.TRAIL_SEAL_AFTER_COMMIT_SECONDS:
+            return
+        self.last = now
         seal_pending(using=self.using, wait=False, batches=AFTER_COMMIT_BATCHES)
 
 

@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from tests.factories import CycleFactory, VillageElectionFactory, region_chain
 from tests.trail.helpers import registration, resident
+from trail import services as trail_services
 from trail import tasks
 from trail.models import PendingEntry, TrailEntry
 from trail.services import record_bulk, seal_pending, verify_chain
@@ -20,6 +21,7 @@ VILLAGE = "330702001001"
 @pytest.fixture(autouse=True)
 def deferred(settings):
     settings.TRAIL_SEAL = "deferred"
+    settings.TRAIL_SEAL_AFTER_COMMIT_SECONDS = 0
 
 
 def bulk(summary="导入选民名单"):
@@ -64,6 +66,19 @@ def test_a_captured_change_is_sealed_once_its_transaction_commits(django_capture
     assert sealed_before == 0 and TrailEntry.objects.count() > 2
     assert TrailEntry.objects.filter(model_label="voters.voterregistration").count() == 2
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_after_commit_seals_are_throttled_per_process(settings, django_capture_on_commit_callbacks):
+    settings.TRAIL_SEAL_AFTER_COMMIT_SECONDS = 60
+    trail_services._after_commit.clear()  # this process has not sealed yet
+    for summary in ("一", "二"):
+        with django_capture_on_commit_callbacks(execute=True):
+            bulk(summary)
+    # The first commit sealed (no seal for a minute before it); the second was left to the beat.
+    assert list(TrailEntry.objects.values_list("object_repr", flat=True)) == ["一"]
+    assert PendingEntry.objects.count() == 1
+    assert tasks.seal_trail.delay().get() == 1
 
 
 @pytest.mark.django_db
