@@ -265,6 +265,11 @@ class RegionStage:
         if common:
             checked.division_code = common_unit(common[0])
         if connection.vendor == "postgresql":
+            # From here to the commit the tree holds still: two imports at once would both create a
+            # new code, and an edit by hand could slip between the checks, the comparison and the
+            # write. The lock waits for both, and lets readers and the foreign-key checks of other
+            # tables (FOR KEY SHARE) through; the file was read before it. SQLite has one writer anyway.
+            self.execute(f"LOCK TABLE {REGION} IN SHARE ROW EXCLUSIVE MODE")
             self.execute(f"ANALYZE {STAGE}")  # autovacuum never analyses a temporary table; then it hashes
         else:
             self.execute(f"CREATE INDEX {STAGE}_code ON {STAGE} (code)")  # SQLite joins by index lookups
