@@ -139,44 +139,29 @@ def batched(rows: Iterable, size: int) -> Iterable[list]:
         yield batch
 
 
-def copy_rows(
-    table: str, columns: Sequence[str], rows: Iterable[Sequence], *, not_null: Sequence[str] = ()
-) -> int:
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Stream `rows` into `table` (any table, a temporary one too) inside the caller's transaction.
 
     For an input too big to hold twice: on PostgreSQL one COPY reads the rows as they are made (the
     iterator may check and clean them on the way), so neither the rows nor their CSV text are ever all in
-    memory; elsewhere executemany, a batch at a time. None is NULL, and so is '' unless its column is in
-    `not_null`. Returns the count.
+    memory; elsewhere executemany, a batch at a time. None is NULL, and so is '' (as in CSV, on every
+    database alike): for a table whose text columns are never empty. Returns the count.
     """
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             stream = _CsvStream(rows)
-            forced = ", ".join(f'"{c}"' for c in not_null)
-            options = f"FORMAT csv, FORCE_NOT_NULL ({forced})" if forced else "FORMAT csv"
             cursor.cursor.copy_expert(
-                f'COPY "{table}" ({quoted}) FROM STDIN WITH ({options})', stream, size=_CsvStream.CHUNK
+                f'COPY "{table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', stream, size=_CsvStream.CHUNK
             )
             return stream.count
         marks = ", ".join(["%s"] * len(columns))
-        kept = set(not_null)
-        nullable = [i for i, c in enumerate(columns) if c not in kept]
         count = 0
         for batch in batched(rows, 10_000):
-            if nullable:
-                batch = [_blank_as_null(row, nullable) for row in batch]
+            batch = [[None if v == "" else v for v in row] for row in batch]
             cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', batch)
             count += len(batch)
         return count
-
-
-def _blank_as_null(row: Sequence, nullable: Sequence[int]) -> list:
-    values = list(row)
-    for i in nullable:
-        if values[i] == "":
-            values[i] = None
-    return values
 
 
 class _CsvStream:
