@@ -137,3 +137,53 @@ def batched(rows: Iterable, size: int) -> Iterable[list]:
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Stream `rows` into `table` (any table, a temporary one too) inside the caller's transaction.
+
+    For an input too big to hold twice: on PostgreSQL one COPY reads the rows as they are made (the
+    iterator may check and clean them on the way), so neither the rows nor their CSV text are ever all in
+    memory; elsewhere executemany, a batch at a time. None is NULL, and so is '' (as in CSV, on every
+    database alike): for a table whose text columns are never empty. Returns the count.
+    """
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stream = _CsvStream(rows)
+            cursor.cursor.copy_expert(
+                f'COPY "{table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', stream, size=_CsvStream.CHUNK
+            )
+            return stream.count
+        marks = ", ".join(["%s"] * len(columns))
+        count = 0
+        for batch in batched(rows, 10_000):
+            batch = [[None if v == "" else v for v in row] for row in batch]
+            cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', batch)
+            count += len(batch)
+        return count
+
+
+class _CsvStream:
+    """A file-like `read()` for psycopg2's COPY that writes the CSV of the next rows only when asked."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, rows: Iterable[Sequence]) -> None:
+        self._rows = iter(rows)
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        want = self.CHUNK if size is None or size < 0 else size
+        while self._buffer.tell() < want:
+            batch = list(itertools.islice(self._rows, 2_000))
+            if not batch:
+                break
+            self._writer.writerows(batch)
+            self.count += len(batch)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text

@@ -135,9 +135,24 @@ E = Severity.ERROR
 CYCLE_DATES_REVERSED = CATALOGUE.code("cycle.dates_reversed", E, _("The cycle must end after it starts."))
 
 # The region tree import (elections.services.import_regions): each a problem of one row.
-REGION_CODE_INVALID = CATALOGUE.code("region.code_invalid", E, _("The division code must have 12 digits."))
+REGION_CODE_INVALID = CATALOGUE.code(
+    "region.code_invalid",
+    E,
+    _("The division code must have 12 digits (a unit above a village may give its own 2, 4, 6 or 9)."),
+)
+REGION_CODE_DUPLICATE = CATALOGUE.code(
+    "region.code_duplicate", E, _("The division code %(code)s is already on row %(row)s.")
+)
 REGION_NAME_REQUIRED = CATALOGUE.code("region.name_required", E, _("The name is required."))
+REGION_NAME_TOO_LONG = CATALOGUE.code(
+    "region.name_too_long", E, _("The name has more than %(limit)s characters.")
+)
 REGION_NUMBER_INVALID = CATALOGUE.code("region.number_invalid", E, _("Not a whole number: %(value)s"))
+REGION_URBAN_RURAL_INVALID = CATALOGUE.code(
+    "region.urban_rural_invalid",
+    E,
+    _("Not an urban-rural classification code of the statistics bureau (111 … 220): %(value)s"),
+)
 REGION_PARENT_MISSING = CATALOGUE.code(
     "region.parent_missing", E, _("The parent region %(code)s does not exist.")
 )

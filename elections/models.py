@@ -16,6 +16,18 @@ class RegionLevel(models.TextChoices):
     VILLAGE = "village", _("Village / community")
 
 
+class UrbanRural(models.TextChoices):
+    """城乡分类代码: the statistics bureau's urban-rural classification of a village-level unit."""
+
+    MAIN_URBAN = "111", _("Main urban area")
+    URBAN_FRINGE = "112", _("Urban-rural fringe")
+    TOWN_CENTRE = "121", _("Town centre")
+    TOWN_FRINGE = "122", _("Town-rural fringe")
+    SPECIAL = "123", _("Special area")
+    TOWNSHIP_CENTRE = "210", _("Township centre")
+    VILLAGE = "220", _("Village area")
+
+
 class Region(models.Model):
     """行政区划: one unit of the province → city → county → township → village tree.
 
@@ -27,7 +39,16 @@ class Region(models.Model):
         _("division code"), max_length=12, unique=True, validators=[RegexValidator(r"^\d{12}$")]
     )
     name = models.CharField(_("name"), max_length=60)
-    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices, db_index=True)
+    official_name = models.CharField(
+        _("official name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the statistics bureau lists it (傅山村民委员会); the name is its short form (傅山村). "
+            "Blank: the same as the name."
+        ),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -37,6 +58,9 @@ class Region(models.Model):
         related_name="children",
     )
     is_community = models.BooleanField(_("urban community"), default=False)
+    urban_rural_code = models.CharField(
+        _("urban-rural classification"), max_length=3, blank=True, choices=UrbanRural.choices
+    )
     population = models.PositiveIntegerField(_("population"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     party_members = models.PositiveIntegerField(_("Party members"), default=0)
@@ -51,8 +75,11 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         ordering = ["code"]
         indexes = [
-            # LIKE 'prefix%' uses a B-tree only with the pattern operator class on PostgreSQL.
-            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            # LIKE 'prefix%' uses a B-tree only with the pattern operator class on PostgreSQL: Django makes
+            # that one for the unique code by itself (…_code_…_like), so no second copy is declared here.
+            # The level gets a plain B-tree (db_index on a CharField would add an unused _like twin): each
+            # index is paid on every row of the national list's import.
+            models.Index(fields=["level"], name="region_level_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="region_code_12_digits"),

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from trail.services import anchor_on_commit
+from trail.services import acting_as, anchor_on_commit, record_bulk
 
 from . import codes
+from .importing import RegionStage
 from .models import ElectionCycle, Region, VillageElection
-from .regions import CODE_RE, LEVELS, level_of, parent_code
 
-REGION_INT_FIELDS = ("population", "households", "party_members", "village_groups")
-REGION_BOOL_FIELDS = ("is_community", "weak_party_organization")
-TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "社区"}
-
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # The reference data a cycle needs above this floor (candidates' rule settings, negative list and review
 # units; risk's indicator weights) is made once, when the cycle opens, by the apps that own it: each
@@ -44,92 +44,68 @@ def prepare_cycle(*, cycle: ElectionCycle) -> None:
 class RegionImportResult:
     created: int = 0
     updated: int = 0
-    errors: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)  # the first importing.MAX_PROBLEMS, by row
+    error_count: int = 0
 
 
-def _problem(number: int, column: str, rule: str, params: Mapping[str, object] | None = None) -> dict:
-    """One bad cell of a region file: where, its rule's code and its message."""
-    message = str(codes.MESSAGES[rule])
-    return {"row": number, "column": column, "code": rule, "message": message % params if params else message}
-
-
-def _clean_region_row(number: int, row: Mapping[str, object], errors: list[dict]) -> dict | None:
-    code = str(row.get("code") or "").strip()
-    name = str(row.get("name") or "").strip()
-    if not CODE_RE.match(code):
-        errors.append(_problem(number, "code", codes.REGION_CODE_INVALID))
-        return None
-    if not name:
-        errors.append(_problem(number, "name", codes.REGION_NAME_REQUIRED))
-        return None
-    values: dict = {"code": code, "name": name, "level": level_of(code)}
-    for key in REGION_INT_FIELDS:
-        raw = row.get(key)
-        if raw in (None, ""):
-            continue
-        try:
-            value = int(float(str(raw).strip()))
-        except ValueError:
-            value = None
-        if value is None or value < 0:  # not a whole number of people, households…
-            errors.append(_problem(number, key, codes.REGION_NUMBER_INVALID, {"value": raw}))
-            return None
-        values[key] = value
-    for key in REGION_BOOL_FIELDS:
-        raw = row.get(key)
-        if raw not in (None, ""):
-            values[key] = str(raw).strip().lower() in TRUE_WORDS
-    return values
-
-
-@transaction.atomic
-def import_regions(*, rows: Iterable[Mapping[str, object]]) -> RegionImportResult:
+def import_regions(
+    *,
+    rows: Iterable[Mapping[str, object]],
+    by: User | None = None,
+    source: str = "",
+    sha256: str | None = None,
+    dry_run: bool = False,
+) -> RegionImportResult:
     """Create or update regions from rows keyed code/name/attributes; all or nothing.
 
-    Parents are found from the code (DOMAIN.md "Geography"); a parent must exist already or be in the
-    same file. Any bad row rejects the whole file, so a half-loaded tree never exists.
+    The statistics bureau's list loads as published (DOMAIN.md "Geography"): a unit above a village may
+    come with its own 2, 4, 6 or 9 digits, the listed name is kept as the official name and its short
+    form derived (傅山村民委员会 → 傅山村, a 居委会 a 社区). Parents are found from the code; a parent must
+    exist already or be in the same file. The rows are read once and every row is checked, then the
+    whole file is written set-based (elections.importing.RegionStage): only what differs is updated, and
+    a column left blank keeps the region's value. Any bad row rejects the whole file, so a half-loaded
+    tree never exists. A county added while a cycle runs gets that cycle's reference data
+    (prepare_cycle). The import records itself in the trail with the counts and the file's `sha256`;
+    `dry_run` checks and counts, and writes nothing.
     """
     result = RegionImportResult()
-    cleaned = []
-    for number, row in enumerate(rows, start=2):
-        values = _clean_region_row(number, row, result.errors)
-        if values:
-            cleaned.append((number, values))
-    if result.errors:
-        return result
-    cleaned.sort(key=lambda item: LEVELS.index(item[1]["level"]))
-    existing = {r.code: r for r in Region.objects.filter(code__in=[v["code"] for _, v in cleaned])}
-    known = dict(existing)
-    for number, values in cleaned:
-        parent = None
-        if values["level"] != "province":
-            pcode = parent_code(values["code"])
-            parent = known.get(pcode) or Region.objects.filter(code=pcode).first()
-            if parent is None:
-                result.errors.append(_problem(number, "code", codes.REGION_PARENT_MISSING, {"code": pcode}))
-                continue
-        region = existing.get(values["code"])
-        if region is None:
-            region = Region(parent=parent, **values)
-            result.created += 1
-        else:
-            for key, value in values.items():
-                setattr(region, key, value)
-            region.parent = parent
-            result.updated += 1
-        region.full_clean()
-        region.save()
-        known[region.code] = region
-    if result.errors:
-        transaction.set_rollback(True)
-        result.created = result.updated = 0
-        return result
-    if result.created:
-        # A county added while a cycle runs gets that cycle's reference data (its reviewing departments).
-        new_codes = [code for code in known if code not in existing]
-        for cycle in ElectionCycle.objects.filter(ends_on__gte=date.today()).select_related("region"):
-            if any(code.startswith(cycle.region.prefix) for code in new_codes):
-                prepare_cycle(cycle=cycle)
+    with transaction.atomic(), acting_as(by):
+        stage = RegionStage()
+        checked = stage.load(rows)
+        if checked.problem_count:
+            transaction.set_rollback(True)
+            result.errors, result.error_count = checked.problems, checked.problem_count
+            return result
+        stage.plan()
+        gaining = [
+            cycle
+            for cycle in ElectionCycle.objects.filter(ends_on__gte=date.today()).select_related("region")
+            if stage.adds_under(cycle.region.prefix)
+        ]
+        result.created, result.updated, updated_codes = stage.write()
+        result.unchanged = checked.rows - result.created - result.updated
+        stage.close()
+        if dry_run:
+            transaction.set_rollback(True)
+            return result
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        record_bulk(
+            actor=by,
+            action="import",
+            model=Region,
+            division_code=checked.division_code,
+            summary=_(
+                "Region list %(file)s imported: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged"
+            )
+            % {"file": source or "-", **counts},
+            counts=counts,
+            sha256=sha256,
+            extra={"source": source, "updated": updated_codes},
+        )
+        for cycle in gaining:
+            prepare_cycle(cycle=cycle)
     return result
 
 
