@@ -46,7 +46,7 @@ from trail.services import seal_pending, verify_chain
 from . import summary
 
 VILLAGES = int(os.environ.get("BENCH_TALLY_VILLAGES", "2000"))  # smaller for a quick look
-CLIENTS = 50
+CLIENTS = int(os.environ.get("BENCH_TALLY_CLIENTS", "50"))  # even: two clerks per sheet
 IN_PROCESS = {
     "deferred": min(500, VILLAGES),
     "inline": min(250, VILLAGES),
@@ -165,8 +165,8 @@ def in_process(mode: str, pairs, users, values) -> dict:
     django_settings.TRAIL_SEAL = mode
     rng = Random(7)
     boxes = {b.pk: b for b in BallotBox.objects.filter(pk__in=[box for _e, box in pairs])}
-    work = [(box, users[(i % 25) * 2]) for i, (_e, box) in enumerate(pairs)]
-    work += [(box, users[(i % 25) * 2 + 1]) for i, (_e, box) in enumerate(pairs)]
+    work = [(box, users[(i % (CLIENTS // 2)) * 2]) for i, (_e, box) in enumerate(pairs)]
+    work += [(box, users[(i % (CLIENTS // 2)) * 2 + 1]) for i, (_e, box) in enumerate(pairs)]
     rng.shuffle(work)
     queues = [work[i::CLIENTS] for i in range(CLIENTS)]
     latencies: list[float] = []
@@ -306,7 +306,7 @@ def test_election_night_over_http_from_50_clients(postgres_only, tmp_path):
     plan = {
         "server": {"host": "127.0.0.1", "port": port},
         "password": PASSWORD,
-        "processes": 5,
+        "processes": min(5, CLIENTS),
         "clients": plan_clients,
     }
     (tmp_path / "plan.json").write_text(json.dumps(plan, ensure_ascii=False))
