@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,8 +47,9 @@ KEEP_FOR = datetime.timedelta(days=1)
 @dataclass
 class Sheet:
     """What an export writes: the file and sheet names, the header row, the rows (an iterable read once,
-    lazily), how many rows it will have (read before the rows, to choose the door) and the division code
-    of the jurisdiction the rows belong to (a job is visible there only)."""
+    lazily), how many rows it will have (read before the rows, to choose the door: an upper bound where
+    only reading the rows tells, as for the progress board's list) and the division code of the
+    jurisdiction the rows belong to (a job is visible there only; by default the requester's region)."""
 
     filename: str
     title: str
@@ -91,13 +92,17 @@ def build(name: str, *, user, **params) -> Sheet:
 
 
 def respond(request, name: str, **params) -> HttpResponse:
-    """The export `name` for the signed-in user: the file itself, or, past EXPORT_BACKGROUND_ROWS rows,
-    a redirect to the progress page of the job that writes it."""
+    """The export `name` for the signed-in user: the file itself; past EXPORT_BACKGROUND_ROWS rows, a page
+    that says so with a button, whose POST starts the job and leads to its progress page (a GET never
+    writes: a prefetched or crawled link starts nothing)."""
     sheet = build(name, user=request.user, **params)
     if sheet.count <= settings.EXPORT_BACKGROUND_ROWS:
         return xlsx_response(
             filename=sheet.filename, title=sheet.title, headers=sheet.headers, rows=sheet.rows
         )
+    if request.method != "POST":
+        context = {"sheet": sheet, "action": request.get_full_path()}
+        return render(request, "elections/export_start.html", context)
     job = start_export_job(name=name, params=params, sheet=sheet, by=request.user)
     return redirect("elections:export_job", pk=job.pk)
 

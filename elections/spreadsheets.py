@@ -1,7 +1,7 @@
 """Excel exports shared by every app: one styled sheet, formula injection neutralised.
 
 XlsxWriter in constant_memory mode writes each row to a temporary file as it comes, so an export of a
-whole county stays small in memory; measured on the roll export it builds a sheet ~4x faster than
+whole county stays small in memory; measured on the roll export it needs under half the CPU of
 openpyxl's write-only mode (tests/benchmarks/test_exports.py). Its own formula and URL guessing is off:
 a text cell is always text, and a text that looks like a formula is neutralised besides.
 """

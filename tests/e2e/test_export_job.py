@@ -30,6 +30,8 @@ def test_clerk_exports_a_big_roll_through_a_job_and_downloads_it(page, settings,
     login(page, "village_clerk", TEST_PASSWORD)
     page.goto(f"{page.base_url}/voters/election/{election.pk}/")
     go(page, "text=导出Excel")
+    assert "后台" in page.inner_text("#export-size")
+    go(page, "#export-start")
     assert "/exports/" in page.url
     page.wait_for_selector("#export-download")
     assert "就绪" in page.inner_text("#export-state")

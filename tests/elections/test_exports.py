@@ -83,7 +83,7 @@ def test_a_roll_above_the_limit_becomes_a_job_its_requester_downloads(client, el
     settings.EXPORT_BACKGROUND_ROWS = 2
     register(election, ROLL)
     client.force_login(clerk)
-    response = client.get(f"/voters/election/{election.pk}/export.xlsx")
+    response = client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
     assert job.state == ExportJob.State.DONE and job.written == 3 and job.rows == 3 and job.file
@@ -103,11 +103,22 @@ def test_a_roll_above_the_limit_becomes_a_job_its_requester_downloads(client, el
     assert rows[1][7] is None and rows[1][4].date() == date(1970, 1, 1)
 
 
+def test_a_roll_above_the_limit_asks_before_it_starts_a_job(client, election, clerk, settings):
+    """A GET never writes: the link of a big export leads to a page whose button starts the job."""
+    settings.EXPORT_BACKGROUND_ROWS = 2
+    register(election, ROLL)
+    client.force_login(clerk)
+    url = f"/voters/election/{election.pk}/export.xlsx"
+    page = client.get(url).content.decode()
+    assert 'id="export-start"' in page and f'action="{url}"' in page and "最多 3 行" in page
+    assert not ExportJob.objects.exists()
+
+
 def test_another_user_cannot_see_or_download_the_job(client, election, clerk, settings):
     settings.EXPORT_BACKGROUND_ROWS = 0
     register(election, ROLL[:1])
     client.force_login(clerk)
-    client.get(f"/voters/election/{election.pk}/export.xlsx")
+    client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     colleague = UserFactory(username="colleague", role=Role.CLERK, region=election.village)
     outsider = UserFactory(username="outsider", role=Role.CLERK, region=region_chain("330702001002"))
@@ -123,7 +134,7 @@ def test_a_requester_moved_out_of_the_jurisdiction_loses_the_download(client, el
     settings.EXPORT_BACKGROUND_ROWS = 0
     register(election, ROLL[:1])
     client.force_login(clerk)
-    client.get(f"/voters/election/{election.pk}/export.xlsx")
+    client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     clerk.region = region_chain("330702001002")
     clerk.save()
@@ -134,7 +145,7 @@ def test_the_job_is_attributed_in_the_trail(client, election, clerk, settings):
     settings.EXPORT_BACKGROUND_ROWS = 0
     register(election, ROLL[:1])
     client.force_login(clerk)
-    client.get(f"/voters/election/{election.pk}/export.xlsx")
+    client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     entry = TrailEntry.objects.get(model_label="elections.exportjob", object_pk=str(job.pk))
     assert entry.actor == clerk and entry.division_code == election.division_code
@@ -171,7 +182,7 @@ def test_a_job_the_broker_refuses_ends_failed_not_waiting(client, election, cler
     register(election, ROLL[:1])
     client.force_login(clerk)
     with mock.patch("elections.tasks.write_export.delay", side_effect=ConnectionError):
-        client.get(f"/voters/election/{election.pk}/export.xlsx")
+        client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     assert job.state == ExportJob.State.FAILED and job.failure == codes.EXPORT_NOT_QUEUED
 
@@ -180,7 +191,7 @@ def test_writing_a_job_twice_writes_it_once(client, election, clerk, settings):
     settings.EXPORT_BACKGROUND_ROWS = 0
     register(election, ROLL)
     client.force_login(clerk)
-    client.get(f"/voters/election/{election.pk}/export.xlsx")
+    client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     name = job.file.name
     exports.write_export_job(job_id=job.pk)
@@ -192,7 +203,7 @@ def test_old_jobs_and_their_files_are_purged(client, election, clerk, settings):
     settings.EXPORT_BACKGROUND_ROWS = 0
     register(election, ROLL[:1])
     client.force_login(clerk)
-    client.get(f"/voters/election/{election.pk}/export.xlsx")
+    client.post(f"/voters/election/{election.pk}/export.xlsx")
     job = ExportJob.objects.get()
     storage, name = job.file.storage, job.file.name
     assert exports.purge_export_jobs(now=timezone.now() + exports.KEEP_FOR - timedelta(minutes=1)) == 0
@@ -215,7 +226,7 @@ def test_the_village_election_list_above_the_limit_is_a_job(client, settings):
     first.cycle.save()
     county = UserFactory(username="county", role=Role.COUNTY, region=first.village.parent.parent)
     client.force_login(county)
-    response = client.get("/elections/export.xlsx")
+    response = client.post("/elections/export.xlsx")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.state == ExportJob.State.DONE
     rows = sheet_rows(b"".join(client.get(f"/exports/{job.pk}/download.xlsx").streaming_content))
@@ -240,3 +251,27 @@ def test_the_writer_keeps_types_styles_and_neutralises_every_formula_prefix():
     ]  # fmt: skip
     assert sheet["B2"].value == 7 and sheet["C2"].value.date() == date(2027, 1, 20)
     assert sheet["A8"].value is True and sheet["B8"].value == 1.5 and sheet["C8"].value is None
+
+
+def at_once_and_as_job(client, settings, url: str) -> tuple[list, list]:
+    """The rows of `url`'s export answered at once, then written by a job (EXPORT_BACKGROUND_ROWS 0)."""
+    settings.EXPORT_BACKGROUND_ROWS = 10**6
+    response = client.get(url)
+    assert response.status_code == 200
+    at_once = sheet_rows(response.content)
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    assert 'id="export-start"' in client.get(url).content.decode()
+    response = client.post(url)
+    job = ExportJob.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+    assert job.state == ExportJob.State.DONE, job.failure
+    as_job = sheet_rows(b"".join(client.get(f"/exports/{job.pk}/download.xlsx").streaming_content))
+    return at_once, as_job
+
+
+def test_the_trail_export_as_a_job_holds_the_filtered_entries(client, election, clerk, settings):
+    client.force_login(clerk)
+    url = f"/trail/election/{election.pk}/?export=xlsx&model=elections.villageelection"
+    at_once, as_job = at_once_and_as_job(client, settings, url)
+    assert at_once == as_job and len(as_job) == 2  # the header and the election's creation
+    assert as_job[1][5] and as_job[1][8]  # the kind of record and the hash

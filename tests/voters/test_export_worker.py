@@ -39,7 +39,7 @@ def test_a_roll_above_the_limit_is_written_by_a_real_worker(client, settings, tm
     clerk = UserFactory(username="clerk", role="clerk", region=election.village)
     client.force_login(clerk)
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
-        response = client.get(f"/voters/election/{election.pk}/export.xlsx")
+        response = client.post(f"/voters/election/{election.pk}/export.xlsx")
         job = ExportJob.objects.get()
         assert response.status_code == 302
         for _ in range(600):
