@@ -187,6 +187,11 @@ EXPORT_NOT_QUEUED = CATALOGUE.code(
     E,
     _("The export could not be started: no background worker answers. Try again later."),
 )
+EXPORT_STALE = CATALOGUE.code(
+    "export.stale",
+    E,
+    _("The export stopped before it finished (its background worker was lost). Export again."),
+)
 EXPORT_NOT_VISIBLE = CATALOGUE.code(
     "export.not_visible", E, _("You may no longer see these records, so the export was not written.")
 )

@@ -170,8 +170,12 @@ def _fail(job_id: int, code: str) -> None:
 
 
 def failure_message(job: ExportJob) -> str:
-    """The failed job's reason, in the user's language."""
-    return str(codes.MESSAGES.get(job.failure, codes.MESSAGES[codes.EXPORT_FAILED])) if job.failure else ""
+    """Why the job ended without its file, in the user's language ("" while it may still finish)."""
+    if job.is_stale:
+        return str(codes.MESSAGES[codes.EXPORT_STALE])
+    if job.state != ExportJob.State.FAILED:
+        return ""
+    return str(codes.MESSAGES.get(job.failure, codes.MESSAGES[codes.EXPORT_FAILED]))
 
 
 def downloadable(*, user, pk: int) -> ExportJob:

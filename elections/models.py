@@ -1,6 +1,9 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
@@ -265,6 +268,9 @@ class ExportJob(models.Model):
     (MEDIA_ROOT itself is served by no URL)."""
 
     RUNNING_STATES = ("queued", "running")
+    # Still waiting or writing this long after it was asked for: its worker is gone (a province's list
+    # is written in well under a minute), and the page says so instead of polling for ever.
+    STALE_AFTER = datetime.timedelta(minutes=30)
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -298,6 +304,14 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_stale(self) -> bool:
+        return (
+            self.state in self.RUNNING_STATES
+            and self.created_at is not None
+            and timezone.now() - self.created_at > self.STALE_AFTER
+        )
 
     @property
     def progress(self) -> int:

@@ -59,8 +59,9 @@ def export_job(request, pk):
     job = exports.visible_job(user=request.user, pk=pk)
     context = {
         "job": job,
-        "running": job.state in ExportJob.RUNNING_STATES,
+        "running": job.state in ExportJob.RUNNING_STATES and not job.is_stale,
         "failure": exports.failure_message(job),
+        "stale": job.is_stale,
     }
     template = "elections/_export_job_status.html" if request.htmx else "elections/export_job.html"
     return render(request, template, context)

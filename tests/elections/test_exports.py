@@ -164,6 +164,17 @@ def test_a_running_job_shows_its_progress_and_polls(client, election, clerk):
     assert client.get(f"/exports/{job.pk}/download.xlsx").status_code == 404
 
 
+def test_a_job_whose_worker_was_lost_is_shown_failed_and_stops_polling(client, election, clerk):
+    job = ExportJob.objects.create(
+        name="voters.roll", params={"election_id": election.pk}, filename="x.xlsx",
+        division_code=election.division_code, requested_by=clerk, rows=8000, state=ExportJob.State.RUNNING,
+    )  # fmt: skip
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - ExportJob.STALE_AFTER * 2)
+    client.force_login(clerk)
+    page = client.get(f"/exports/{job.pk}/").content.decode()
+    assert 'id="export-failure"' in page and "hx-trigger" not in page and "重新导出" in page
+
+
 def test_a_job_whose_requester_lost_the_records_fails_with_a_message(client, election, clerk):
     job = ExportJob.objects.create(
         name="voters.roll", params={"election_id": election.pk + 1000}, filename="x.xlsx",
