@@ -315,6 +315,9 @@ ROLL_MAX_ROWS = env.int("ROLL_MAX_ROWS", default=200_000)
 ROLL_GRID_BUDGET_MB = env.int("ROLL_GRID_BUDGET_MB", default=256)
 # Uploaded rolls hold full ID numbers: deleted when their job ends, failed ones after this many days.
 ROLL_UPLOAD_KEEP_FAILED_DAYS = env.int("ROLL_UPLOAD_KEEP_FAILED_DAYS", default=7)
+# An Excel export of more rows than this is written by a Celery worker, with a progress page and a
+# download for the person who asked (elections.exports); a smaller one is the response itself.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
 # Documents attached to a workflow step (notices, minutes, signed lists): at most this many megabytes.
 STEP_DOCUMENT_MAX_MB = env.int("STEP_DOCUMENT_MAX_MB", default=20)
 

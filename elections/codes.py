@@ -191,4 +191,24 @@ PERMIT_STAGE_CLOSED = CATALOGUE.code(
     ),
 )
 
+# A big export written by a worker (elections.exports): why a job ended without its file.
+EXPORT_FAILED = CATALOGUE.code(
+    "export.failed",
+    E,
+    _("The export could not be written. Try again; if it fails again, tell the administrator."),
+)
+EXPORT_NOT_QUEUED = CATALOGUE.code(
+    "export.not_queued",
+    E,
+    _("The export could not be started: no background worker answers. Try again later."),
+)
+EXPORT_STALE = CATALOGUE.code(
+    "export.stale",
+    E,
+    _("The export stopped before it finished (its background worker was lost). Export again."),
+)
+EXPORT_NOT_VISIBLE = CATALOGUE.code(
+    "export.not_visible", E, _("You may no longer see these records, so the export was not written.")
+)
+
 del E

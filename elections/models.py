@@ -1,6 +1,9 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
@@ -283,3 +286,63 @@ class VillageElection(models.Model):
     def save(self, *args, **kwargs):
         self.division_code = self.village.code
         super().save(*args, **kwargs)
+
+
+class ExportJob(models.Model):
+    """导出任务: one big Excel export written by a worker (`elections.exports`), kept for the person who
+    asked. An export of more than EXPORT_BACKGROUND_ROWS rows comes here instead of holding a web worker;
+    the file may hold full ID numbers, so it is served only to its requester inside their jurisdiction
+    (MEDIA_ROOT itself is served by no URL)."""
+
+    RUNNING_STATES = ("queued", "running")
+    # Still waiting or writing this long after it was asked for: its worker is gone (a province's list
+    # is written in well under a minute), and the page says so instead of polling for ever.
+    STALE_AFTER = datetime.timedelta(minutes=30)
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # The registered export (`elections.exports.register`) and its arguments, JSON.
+    name = models.CharField(_("export"), max_length=60)
+    params = models.JSONField(_("arguments"), default=dict, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    division_code = models.CharField(_("division code"), max_length=12, blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    written = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    failure = models.CharField(_("failure"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    jurisdiction_field = "division_code"
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_stale(self) -> bool:
+        return (
+            self.state in self.RUNNING_STATES
+            and self.created_at is not None
+            and timezone.now() - self.created_at > self.STALE_AFTER
+        )
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the rows written (100 once done)."""
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.written * 100 // self.rows) if self.rows else 0

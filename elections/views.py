@@ -1,14 +1,14 @@
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts.scoping import get_visible_or_404
 
-from . import selectors
+from . import exports, selectors
 from .filters import VillageElectionFilter
-from .models import VillageElection
-from .spreadsheets import xlsx_response
+from .models import ExportJob, VillageElection
+from .spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 
 PAGE_SIZE = 50
 
@@ -43,31 +43,8 @@ def election_list(request):
 
 
 def election_export(request):
-    cycle, filterset = _filtered(request)
-    headers = [
-        _("Division code"),
-        _("Township"),
-        _("Village"),
-        _("Stage"),
-        _("Election day"),
-        _("Party committee seats"),
-        _("Villagers' committee seats"),
-    ]
-    rows = (
-        (
-            e.division_code,
-            e.village.parent.name,
-            e.village.name,
-            e.get_stage_display(),
-            e.election_day,
-            e.party_seats,
-            e.committee_seats,
-        )
-        for e in filterset.qs.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        filename=_("village elections") + ".xlsx", title=_("Village elections"), headers=headers, rows=rows
-    )
+    """The list's village elections as Excel (`elections.exports.village_elections`), same filters."""
+    return exports.respond(request, "elections.villages", query=request.GET.urlencode())
 
 
 def election_detail(request, pk):
@@ -75,3 +52,24 @@ def election_detail(request, pk):
         VillageElection.objects.select_related("village", "village__parent", "cycle"), request.user, pk=pk
     )
     return render(request, "elections/detail.html", {"election": election, "village": election.village})
+
+
+def export_job(request, pk):
+    """A big export being written by a worker: its progress, then the download (its requester only)."""
+    job = exports.visible_job(user=request.user, pk=pk)
+    context = {
+        "job": job,
+        "running": job.state in ExportJob.RUNNING_STATES and not job.is_stale,
+        "failure": exports.failure_message(job),
+        "stale": job.is_stale,
+    }
+    template = "elections/_export_job_status.html" if request.htmx else "elections/export_job.html"
+    return render(request, template, context)
+
+
+def export_download(request, pk):
+    """The finished export's file, for the person who asked for it inside their jurisdiction (404 else)."""
+    job = exports.downloadable(user=request.user, pk=pk)
+    response = FileResponse(job.file.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(job.filename)
+    return response

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
 from ballots import selectors as ballot_selectors
-from elections import selectors
+from elections import exports, selectors
 from elections.models import ElectionCycle, Region, Stage, VillageElection
 from elections.redirects import next_url
 from elections.spreadsheets import xlsx_response
@@ -734,26 +734,9 @@ def export_holds(request, code):
 
 
 def export_villages(request, code):
-    """The villages of the list (same filters) as Excel, by urgency: next deadline, its date, days left."""
-    reading = _reading(request, code)
-    villages, _filters = _listed(request, reading)
-    headers = [_("Township"), _("Village"), _("Division code"), _("Stage"), _("Election day"),
-               _("Next deadline"), _("Due on"), _("Days left"), _("Deadline state"), _("Gates holding it")]  # fmt: skip
-    lines = []
-    for v in villages:
-        nxt = v.next_deadline
-        gates_text = "；".join(b.message for b in v.hold.blocked) if v.hold else ""
-        lines.append(
-            [v.township, v.name, v.division_code, v.stage_label, v.election_day,
-             nxt.step.title if nxt else "", nxt.evaluation.due_on if nxt else None, v.days_left,
-             v.days_text, gates_text]
-        )  # fmt: skip
-    return xlsx_response(
-        filename=_export_name(reading.region, _("village deadlines")),
-        title=_("Village deadlines"),
-        headers=headers,
-        rows=lines,
-    )
+    """The villages of the list (same filters) as Excel, by urgency (`lifecycle.exports.villages`); a
+    worker writes a province's list."""
+    return exports.respond(request, "lifecycle.villages", code=code, query=request.GET.urlencode())
 
 
 def approvals(request):

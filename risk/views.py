@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import may
 from accounts.roles import Role
 from accounts.scoping import get_visible_or_404
+from elections import exports
 from elections.models import Region, VillageElection
 from elections.selectors import current_cycle, region_for_overview
-from elections.spreadsheets import xlsx_response
 from voters.models import Resident
 
 from . import dashboard as boards
@@ -108,48 +108,12 @@ def dashboard(request, code=None):
 
 
 def export(request):
-    """The week's ratings under a region as an Excel sheet: one row per village, the five dimensions."""
-    region = region_for_overview(user=request.user, code=request.GET.get("region") or None)
-    _require_reader(request.user)
-    cycle = current_cycle(user=request.user)
-    weeks = boards.weeks_for(region, cycle, _week_param(request.GET.get("week")))
-    labels = _labels(cycle)
-    dimensions = list(Dimension)
-    headers = [
-        _("Division code"),
-        _("County"),
-        _("Township"),
-        _("Village"),
-        _("Score"),
-        _("Colour"),
-        *[str(DIMENSION_LABELS[d]) for d in dimensions],
-        _("Unchanged for weeks"),
-        _("Suspected false rectification"),
-    ]
-    rows = (
-        (
-            code,
-            county,
-            township,
-            name,
-            score,
-            labels[colour],
-            *[float(breakdown.get("dimensions", {}).get(d.value, 0)) for d in dimensions],
-            _("yes") if stuck else "",
-            _("yes") if suspect else "",
-        )
-        for code, county, township, name, score, colour, breakdown, stuck, suspect in (
-            boards.export_rows(user=request.user, region=region, cycle=cycle, week=weeks.selected)
-            if cycle and weeks.selected
-            else ()
-        )
-    )
-    week = weeks.selected.isoformat() if weeks.selected else ""
-    return xlsx_response(
-        filename=f"{region.name}{_('Three-colour risk rating')}{week}.xlsx",
-        title=_("Risk rating"),
-        headers=headers,
-        rows=rows,
+    """The week's ratings under a region as Excel (`risk.exports.ratings`); a worker writes a big one."""
+    return exports.respond(
+        request,
+        "risk.ratings",
+        region=request.GET.get("region") or None,
+        week=request.GET.get("week") or None,
     )
 
 

@@ -2,17 +2,14 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.scoping import get_visible_or_404
+from elections import exports
 from elections.models import VillageElection
-from elections.spreadsheets import xlsx_response
 
 from . import selectors
 
 PAGE_SIZE = 50
-EXPORT_CHUNK = 500  # entries presented (their records looked up) together in the Excel export
 
 
 def _day(value: str) -> datetime.date | None:
@@ -39,7 +36,7 @@ def election_trail(request, pk):
     }
     entries = selectors.village_trail(user=request.user, division_code=election.division_code, **filters)
     if request.GET.get("export") == "xlsx":
-        return _export(election, entries)
+        return _export(request, election, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -61,46 +58,7 @@ def election_trail(request, pk):
     )
 
 
-def _export(election: VillageElection, entries):
-    def rows():
-        batch = []
-        for entry in entries.iterator(chunk_size=EXPORT_CHUNK):
-            batch.append(entry)
-            if len(batch) == EXPORT_CHUNK:
-                yield from _rows(batch)
-                batch = []
-        yield from _rows(batch)
-
-    today = timezone.localdate()
-    return xlsx_response(
-        filename=f"{election.village.name}-{_('Activity trail')}-{today:%Y%m%d}.xlsx",
-        title=_("Activity trail"),
-        headers=[
-            _("No."),
-            _("Time (Beijing)"),
-            _("By"),
-            _("Role"),
-            _("Action"),
-            _("Kind of record"),
-            _("Record"),
-            _("What changed"),
-            _("Hash"),
-        ],
-        rows=rows(),
-    )
-
-
-def _rows(batch):
-    for view in selectors.present_all(batch):
-        e = view.entry
-        yield [
-            e.seq,
-            f"{view.local_at:%Y-%m-%d %H:%M:%S}",
-            view.actor,
-            view.role,
-            str(e.get_action_display()),
-            view.kind,
-            e.object_repr,
-            "\n".join(view.summary_lines()),
-            e.hash,
-        ]
+def _export(request, election: VillageElection, filters: dict):
+    """Exactly the filtered entries as Excel (`trail.exports.village`); a worker writes a long trail."""
+    days = {k: v.isoformat() for k, v in filters.items() if isinstance(v, datetime.date)}
+    return exports.respond(request, "trail.village", election_id=election.pk, **{**filters, **days})

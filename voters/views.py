@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_visible_or_404
-from elections import permits
+from elections import exports, permits
 from elections import selectors as election_selectors
 from elections.models import VillageElection
 from elections.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
@@ -283,33 +283,8 @@ def print_cards(request, pk):
 
 
 def export(request, pk):
-    election = _election(request, pk)
-    rows = (
-        (
-            r.group,
-            r.resident.name,
-            selectors.shown_id(request.user, r.resident.id_number),
-            r.resident.get_sex_display(),
-            r.resident.birth_date,
-            r.get_category_display(),
-            r.get_status_display(),
-            r.resident.phone,
-        )
-        for r in selectors.registrations_in_order(user=request.user, election=election)
-    )
-    headers = [
-        _("Village group"),
-        _("Name"),
-        _("ID number"),
-        _("Sex"),
-        _("Birth date"),
-        _("Category"),
-        _("Status"),
-        _("Phone"),
-    ]
-    return xlsx_response(
-        filename=f"{election.village.name}选民名单.xlsx", title=_("Voter roll"), headers=headers, rows=rows
-    )
+    """The roll as Excel (`voters.exports.roll`); a roll past EXPORT_BACKGROUND_ROWS is written by a worker."""
+    return exports.respond(request, "voters.roll", election_id=pk)
 
 
 def omissions(request, pk):
