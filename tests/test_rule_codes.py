@@ -65,6 +65,7 @@ EXEMPT = {
         "ballots/views.py",
         "reason['code']",
     ): "shows a count's stored finding; its message is read from ballots.codes",
+    ("lifecycle/views.py", "code"): "a region's division code passed to the export door, not a rule code",
     ("lifecycle/views.py", "e.code"): "shows the code of a ValidationError that a walked service raised",
     (
         "voters/services.py",
