@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from elections.forms import DateInput
 
 from .models import COUNT_FIELDS, BallotBox, BoxKind, PollingStation, VotingMethod
+from .services import MAX_FIGURE
 
 WRITE_IN_ROWS = 3
 COUNT_LABELS = {
@@ -53,19 +54,21 @@ class TallyEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.posts = posts
         for name in FIGURES:
-            self.fields[name] = forms.IntegerField(label=COUNT_LABELS[name], min_value=0)
+            self.fields[name] = forms.IntegerField(
+                label=COUNT_LABELS[name], min_value=0, max_value=MAX_FIGURE
+            )
         self.fields["signed_for"].help_text = _("As counted from the signatures on the roll at this box.")
         for position, _label, persons in posts:
             for key, name in persons:
                 self.fields[f"v:{position}:{key}"] = forms.IntegerField(
-                    label=name, min_value=0, required=False
+                    label=name, min_value=0, max_value=MAX_FIGURE, required=False
                 )
             for row in range(WRITE_IN_ROWS):
                 self.fields[f"wn:{position}:{row}"] = forms.CharField(
                     label=_("Other person (write-in)"), max_length=30, required=False
                 )
                 self.fields[f"wv:{position}:{row}"] = forms.IntegerField(
-                    label=_("Votes"), min_value=0, required=False
+                    label=_("Votes"), min_value=0, max_value=MAX_FIGURE, required=False
                 )
 
     def sections(self):

@@ -237,18 +237,25 @@ def record_party_attendance(
 # --- Double entry ---------------------------------------------------------------------------------------
 
 
+# The largest figure a tally column holds (PostgreSQL's integer): anything above is a typing slip, refused
+# with the entry's own message rather than by the database (the service no longer calls full_clean).
+MAX_FIGURE = 2**31 - 1
+
+
+def _is_figure(number) -> bool:
+    return isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= MAX_FIGURE
+
+
 def _clean_values(values: Mapping, body: str) -> dict:
     """The entered figures in one canonical form: zero votes dropped, write-in names squeezed."""
     cleaned: dict = {}
     for name in COUNT_FIELDS:
         number = values.get(name)
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        if not _is_figure(number):
             raise _error(codes.TALLY_BAD_VOTES, field=name)
         cleaned[name] = number
     signed_for = values.get("signed_for")
-    if signed_for is not None and (
-        isinstance(signed_for, bool) or not isinstance(signed_for, int) or signed_for < 0
-    ):
+    if signed_for is not None and not _is_figure(signed_for):
         raise _error(codes.TALLY_BAD_VOTES, field="signed_for")
     cleaned["signed_for"] = signed_for
     allowed = set(POSITIONS_OF_BODY[body])
@@ -258,7 +265,7 @@ def _clean_values(values: Mapping, body: str) -> dict:
             raise _error(codes.TALLY_UNKNOWN_POSITION, position=position)
         clean_table: dict[str, int] = {}
         for person, number in table.items():
-            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            if not _is_figure(number):
                 raise _error(codes.TALLY_BAD_VOTES, field=f"{position}.{person}")
             key = (
                 write_in_key(person[len(WRITE_IN_PREFIX) :]) if person.startswith(WRITE_IN_PREFIX) else person

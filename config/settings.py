@@ -215,13 +215,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "lifecycle.tasks.refresh_all_reminders",
         "schedule": crontab(hour=5, minute=30),
     },
-    # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
-    # The trail's chain head, written each night where the database superuser cannot rewrite it.
-    # Pending trail entries left by writers whose after-commit seal found the lock taken (TRAIL_SEAL).
+    # Pending trail entries left by writers whose after-commit seal found the lock taken (TRAIL_SEAL);
+    # a run that waited longer than the period is dropped (the next one seals the same entries).
     "trail-seal": {
         "task": "trail.tasks.seal_trail",
         "schedule": env.float("TRAIL_SEAL_SECONDS", default=5.0),
+        "options": {"expires": env.float("TRAIL_SEAL_SECONDS", default=5.0)},
     },
+    # The trail's chain head, written each night where the database superuser cannot rewrite it.
     "trail-daily-anchor": {
         "task": "trail.tasks.anchor_trail",
         "schedule": crontab(hour=0, minute=15),
@@ -231,6 +232,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "voters.tasks.purge_roll_uploads",
         "schedule": crontab(minute=20),
     },
+    # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
     "risk-weekly-recompute": {
         "task": "risk.tasks.recompute_week",
         "schedule": crontab(minute=0, hour=env.int("RISK_RECOMPUTE_HOUR", default=5), day_of_week="mon"),

@@ -41,6 +41,21 @@ class TrailQuerySet(ScopedQuerySet):
     delete.queryset_only = True
 
 
+class PendingQuerySet(models.QuerySet):
+    """Pending entries leave only through the sealer (raw SQL, in the transaction that chains them)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("pending trail entries cannot be updated")
+
+    update.alters_data = True
+
+    def delete(self):
+        raise AppendOnlyError("pending trail entries are removed only by the sealer")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class TrailEntry(models.Model):
     """留痕记录: one change (who, when, what, before → after), chained to the entry before it by hash.
 
@@ -72,6 +87,10 @@ class TrailEntry(models.Model):
     extra = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # The pending entry this one was sealed from (deferred seal), unique: PostgreSQL lets a pending
+    # entry be deleted only once an entry names it here. Not hashed: it says where the entry came from,
+    # not what happened (and entries sealed inline have none).
+    pending_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     objects = TrailQuerySet.as_manager()
     jurisdiction_field = "division_code"
@@ -121,8 +140,9 @@ class PendingEntry(models.Model):
     run after the writer's commit, every few seconds by Celery beat, and before `verify_trail`) moves
     them into the chain in order under the chain lock, numbering, linking and hashing each, and deletes
     them in the same transaction. `id` comes from a database sequence, so it has gaps where a writer
-    rolled back; the chain's own numbers (`TrailEntry.seq`) have none. On PostgreSQL a trigger
-    (migration 0005) refuses UPDATE always, and DELETE except by the sealer.
+    rolled back; the chain's own numbers (`TrailEntry.seq`) have none. Append-only like the chain: the
+    ORM refuses changes and deletes here, and on PostgreSQL triggers (migrations 0004, 0005) refuse
+    UPDATE and TRUNCATE always, and DELETE of a pending entry no chained entry names (`pending_id`).
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -144,12 +164,23 @@ class PendingEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     extra = models.JSONField(default=dict, blank=True)
 
+    objects = PendingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("trail entry awaiting its seal")
         verbose_name_plural = _("trail entries awaiting their seal")
 
     def __str__(self) -> str:
         return f"~{self.pk} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("pending trail entries cannot be changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("pending trail entries are removed only by the sealer")
 
 
 class ChainHead(models.Model):

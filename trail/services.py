@@ -92,6 +92,26 @@ def _lock_chain(using: str, *, wait: bool = True) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def _chain_end(using: str) -> tuple[int, str, Any]:
+    """(number, hash, time) of the chain's last entry as the chain head records it; read under the lock.
+
+    The head, not the table's highest number: a row slipped in beyond the head without the trail must
+    not become the base of the next entry (its number is then taken, the write fails, and verify_trail
+    names the row). Before any head exists, the table's last entry (none: the genesis)."""
+    head = ChainHead.objects.using(using).filter(pk=1).values("seq", "hash", "at").first()
+    if head is None:
+        head = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
+    if head is None:
+        return 0, GENESIS, None
+    return head["seq"], head["hash"], head["at"]
+
+
+def _move_head(using: str, seq: int, digest: str, at) -> None:
+    head = {"seq": seq, "hash": digest, "at": at}
+    if not ChainHead.objects.using(using).filter(pk=1).update(**head):
+        ChainHead.objects.using(using).create(pk=1, **head)
+
+
 def deferred() -> bool:
     """Entries wait for the sealer (settings.TRAIL_SEAL = "deferred") instead of being chained at once."""
     return settings.TRAIL_SEAL == "deferred"
@@ -99,18 +119,26 @@ def deferred() -> bool:
 
 # How many pending entries one sealing transaction chains; a longer backlog takes several.
 SEAL_BATCH = 2000
-# The sealer that runs after a commit gives up after this many batches (beat and verify_trail go on).
-AFTER_COMMIT_BATCHES = 5
+# After a commit a writer seals at most this many (one batch): a clerk's request never carries a backlog.
+AFTER_COMMIT_BATCH = 500
 
 
-def seal_pending(*, using: str | None = None, wait: bool = True, batches: int | None = None) -> int:
-    """Chain every pending entry, oldest first: number, link and hash each, then delete it from pending,
+def seal_pending(
+    *, using: str | None = None, wait: bool = True, batches: int | None = None, batch: int = SEAL_BATCH
+) -> int:
+    """Chain the pending entries, oldest first: number, link and hash each, then delete it from pending,
     all in one transaction per batch under the chain lock. Returns how many were sealed.
 
-    With `wait` off, returns 0 at once when another sealer holds the lock (that one seals what is
-    pending). Entries whose writers have not committed yet are not seen; the next run seals them.
+    Seals what was pending when it began (and what committed meanwhile below that), never more: under
+    a steady stream of writes it still returns. With `wait` off it returns 0 at once when another
+    sealer holds the lock (that one seals what is pending). Entries whose writers have not committed
+    yet are not seen; the next run seals them. Runs in either mode: entries left pending when a site
+    switched to inline are sealed too.
     """
     using = using or router.db_for_write(TrailEntry)
+    upto = PendingEntry.objects.using(using).order_by("-id").values_list("id", flat=True).first()
+    if upto is None:
+        return 0
     sealed = 0
     done = 0
     while batches is None or done < batches:
@@ -118,11 +146,10 @@ def seal_pending(*, using: str | None = None, wait: bool = True, batches: int | 
         with transaction.atomic(using=using):
             if not _lock_chain(using, wait=wait):
                 return sealed
-            pending = list(PendingEntry.objects.using(using).order_by("id")[:SEAL_BATCH])
+            pending = list(PendingEntry.objects.using(using).filter(id__lte=upto).order_by("id")[:batch])
             if not pending:
                 return sealed
-            last = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
-            seq, prev_hash, prev_at = (last["seq"], last["hash"], last["at"]) if last else (0, GENESIS, None)
+            seq, prev_hash, prev_at = _chain_end(using)
             entries = []
             for row in pending:
                 seq += 1
@@ -139,33 +166,39 @@ def seal_pending(*, using: str | None = None, wait: bool = True, batches: int | 
                     changes=row.changes,
                     extra=row.extra,
                     prev_hash=prev_hash,
+                    pending_id=row.pk,
                 )
                 entry.hash = entry_hash(entry.hashed_fields())
                 entries.append(entry)
                 prev_hash, prev_at = entry.hash, entry.at
             TrailEntry.objects.using(using).bulk_create(entries, batch_size=500)
             _delete_pending(using, [row.pk for row in pending])
-            head = {"seq": seq, "hash": prev_hash, "at": prev_at}
-            if not ChainHead.objects.using(using).filter(pk=1).update(**head):
-                ChainHead.objects.using(using).create(pk=1, **head)
+            _move_head(using, seq, prev_hash, prev_at)
         # Go on: writers that committed while this batch was sealed woke no sealer (the lock was
         # taken), so one more look catches them; beat catches whatever is still left.
         sealed += len(pending)
     return sealed
 
 
+def pending_count(using: str | None = None) -> tuple[int, Any]:
+    """(how many entries wait for their seal, the time of the oldest)."""
+    rows = PendingEntry.objects.using(using or router.db_for_read(PendingEntry))
+    oldest = rows.order_by("id").values_list("at", flat=True).first()
+    return (rows.count() if oldest is not None else 0), oldest
+
+
 def _delete_pending(using: str, ids: list[int]) -> None:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Migration 0004's trigger lets only the sealer delete pending entries, for this transaction.
-            cursor.execute("SELECT set_config('huanjie.trail_sealing', 'on', true)")
+    # Raw SQL: the ORM refuses to delete pending entries. On PostgreSQL the trigger of migration 0005
+    # lets a row go only once the entry just written names it (pending_id).
+    table = PendingEntry._meta.db_table
+    deleted = 0
+    with connections[using].cursor() as cursor:
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
-            cursor.execute(
-                f"DELETE FROM {PendingEntry._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            deleted += cursor.rowcount
+    if deleted != len(ids):  # another sealer took some: roll the whole batch back
+        raise RuntimeError(f"sealed {len(ids)} pending trail entries but removed {deleted}")
 
 
 class _SealAfterCommit:
@@ -187,7 +220,7 @@ class _SealAfterCommit:
         if now - self.last < settings.TRAIL_SEAL_AFTER_COMMIT_SECONDS:
             return
         self.last = now
-        seal_pending(using=self.using, wait=False, batches=AFTER_COMMIT_BATCHES)
+        seal_pending(using=self.using, wait=False, batches=1, batch=AFTER_COMMIT_BATCH)
 
 
 _after_commit: dict[str, _SealAfterCommit] = {}
@@ -236,21 +269,19 @@ def append(
         return pending
     with transaction.atomic(using=using):
         _lock_chain(using)
-        last = TrailEntry.objects.using(using).order_by("-seq").values("seq", "hash", "at").first()
+        seq, prev_hash, prev_at = _chain_end(using)
         now = timezone.now()
         entry = TrailEntry(
-            seq=(last["seq"] + 1) if last else 1,
+            seq=seq + 1,
             # Never earlier than the entry before, so that time runs forward along the chain even when
             # the clocks of two web servers disagree.
-            at=max(now, last["at"]) if last else now,
-            prev_hash=last["hash"] if last else GENESIS,
+            at=max(now, prev_at) if prev_at else now,
+            prev_hash=prev_hash,
             **fields,
         )
         entry.hash = entry_hash(entry.hashed_fields())
         entry.save(using=using)
-        ChainHead.objects.using(using).update_or_create(
-            pk=1, defaults={"seq": entry.seq, "hash": entry.hash, "at": entry.at}
-        )
+        _move_head(using, entry.seq, entry.hash, entry.at)
     return entry
 
 
@@ -474,8 +505,7 @@ def record_anchor(*, reason: str) -> RecordedAnchor | None:
     reason = clean_reason(reason)
     if not reason:
         raise ValidationError(codes.MESSAGES[codes.ANCHOR_REASON_REQUIRED], code=codes.ANCHOR_REASON_REQUIRED)
-    if deferred():
-        seal_pending()  # the anchor is of the chain as it stands, every committed change included
+    seal_pending()  # the anchor is of the chain as it stands, every committed change included
     head = TrailEntry.objects.order_by("-seq").values("seq", "hash").first()
     if head is None:
         return None
@@ -551,4 +581,9 @@ def anchor_on_commit(reason: str, *, using: str | None = None) -> None:
     never fails the milestone, whose anchor the nightly beat writes anyway."""
     from .tasks import anchor_trail  # the task module imports this one
 
-    transaction.on_commit(lambda: anchor_trail.delay(reason=reason), using=using, robust=True)
+    def after_commit():
+        # Chained now, before any paper prints the head's code: the milestone's own entries included.
+        seal_pending(using=using)
+        anchor_trail.delay(reason=reason)
+
+    transaction.on_commit(after_commit, using=using, robust=True)

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
 from tests.factories import CycleFactory, VillageElectionFactory, region_chain
-from tests.trail.helpers import registration, resident
+from tests.trail.helpers import registration, resident, tampering
 from trail import services as trail_services
 from trail import tasks
-from trail.models import PendingEntry, TrailEntry
+from trail.models import AppendOnlyError, PendingEntry, TrailEntry
 from trail.services import record_bulk, seal_pending, verify_chain
 
 VILLAGE = "330702001001"
@@ -155,11 +155,17 @@ def test_inline_mode_chains_at_once(settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE trail_pendingentry SET object_repr = 'x'", "DELETE FROM trail_pendingentry"],
+    [
+        "UPDATE trail_pendingentry SET object_repr = 'x'",
+        "DELETE FROM trail_pendingentry",
+        # The sealer's old session setting opens no door any more: only a chained entry does.
+        "SELECT set_config('huanjie.trail_sealing', 'on', true); DELETE FROM trail_pendingentry",
+        "TRUNCATE trail_pendingentry",
+    ],
 )
 def test_postgresql_refuses_changes_to_pending_entries_outside_the_sealer(sql):
     if connection.vendor != "postgresql":
-        pytest.skip("the pending entries' trigger is PostgreSQL's")
+        pytest.skip("the pending entries' triggers are PostgreSQL's")
     bulk()
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -168,6 +174,65 @@ def test_postgresql_refuses_changes_to_pending_entries_outside_the_sealer(sql):
     ):
         cursor.execute(sql)
     assert PendingEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_orm_refuses_to_change_or_remove_pending_entries():
+    pending = bulk()
+    with pytest.raises(AppendOnlyError):
+        PendingEntry.objects.update(object_repr="改")
+    with pytest.raises(AppendOnlyError):
+        PendingEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        pending.delete()
+    pending.object_repr = "改"
+    with pytest.raises(AppendOnlyError):
+        pending.save()
+    assert PendingEntry.objects.get().object_repr == "导入选民名单"
+
+
+@pytest.mark.django_db
+def test_a_row_slipped_in_beyond_the_head_is_not_absorbed_by_the_next_seal():
+    bulk("一")
+    seal_pending()
+    head = TrailEntry.objects.get(seq=1)
+    with tampering() as cursor:
+        cursor.execute(
+            "INSERT INTO trail_trailentry (seq, at, actor_id, actor_name, action, model_label, object_pk, "
+            "object_repr, division_code, changes, extra, prev_hash, hash) "
+            "VALUES (2, %s, NULL, '', 'bulk', 'x.y', '', '补录', %s, '{}', '{}', %s, %s)",
+            [head.at, VILLAGE, head.hash, "f" * 64],
+        )
+    bulk("二")
+    # The seal builds on the chain head (entry 1), so number 2 is taken: it fails and chains nothing.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        seal_pending()
+    assert PendingEntry.objects.count() == 1
+    assert (2, "out_of_order") in [(p.seq, p.kind) for p in verify_chain().problems]
+
+
+@pytest.mark.django_db
+def test_entries_left_pending_when_a_site_switches_to_inline_are_still_sealed(settings):
+    bulk("切换前")
+    settings.TRAIL_SEAL = "inline"
+    assert tasks.seal_trail.delay().get() == 1
+    assert TrailEntry.objects.get().object_repr == "切换前"
+
+
+@pytest.mark.django_db
+def test_a_seal_stops_at_what_was_pending_when_it_began(monkeypatch):
+    """Under a steady stream of writes the sealer still returns: what commits after it began waits."""
+    for n in range(3):
+        bulk(f"第{n}批")
+    original = trail_services._delete_pending
+
+    def and_one_more_writer(using, ids):
+        original(using, ids)
+        bulk("写入中")  # a writer commits while the seal runs
+
+    monkeypatch.setattr(trail_services, "_delete_pending", and_one_more_writer)
+    assert seal_pending(batch=1) == 3
+    assert PendingEntry.objects.count() == 3
 
 
 WRITERS, EACH = 8, 15

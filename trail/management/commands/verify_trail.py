@@ -4,7 +4,7 @@ the chain still holds every anchor recorded outside the database."""
 from django.core.management.base import BaseCommand, CommandError
 
 from trail.anchors import Anchor, parse_code, short_code
-from trail.services import deferred, read_anchor_file, seal_pending, verify_chain
+from trail.services import pending_count, read_anchor_file, seal_pending, verify_chain
 
 
 def _anchor(text: str) -> Anchor:
@@ -45,11 +45,18 @@ class Command(BaseCommand):
     def handle(self, *args, anchor, anchor_file, **options):
         given = [_anchor(a) for a in anchor]
         recorded = read_anchor_file(anchor_file)
-        if deferred():
-            # Every committed change is checked: what still waits for its seal is chained first.
-            sealed = seal_pending()
-            if sealed:
-                self.stdout.write(f"Sealed {sealed} pending entries first.")
+        # Every committed change is checked: what still waits for its seal is chained first.
+        sealed = seal_pending()
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} pending entries first.")
+        waiting, oldest = pending_count()
+        if waiting:
+            # Written while this ran (or the sealer fails: then the problems below say why).
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{waiting} entries still wait for their seal (oldest {oldest:%Y-%m-%d %H:%M:%S})."
+                )
+            )
         result = verify_chain(anchors=[*recorded.anchors, *given])
         for number, why in recorded.unreadable:
             self.stderr.write(f"anchor file {recorded.path}, line {number}: unreadable: {why}")
