@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,7 +31,7 @@ from elections.races import insert_once
 from trail.services import acting_as, record_bulk
 from voters import codes
 from voters import kinship as kinship_rules
-from voters.importing import COLUMN_TITLES, CheckedRow, RowChecker
+from voters.importing import COLUMN_TITLES, CheckedRow, Phases, RowChecker
 from voters.kinship import household_links
 from voters.models import (
     ConflictRequest,
@@ -78,6 +79,9 @@ class ImportReport:
     sha256: str = ""
     election_day: str = ""
     dry_run: bool = True
+    # Seconds per phase (parse, normalise, check, prepare, lookup, write, trail, commit …): not part of
+    # the report shown or stored, read by the benchmark and `import_voters --timings`.
+    phases: Phases = field(default_factory=Phases, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -150,6 +154,7 @@ def import_roll(
     if not dry_run:
         require_roll_work(election, reason=reason)
     report = ImportReport(dry_run=dry_run)
+    started = time.perf_counter()
     tick = progress or (lambda fraction: None)
     data = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
     report.sha256 = hashlib.sha256(data).hexdigest()
@@ -159,7 +164,8 @@ def import_roll(
     if published and not dry_run and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     try:
-        sheet = read_roll(io.BytesIO(data))
+        with report.phases.timing("parse"):
+            sheet = read_roll(io.BytesIO(data))
     except RollFileError as error:
         report.file_error = {"code": error.code, "message": str(error.message)}
         return report
@@ -176,6 +182,7 @@ def import_roll(
         tick=tick,
         summary=_("Roll import into %(village)s") % {"village": election.village.name},
     )
+    report.phases.add("total", time.perf_counter() - started)
     return report
 
 
@@ -218,6 +225,9 @@ def _register_rows(
     checker = RowChecker(election_day=age_day(election), repeated=repeated_ids)
     state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
     threaded = connection.vendor == "postgresql" and total_rows > CHUNK_ROWS
+    phases = report.phases
+    look_up, send = phases.timed("lookup", _look_up), phases.timed("write", _send)
+    committing = None
     try:
         with (
             transaction.atomic() if not dry_run else nullcontext(),
@@ -227,34 +237,47 @@ def _register_rows(
             with writer:
                 if not dry_run:
                     writer.submit(_check_constraints_now, True)
-                    writer.submit(_load_households, state)
+                    writer.submit(phases.timed("lookup", _load_households), state)
                 # Each chunk's lookup is queued as soon as the chunk is checked and its writes once the
                 # lookup is back, so the writer goes lookup, write, lookup, write … without waiting.
                 lookups: deque[tuple[Future, list[CheckedRow]]] = deque()
 
                 def hand_over() -> None:
                     known, ready = lookups.popleft()
-                    batch = _prepare(state, ready, known.result(), ids)
+                    with phases.timing("wait"):
+                        found = known.result()
+                    batch = _prepare(state, ready, found, ids)
                     if batch is not None:
-                        writer.submit(_send, state, batch)
+                        writer.submit(send, state, batch)
 
                 done = 0
-                for chunk in batched(rows, CHUNK_ROWS):
-                    ready = checker.feed(chunk)
+                chunks = batched(rows, CHUNK_ROWS)
+                while True:
+                    # The rows' cells are cleaned as they are read (reading.RollSheet.rows is lazy).
+                    with phases.timing("normalise"):
+                        chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    with phases.timing("check"):
+                        ready = checker.feed(chunk)
                     if ready:
-                        lookups.append((writer.submit(_look_up, state, ready), ready))
+                        lookups.append((writer.submit(look_up, state, ready), ready))
                     while len(lookups) > LOOKAHEAD or (lookups and lookups[0][0].done()):
                         hand_over()
                     done += len(chunk)
                     if total_rows:
                         writer.submit(tick, 0.9 * min(done / total_rows, 1.0))
-                final = checker.finish()
+                with phases.timing("check"):
+                    final = checker.finish()
                 if final:
-                    lookups.append((writer.submit(_look_up, state, final), final))
+                    lookups.append((writer.submit(look_up, state, final), final))
                 while lookups:
                     hand_over()
+                waiting = time.perf_counter()
+            phases.add("wait", time.perf_counter() - waiting)  # for the writer's last chunks
             if not dry_run:
-                _check_constraints_now(False)
+                with phases.timing("constraints"):
+                    _check_constraints_now(False)
             checked = checker.result
             report.rows_read = checked.rows_read
             report.errors = sorted(checked.errors + report.errors, key=_by_row)
@@ -264,38 +287,44 @@ def _register_rows(
             if dry_run or not state.wrote:
                 return
             # Bulk writes bypass the per-object capture: the import records its own trail entry.
-            record_bulk(
-                actor=by,
-                action="import",
-                model=VoterRegistration,
-                division_code=election.division_code,
-                summary=summary,
-                counts={
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                },
-                sha256=report.sha256 or None,
-            )
+            with phases.timing("trail"):
+                record_bulk(
+                    actor=by,
+                    action="import",
+                    model=VoterRegistration,
+                    division_code=election.division_code,
+                    summary=summary,
+                    counts={
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "rejected": report.rejected,
+                    },
+                    sha256=report.sha256 or None,
+                )
+            committing = time.perf_counter()
     except (IntegrityError, connection.Database.IntegrityError) as error:  # COPY's errors are the driver's
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
+    if committing is not None:
+        # The outermost atomic block commits here (deferred checks, WAL flush); inside a caller's
+        # transaction it is only a savepoint's release.
+        phases.add("commit", time.perf_counter() - committing)
     if not dry_run and report.created + report.updated >= ANALYZE_AFTER_ROWS:
-        analyze_after_commit(Household, Resident, VoterRegistration, RollChange)
+        analyze_after_commit(Household, Resident, VoterRegistration, RollChange, phases=phases)
     tick(1.0)
 
 
-def analyze_after_commit(*models) -> None:
+def analyze_after_commit(*models, phases: Phases | None = None) -> None:
     """ANALYZE the tables of `models` once the current transaction commits (at once outside one), on
     PostgreSQL: a bulk load leaves the planner without statistics where autovacuum is off or late.
 
-    A failure is logged and does not undo the load (`robust`)."""
+    A failure is logged and does not undo the load (`robust`). Its time goes to `phases` ("analyze")."""
     if connection.vendor != "postgresql":
         return
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
 
     def analyze() -> None:
-        with connection.cursor() as cursor:
+        with phases.timing("analyze") if phases else nullcontext(), connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
 
     transaction.on_commit(analyze, robust=True)
@@ -844,13 +873,20 @@ def _prepare(
     """Compare rows with what the database holds and make their writes ready: new households and
     residents with ids drawn from the sequences (on `ids`' connection), rows encoded for COPY. No use of
     the default connection, which the writer may be using meanwhile."""
-    election = state.election
-    plan = _plan(election=election, rows=rows, report=state.report, known=known)
+    election, phases = state.election, state.report.phases
+    with phases.timing("compare"):
+        plan = _plan(election=election, rows=rows, report=state.report, known=known)
     state.rejected_rows |= plan.rejected_rows
     if state.dry_run or not (
         plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
     ):
         return None
+    with phases.timing("encode"):
+        return _encode(state, plan, ids)
+
+
+def _encode(state: _ImportState, plan: _Plan, ids: SequenceConnection) -> _Batch:
+    election = state.election
     households = state.households
     numbers: dict[str, CheckedRow] = {}
     linked = (
