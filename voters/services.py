@@ -58,6 +58,11 @@ LOOKAHEAD = 3  # chunks checked and looked up ahead of the one being handed to t
 # A load of at least this many rows is followed by ANALYZE of the tables it wrote (PostgreSQL), so the
 # next import's lookups are planned on real statistics (issue 12: >15 min without, 4.45 s with).
 ANALYZE_AFTER_ROWS = 1_000
+# … of those tables whose statistics it outgrew: rows changed since their last ANALYZE, this load's
+# included, more than this share of the rows the statistics know (autovacuum's analyze scale factor, as
+# risk.recompute uses it). A table that had none (the first load, issue 12's case) always is; 2,000 rows
+# into a province's million are not worth a pass over samples of every column.
+ANALYZE_SCALE = 0.1
 Progress = Callable[[float], None]
 logger = logging.getLogger(__name__)
 
@@ -310,24 +315,49 @@ def _register_rows(
         # transaction it is only a savepoint's release.
         phases.add("commit", time.perf_counter() - committing)
     if not dry_run and report.created + report.updated >= ANALYZE_AFTER_ROWS:
-        analyze_after_commit(Household, Resident, VoterRegistration, RollChange, phases=phases)
+        analyze_after_commit(
+            Household,
+            Resident,
+            VoterRegistration,
+            RollChange,
+            phases=phases,
+            loaded=report.created + report.updated,
+        )
     tick(1.0)
 
 
-def analyze_after_commit(*models, phases: Phases | None = None) -> None:
+def analyze_after_commit(*models, phases: Phases | None = None, loaded: int | None = None) -> None:
     """ANALYZE the tables of `models` once the current transaction commits (at once outside one), on
     PostgreSQL: a bulk load leaves the planner without statistics where autovacuum is off or late.
 
-    A failure is logged and does not undo the load (`robust`). Its time goes to `phases` ("analyze")."""
+    With `loaded` (the rows the load wrote, at most this many in each table), only the tables it took
+    past `ANALYZE_SCALE` of their statistics are analyzed (`_outgrown`). A failure is logged and does
+    not undo the load (`robust`). Its time goes to `phases` ("analyze")."""
     if connection.vendor != "postgresql":
         return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    names = [model._meta.db_table for model in models]
 
     def analyze() -> None:
         with phases.timing("analyze") if phases else nullcontext(), connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
+            chosen = names if loaded is None else _outgrown(cursor, names, loaded)
+            if chosen:
+                cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, chosen))}")
 
     transaction.on_commit(analyze, robust=True)
+
+
+def _outgrown(cursor, tables: list[str], loaded: int) -> list[str]:
+    """Those of `tables` whose rows changed since their last ANALYZE, plus `loaded` (the activity
+    statistics may not count the last commit yet), are more than `ANALYZE_SCALE` of the rows their
+    statistics know (none: -1 or 0), in the order given."""
+    cursor.execute(
+        "SELECT c.relname, c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c"
+        " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+        " WHERE c.oid = ANY(%s::regclass[])",
+        [tables],
+    )
+    known = {name: (estimated, modified) for name, estimated, modified in cursor.fetchall()}
+    return [t for t in tables if t not in known or known[t][1] + loaded > ANALYZE_SCALE * max(known[t][0], 0)]
 
 
 def _by_row(entry: dict) -> int:
