@@ -347,9 +347,9 @@ def analyze_after_commit(*models, phases: Phases | None = None, loaded: int | No
 
 
 def _outgrown(cursor, tables: list[str], loaded: int) -> list[str]:
-    """Those of `tables` whose rows changed since their last ANALYZE, plus `loaded` (the activity
-    statistics may not count the last commit yet), are more than `ANALYZE_SCALE` of the rows their
-    statistics know (none: -1 or 0), in the order given."""
+    """Those of `tables` whose rows changed since their last ANALYZE are more than `ANALYZE_SCALE` of the
+    rows their statistics know (none: -1 or 0), in the order given. The changes are the activity
+    statistics' count, or `loaded` when more: they may or may not count the load's commit yet."""
     cursor.execute(
         "SELECT c.relname, c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c"
         " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
@@ -357,7 +357,9 @@ def _outgrown(cursor, tables: list[str], loaded: int) -> list[str]:
         [tables],
     )
     known = {name: (estimated, modified) for name, estimated, modified in cursor.fetchall()}
-    return [t for t in tables if t not in known or known[t][1] + loaded > ANALYZE_SCALE * max(known[t][0], 0)]
+    return [
+        t for t in tables if t not in known or max(known[t][1], loaded) > ANALYZE_SCALE * max(known[t][0], 0)
+    ]
 
 
 def _by_row(entry: dict) -> int:
