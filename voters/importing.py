@@ -111,7 +111,7 @@ COLUMN_TITLES = {
 
 
 class Phases:
-    """Seconds an import spends in each of its phases, for the benchmark and the command's --timings.
+    """Seconds an import spends in each of its phases (tests/benchmarks/test_roll_import.py prints them).
 
     A handful of clock readings per chunk of rows (never per row), so it is always on. The checking
     thread's phases (parse, normalise, check, prepare, wait) and the writer's (lookup, write) overlap in

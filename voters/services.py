@@ -85,7 +85,7 @@ class ImportReport:
     election_day: str = ""
     dry_run: bool = True
     # Seconds per phase (parse, normalise, check, prepare, lookup, write, trail, commit …): not part of
-    # the report shown or stored, read by the benchmark and `import_voters --timings`.
+    # the report shown or stored (the roll import benchmark prints them).
     phases: Phases = field(default_factory=Phases, compare=False, repr=False)
 
     def as_dict(self) -> dict:
