@@ -225,7 +225,10 @@ def read_roll(
     except python_calamine.CalamineError as error:
         raise RollFileError(codes.FILE_NOT_EXCEL) from error
     _fill_merged_cells(table, merged_ranges, below=header_index)
-    rows = _read_rows(table, header_index + 1, columns, layout)
+    repeated, cleaned_ids = frozenset(), {}
+    if layout.id_field:
+        repeated, cleaned_ids = _repeated_ids(table, header_index + 1, columns[layout.id_field])
+    rows = _read_rows(table, header_index + 1, columns, layout, cleaned={layout.id_field: cleaned_ids})
     first = next(rows, None)
     if first is None:
         raise RollFileError(layout.empty)
@@ -236,9 +239,7 @@ def read_roll(
         unknown_headers=unknown,
         duplicate_headers=duplicates,
         rows=itertools.chain((first,), rows),
-        repeated_ids=_repeated_ids(table, header_index + 1, columns[layout.id_field])
-        if layout.id_field
-        else frozenset(),
+        repeated_ids=repeated,
         row_count=len(table) - header_index - 1,
     )
 
@@ -273,10 +274,15 @@ def _has_cell_with_content(archive: zipfile.ZipFile, member: str) -> bool:
     return False
 
 
-def _repeated_ids(table: list[list[object]], start: int, column: int) -> frozenset[str]:
-    """The ID numbers (cleaned exactly as the rows' cells are) found in more than one row."""
+def _repeated_ids(
+    table: list[list[object]], start: int, column: int
+) -> tuple[frozenset[str], dict[str, object]]:
+    """The ID numbers (cleaned exactly as the rows' cells are) found in more than one row, and the
+    cleaned number of each text cell that cleaned without a problem (so the rows need not clean the
+    column a second time: `_read_rows`' `cleaned`)."""
     seen: set[str] = set()
     repeated: set[str] = set()
+    cleaned: dict[str, object] = {}
     for index in range(start, len(table)):
         raw = table[index][column]
         if raw == "":
@@ -285,11 +291,13 @@ def _repeated_ids(table: list[list[object]], start: int, column: int) -> frozens
             number = _id_number(raw)
         except _CellError:
             continue
+        if type(raw) is str:
+            cleaned[raw] = number
         if number in seen:
             repeated.add(number)
         elif number is not None:
             seen.add(number)
-    return frozenset(repeated)
+    return frozenset(repeated), cleaned
 
 
 def _read_bytes(file_or_path: str | os.PathLike[str] | IO[bytes], max_bytes: int) -> bytes:
@@ -426,15 +434,27 @@ def _fill_merged_cells(
 
 
 def _read_rows(
-    table: list[list[object]], start: int, columns: dict[str, int], layout: Layout
+    table: list[list[object]],
+    start: int,
+    columns: dict[str, int],
+    layout: Layout,
+    *,
+    cleaned: dict[str | None, dict[str, object]] | None = None,
 ) -> Iterator[RollRow]:
-    """The non-blank rows from ``start``; rows whose cells all clean without a problem take the fast path."""
+    """The non-blank rows from ``start``; rows whose cells all clean without a problem take the fast path.
+
+    ``cleaned`` holds, per field, text cells already cleaned (by `_repeated_ids`): they are looked up, not
+    cleaned again."""
     fields = tuple(columns)
     cleaners = layout.cleaners
-    plan = [
-        (columns[field], cleaners[field] if field in layout.unique else _memoised(cleaners[field]))
-        for field in fields
-    ]
+    cleaned = cleaned or {}
+
+    def cleaner(field: str) -> Callable[[object], object]:
+        if field in cleaned:
+            return _memoised(cleaners[field], cleaned[field])
+        return cleaners[field] if field in layout.unique else _memoised(cleaners[field])
+
+    plan = [(columns[field], cleaner(field)) for field in fields]
     for index in range(start, len(table)):
         cells = table[index]
         issues: tuple[Issue, ...] = ()
@@ -451,14 +471,15 @@ def _read_rows(
 _UNIQUE_FIELDS = frozenset({"id_number", "phone"})
 
 
-def _memoised(clean: Callable[[object], object]) -> Callable[[object], object]:
-    """`clean` remembering its result for each text or date cell seen (one file's read long).
+def _memoised(clean: Callable[[object], object], memo: dict | None = None) -> Callable[[object], object]:
+    """`clean` remembering its result for each text or date cell seen (one file's read long), starting
+    from `memo` when given (text cells already cleaned by `clean`).
 
     Only str and datetime cells are remembered: numbers and booleans compare equal across types
     (1 == 1.0 == True) but do not clean alike. A cell that fails is not remembered, so the slow path
     reporting the problem cleans it again.
     """
-    memo: dict[object, object] = {}
+    memo = {} if memo is None else memo
 
     def cached(raw: object) -> object:
         kind = type(raw)

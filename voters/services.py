@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,7 +31,7 @@ from elections.races import insert_once
 from trail.services import acting_as, record_bulk
 from voters import codes
 from voters import kinship as kinship_rules
-from voters.importing import COLUMN_TITLES, CheckedRow, RowChecker
+from voters.importing import COLUMN_TITLES, CheckedRow, Phases, RowChecker
 from voters.kinship import household_links
 from voters.models import (
     ConflictRequest,
@@ -57,6 +58,11 @@ LOOKAHEAD = 3  # chunks checked and looked up ahead of the one being handed to t
 # A load of at least this many rows is followed by ANALYZE of the tables it wrote (PostgreSQL), so the
 # next import's lookups are planned on real statistics (issue 12: >15 min without, 4.45 s with).
 ANALYZE_AFTER_ROWS = 1_000
+# … of those tables whose statistics it outgrew: rows changed since their last ANALYZE, this load's
+# included, more than this share of the rows the statistics know (autovacuum's analyze scale factor, as
+# risk.recompute uses it). A table that had none (the first load, issue 12's case) always is; 2,000 rows
+# into a province's million are not worth a pass over samples of every column.
+ANALYZE_SCALE = 0.1
 Progress = Callable[[float], None]
 logger = logging.getLogger(__name__)
 
@@ -78,6 +84,9 @@ class ImportReport:
     sha256: str = ""
     election_day: str = ""
     dry_run: bool = True
+    # Seconds per phase (parse, normalise, check, prepare, lookup, write, trail, commit …): not part of
+    # the report shown or stored (the roll import benchmark prints them).
+    phases: Phases = field(default_factory=Phases, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -150,6 +159,7 @@ def import_roll(
     if not dry_run:
         require_roll_work(election, reason=reason)
     report = ImportReport(dry_run=dry_run)
+    started = time.perf_counter()
     tick = progress or (lambda fraction: None)
     data = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
     report.sha256 = hashlib.sha256(data).hexdigest()
@@ -159,7 +169,8 @@ def import_roll(
     if published and not dry_run and not reason.strip():
         raise ValidationError(codes.MESSAGES[codes.CHANGE_NEEDS_REASON], code=codes.CHANGE_NEEDS_REASON)
     try:
-        sheet = read_roll(io.BytesIO(data))
+        with report.phases.timing("parse"):
+            sheet = read_roll(io.BytesIO(data))
     except RollFileError as error:
         report.file_error = {"code": error.code, "message": str(error.message)}
         return report
@@ -176,6 +187,7 @@ def import_roll(
         tick=tick,
         summary=_("Roll import into %(village)s") % {"village": election.village.name},
     )
+    report.phases.add("total", time.perf_counter() - started)
     return report
 
 
@@ -218,6 +230,9 @@ def _register_rows(
     checker = RowChecker(election_day=age_day(election), repeated=repeated_ids)
     state = _ImportState(election=election, report=report, dry_run=dry_run, reason=reason, by=by)
     threaded = connection.vendor == "postgresql" and total_rows > CHUNK_ROWS
+    phases = report.phases
+    look_up, send = phases.timed("lookup", _look_up), phases.timed("write", _send)
+    committing = None
     try:
         with (
             transaction.atomic() if not dry_run else nullcontext(),
@@ -227,34 +242,47 @@ def _register_rows(
             with writer:
                 if not dry_run:
                     writer.submit(_check_constraints_now, True)
-                    writer.submit(_load_households, state)
+                    writer.submit(phases.timed("lookup", _load_households), state)
                 # Each chunk's lookup is queued as soon as the chunk is checked and its writes once the
                 # lookup is back, so the writer goes lookup, write, lookup, write … without waiting.
                 lookups: deque[tuple[Future, list[CheckedRow]]] = deque()
 
                 def hand_over() -> None:
                     known, ready = lookups.popleft()
-                    batch = _prepare(state, ready, known.result(), ids)
+                    with phases.timing("wait"):
+                        found = known.result()
+                    batch = _prepare(state, ready, found, ids)
                     if batch is not None:
-                        writer.submit(_send, state, batch)
+                        writer.submit(send, state, batch)
 
                 done = 0
-                for chunk in batched(rows, CHUNK_ROWS):
-                    ready = checker.feed(chunk)
+                chunks = batched(rows, CHUNK_ROWS)
+                while True:
+                    # The rows' cells are cleaned as they are read (reading.RollSheet.rows is lazy).
+                    with phases.timing("normalise"):
+                        chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    with phases.timing("check"):
+                        ready = checker.feed(chunk)
                     if ready:
-                        lookups.append((writer.submit(_look_up, state, ready), ready))
+                        lookups.append((writer.submit(look_up, state, ready), ready))
                     while len(lookups) > LOOKAHEAD or (lookups and lookups[0][0].done()):
                         hand_over()
                     done += len(chunk)
                     if total_rows:
                         writer.submit(tick, 0.9 * min(done / total_rows, 1.0))
-                final = checker.finish()
+                with phases.timing("check"):
+                    final = checker.finish()
                 if final:
-                    lookups.append((writer.submit(_look_up, state, final), final))
+                    lookups.append((writer.submit(look_up, state, final), final))
                 while lookups:
                     hand_over()
+                waiting = time.perf_counter()
+            phases.add("wait", time.perf_counter() - waiting)  # for the writer's last chunks
             if not dry_run:
-                _check_constraints_now(False)
+                with phases.timing("constraints"):
+                    _check_constraints_now(False)
             checked = checker.result
             report.rows_read = checked.rows_read
             report.errors = sorted(checked.errors + report.errors, key=_by_row)
@@ -264,41 +292,74 @@ def _register_rows(
             if dry_run or not state.wrote:
                 return
             # Bulk writes bypass the per-object capture: the import records its own trail entry.
-            record_bulk(
-                actor=by,
-                action="import",
-                model=VoterRegistration,
-                division_code=election.division_code,
-                summary=summary,
-                counts={
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected,
-                },
-                sha256=report.sha256 or None,
-            )
+            with phases.timing("trail"):
+                record_bulk(
+                    actor=by,
+                    action="import",
+                    model=VoterRegistration,
+                    division_code=election.division_code,
+                    summary=summary,
+                    counts={
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "rejected": report.rejected,
+                    },
+                    sha256=report.sha256 or None,
+                )
+            committing = time.perf_counter()
     except (IntegrityError, connection.Database.IntegrityError) as error:  # COPY's errors are the driver's
         raise ValidationError(codes.MESSAGES[codes.IMPORT_CONFLICT], code=codes.IMPORT_CONFLICT) from error
+    if committing is not None:
+        # The outermost atomic block commits here (deferred checks, WAL flush); inside a caller's
+        # transaction it is only a savepoint's release.
+        phases.add("commit", time.perf_counter() - committing)
     if not dry_run and report.created + report.updated >= ANALYZE_AFTER_ROWS:
-        analyze_after_commit(Household, Resident, VoterRegistration, RollChange)
+        analyze_after_commit(
+            Household,
+            Resident,
+            VoterRegistration,
+            RollChange,
+            phases=phases,
+            loaded=report.created + report.updated,
+        )
     tick(1.0)
 
 
-def analyze_after_commit(*models) -> None:
+def analyze_after_commit(*models, phases: Phases | None = None, loaded: int | None = None) -> None:
     """ANALYZE the tables of `models` once the current transaction commits (at once outside one), on
     PostgreSQL: a bulk load leaves the planner without statistics where autovacuum is off or late.
 
-    A failure is logged and does not undo the load (`robust`)."""
+    With `loaded` (the rows the load wrote, at most this many in each table), only the tables it took
+    past `ANALYZE_SCALE` of their statistics are analyzed (`_outgrown`). A failure is logged and does
+    not undo the load (`robust`). Its time goes to `phases` ("analyze")."""
     if connection.vendor != "postgresql":
         return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    names = [model._meta.db_table for model in models]
 
     def analyze() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
+        with phases.timing("analyze") if phases else nullcontext(), connection.cursor() as cursor:
+            chosen = names if loaded is None else _outgrown(cursor, names, loaded)
+            if chosen:
+                cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, chosen))}")
 
     transaction.on_commit(analyze, robust=True)
+
+
+def _outgrown(cursor, tables: list[str], loaded: int) -> list[str]:
+    """Those of `tables` whose rows changed since their last ANALYZE are more than `ANALYZE_SCALE` of the
+    rows their statistics know (none: -1 or 0), in the order given. The changes are the activity
+    statistics' count, or `loaded` when more: they may or may not count the load's commit yet."""
+    cursor.execute(
+        "SELECT c.relname, c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c"
+        " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+        " WHERE c.oid = ANY(%s::regclass[])",
+        [tables],
+    )
+    known = {name: (estimated, modified) for name, estimated, modified in cursor.fetchall()}
+    return [
+        t for t in tables if t not in known or max(known[t][1], loaded) > ANALYZE_SCALE * max(known[t][0], 0)
+    ]
 
 
 def _by_row(entry: dict) -> int:
@@ -844,13 +905,20 @@ def _prepare(
     """Compare rows with what the database holds and make their writes ready: new households and
     residents with ids drawn from the sequences (on `ids`' connection), rows encoded for COPY. No use of
     the default connection, which the writer may be using meanwhile."""
-    election = state.election
-    plan = _plan(election=election, rows=rows, report=state.report, known=known)
+    election, phases = state.election, state.report.phases
+    with phases.timing("compare"):
+        plan = _plan(election=election, rows=rows, report=state.report, known=known)
     state.rejected_rows |= plan.rejected_rows
     if state.dry_run or not (
         plan.new or plan.new_for_existing or plan.changed_residents or plan.changed_registrations
     ):
         return None
+    with phases.timing("encode"):
+        return _encode(state, plan, ids)
+
+
+def _encode(state: _ImportState, plan: _Plan, ids: SequenceConnection) -> _Batch:
+    election = state.election
     households = state.households
     numbers: dict[str, CheckedRow] = {}
     linked = (

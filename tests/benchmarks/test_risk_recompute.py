@@ -3,11 +3,17 @@
 (1) 20,000 villages with realistic inputs (petitions, discipline reports, weekly assessments, audit
     findings, roll conflicts, weak Party organizations, nominations for the candidate search; the demo
     cycle's election days give the overdue steps): the project's recompute of one week, one worker
-    (this process, county after county), against a naive loop that scores village by village through the
-    ORM (timed on a slice and extrapolated). Prints villages/s, the ratio, the SQL queries of each and the
-    extrapolation to 490,000 villages per worker. Targets: < 15 s, >= 20x the naive loop.
+    (this process, county after county), three times on the same data (the first inserts the week, the
+    next two replace it, as a Monday retry does), against a naive loop that scores village by village
+    through the ORM (three times on the same slice, extrapolated). Prints villages/s, the ratio, the SQL
+    queries of each and the extrapolation to 490,000 villages per worker. Targets: < 15 s (median),
+    >= 20x the naive loop.
 (2) The dashboard of a county of 3,000 villages against one of 300 (12 weeks of snapshots): the same
     number of queries, and the render time ratio (target <= 2), cold (cache cleared) and cached.
+(3) The risk demo at 20,000 villages (one run: it seeds once), printed against 60 s.
+
+Every figure goes to the summary table (tests/benchmarks/summary.py). No time is asserted (the machine
+is a shared 2-core one): the query counts and the ratios are.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/huanjie_bench make bench
 """
@@ -39,8 +45,14 @@ from tests.factories import UserFactory
 from voters.models import ImportJob
 from voters.rules import age_on
 
+from . import summary
+
 VILLAGES = 20_000
-NAIVE_SLICE = 1_000
+NAIVE_SLICE = 400  # villages of the naive loop, timed three times
+# The recompute's queries per county do not grow with its villages (225 on average here: 65 a county
+# when the week is first written, 52 when it is replaced; the naive loop asks ~23 per village, ~5,000 a
+# county): the bound catches a return to work per village.
+QUERIES_PER_COUNTY = 100
 WEEK = date(2026, 11, 23)
 
 
@@ -111,10 +123,10 @@ def seed_inputs(cycle: ElectionCycle, week: date, user_id: int) -> None:
         cur.execute(
             """
             INSERT INTO voters_importjob (election_id, division_code, file, original_name, sha256, state, progress,
-                                          result, uploaded_by_id, created_at, attempts)
+                                          result, uploaded_by_id, created_at, attempts, kind)
             SELECT e.id, e.division_code, 'x.xlsx', 'roll.xlsx', repeat('0', 64), 'previewed', 100,
                    '{"duplicates": [{"row": 3, "kind": "other_village"}, {"row": 9, "kind": "other_village"}]}',
-                   %(user)s, now(), 0
+                   %(user)s, now(), 0, 'roll'
             FROM elections_villageelection e WHERE e.cycle_id = %(cycle)s AND e.id %% 50 = 0
             """,
             params,
@@ -227,6 +239,7 @@ def naive_recompute(cycle: ElectionCycle, elections: list[VillageElection], week
 
 @pytest.mark.django_db(transaction=True)
 def test_risk_recompute_speed(postgres_only):
+    print(f"\nrisk recompute benchmark: {summary.load_average()} at the start", flush=True)
     started = time.perf_counter()
     ctx = DemoContext(rng=Random(8), villages=VILLAGES, today=WEEK)
     province = elections_demo.build_tree(ctx)
@@ -243,16 +256,19 @@ def test_risk_recompute_speed(postgres_only):
         flush=True,
     )
 
-    runs = []
-    for attempt in range(2):  # the first run inserts, the second replaces the week (the Monday retry)
+    counts = []
+
+    def project_run():
         reset_queries()  # the query log keeps 9,000 entries: start each count from an empty one
         with CaptureQueriesContext(connection) as queries:
-            t0 = time.perf_counter()
             results = recompute.recompute_week(week=WEEK, cycles=[cycle])
-            runs.append((time.perf_counter() - t0, len(queries.captured_queries)))
         assert sum(r.villages for r in results) == VILLAGES
-        print(f"project run {attempt + 1}: {runs[-1][0]:.2f}s, {runs[-1][1]} queries", flush=True)
-    project_seconds, project_queries = min(runs)
+        counts.append(len(queries.captured_queries))
+
+    # The first run inserts the week, the next two replace it (the Monday retry).
+    project_seconds, project_runs, _ = summary.median_of(project_run, label="project recompute")
+    print(f"queries of each run: {counts}", flush=True)
+    project_queries = max(counts)
     assert RiskSnapshot.objects.filter(week=WEEK).count() == VILLAGES
     colours = dict(RiskSnapshot.objects.values_list("colour").annotate(n=Count("id")).order_by())
     per_county = project_queries / len(counties)
@@ -260,34 +276,53 @@ def test_risk_recompute_speed(postgres_only):
     sample = list(
         VillageElection.objects.filter(cycle=cycle).order_by("?")[:NAIVE_SLICE].select_related(None)
     )
-    RiskSnapshot.objects.filter(election__in=sample).delete()
     executed = []  # counted by a wrapper: the slice runs more queries than the query log keeps (9,000)
 
     def count(execute, sql, params, many, context):
         executed.append(1)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
-        t0 = time.perf_counter()
-        naive_recompute(cycle, sample, WEEK)
-        naive_slice = time.perf_counter() - t0
+    naive_runs = []
+    for _ in range(summary.RUNS):
+        # From no snapshot, as for the project's first run (the delete is neither timed nor counted).
+        RiskSnapshot.objects.filter(election__in=sample).delete()
+        executed.clear()
+        with connection.execute_wrapper(count):
+            naive_runs.append(summary.timed(lambda: naive_recompute(cycle, sample, WEEK))[0])
+    naive_slice = statistics.median(naive_runs)
+    print(
+        f"naive loop, {NAIVE_SLICE} villages: median {naive_slice:.3f}s of "
+        f"{', '.join(f'{t:.3f}' for t in naive_runs)}",
+        flush=True,
+    )
     naive_seconds = naive_slice * VILLAGES / NAIVE_SLICE
     naive_queries = len(executed) * VILLAGES // NAIVE_SLICE
+    ratio = naive_seconds / project_seconds
 
     rate = VILLAGES / project_seconds
     lines = [
         f"colours: {colours}",
-        f"project recompute: {project_seconds:.2f}s for {VILLAGES:,} villages = {rate:,.0f} villages/s, "
-        f"{project_queries} queries ({per_county:.1f} per county, {len(counties)} counties)",
-        f"naive ORM loop: {naive_slice:.2f}s for {NAIVE_SLICE:,} villages = {NAIVE_SLICE / naive_slice:,.0f} "
-        f"villages/s; extrapolated {naive_seconds:.0f}s and {naive_queries:,} queries for {VILLAGES:,}",
-        f"ratio: {naive_seconds / project_seconds:.1f}x faster",
+        f"project recompute: median {project_seconds:.2f}s of {', '.join(f'{t:.2f}' for t in project_runs)} "
+        f"for {VILLAGES:,} villages = {rate:,.0f} villages/s, {project_queries} queries "
+        f"({per_county:.1f} per county, {len(counties)} counties)",
+        f"naive ORM loop: median {naive_slice:.2f}s for {NAIVE_SLICE:,} villages = "
+        f"{NAIVE_SLICE / naive_slice:,.0f} villages/s; extrapolated {naive_seconds:.0f}s and "
+        f"{naive_queries:,} queries for {VILLAGES:,}",
+        f"ratio: {ratio:.1f}x faster",
         f"490,000 villages on one worker: {490_000 / rate / 60:.1f} min (project) vs "
         f"{490_000 / (NAIVE_SLICE / naive_slice) / 3600:.1f} h (naive)",
+        summary.load_average() + " at the end",
     ]
     print("\n" + "\n".join(lines), flush=True)
-    assert project_seconds < 15
-    assert naive_seconds / project_seconds >= 20
+    summary.record(
+        "weekly recompute of 20,000 villages",
+        f"{project_seconds:.2f} s (median of 3), {per_county:.0f} queries/county",
+        "< 15 s",
+        project_seconds < 15,
+    )
+    summary.record("recompute vs naive loop", f"{ratio:.1f}×", ">= 20×", ratio >= 20)
+    assert per_county <= QUERIES_PER_COUNTY, "the recompute's queries grew with the villages"
+    assert ratio >= 20
 
 
 def build_county(code: str, townships: int, cycle: ElectionCycle, city: Region) -> Region:
@@ -336,6 +371,7 @@ def render(client, users: dict, url: str, repeat: int = 9) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_risk_dashboard_speed(postgres_only, client):
+    print(f"\nrisk dashboard benchmark: {summary.load_average()} at the start", flush=True)
     province = Region.objects.create(code="330000000000", name="浙江省", level="province")
     city = Region.objects.create(code="330700000000", name="金华市", level="city", parent=province)
     cycle = ElectionCycle.objects.create(
@@ -382,7 +418,20 @@ def test_risk_dashboard_speed(postgres_only, client):
         f"\nrender time ratio (cold): {t_big / t_small:.2f}; cached: {w_big / w_small:.2f}",
         flush=True,
     )
-    assert q_big == q_small
+    same = q_big == q_small
+    summary.record(
+        "dashboard at 3,000 villages vs 300, cached",
+        f"{w_big / w_small:.2f}× ({w_big * 1000:.0f} vs {w_small * 1000:.0f} ms), {q_big} vs {q_small} queries",
+        "same queries, <= 2× time",
+        same and w_big / w_small <= 2,
+    )
+    summary.record(
+        "dashboard at 3,000 villages vs 300, cold",
+        f"{t_big / t_small:.2f}× ({t_big * 1000:.0f} vs {t_small * 1000:.0f} ms), {q_big} vs {q_small} queries",
+        "same queries, <= 2× time",
+        same and t_big / t_small <= 2,
+    )
+    assert same
     # Target: <= 2. Cached (every view after the first one following a recompute) it holds; the first view
     # after a recompute still reads and draws 3,000 squares: 2.1-3.1 measured on a busy 2-core machine, far
     # below the 10x of the villages (README); the bound below only guards against a return to linear.
@@ -395,16 +444,17 @@ def test_risk_demo_speed(postgres_only):
     """The demo's 12 weeks at 20,000 villages (history for the first county, this week for all)."""
     from demo import risk as demo
 
+    print(f"\nrisk demo benchmark: {summary.load_average()} at the start", flush=True)
     ctx = DemoContext(rng=Random(9), villages=VILLAGES, today=WEEK)
     province = elections_demo.build_tree(ctx)
     ctx.cycle = elections_demo.build_cycle(ctx, province)
     ctx.users = elections_demo.build_users(ctx)
-    t0 = time.perf_counter()
-    demo.seed(ctx)
-    seconds = time.perf_counter() - t0
+    # One run: the demo seeds its weeks once (a second seed would find them there).
+    seconds, _ = summary.timed(lambda: demo.seed(ctx))
     print(
-        f"\nrisk demo at {VILLAGES:,} villages: {seconds:.1f}s, {RiskSnapshot.objects.count():,} snapshots",
+        f"risk demo at {VILLAGES:,} villages: {seconds:.1f}s (one run), "
+        f"{RiskSnapshot.objects.count():,} snapshots",
         flush=True,
     )
+    summary.record("risk demo at 20,000 villages", f"{seconds:.1f} s (one run)", "< 60 s", seconds < 60)
     assert RiskSnapshot.objects.filter(week=WEEK).count() == VILLAGES
-    assert seconds < 60
