@@ -19,6 +19,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from random import Random
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -898,8 +899,29 @@ def vettings_of(elections: dict[int, VillageElection]) -> dict[int, object]:
     ids = sorted(elections)
     if not ids:
         return {}
-    nominations: dict[int, list[Nomination]] = defaultdict(list)
-    for n in Nomination.objects.filter(election_id__in=ids).select_related("resident").order_by("id"):
+    # The nominations as plain rows (what the rules read of them and of their person), not instances.
+    nominations: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    person = ("name", "sex", "birth_date", "education", "party_member")
+    for row in (
+        Nomination.objects.filter(election_id__in=ids)
+        .order_by("id")
+        .values(
+            "id",
+            "election_id",
+            "resident_id",
+            "body",
+            "position",
+            "state",
+            "votes",
+            "village_post",
+            "listed_by_rule",
+            "proposed",
+            "elected",
+            *(f"resident__{f}" for f in person),
+        )
+    ):
+        n = SimpleNamespace(pk=row["id"], **{k: v for k, v in row.items() if not k.startswith("resident__")})
+        n.resident = SimpleNamespace(**{f: row[f"resident__{f}"] for f in person})
         nominations[n.election_id].append(n)
     in_elections = {"nomination__election_id__in": ids}
     previous: dict[int, list[dict]] = defaultdict(list)

@@ -36,8 +36,8 @@ LOGINS = (
 
 
 class Command(BaseCommand):
-    # Checked by migrate (with --migrate, as make run calls it) or by whoever calls it: a second check
-    # costs the first start most of a second.
+    # No system checks of its own (make test and manage.py check run them): they cost a first start most
+    # of a second, and make run's runserver skips them too.
     requires_system_checks = []
     help = (
         "Load demo data on the real places of Jinhua (by default 婺城区 and 金东区: 797 villages and "
@@ -79,7 +79,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, counties, scale, seed, if_empty, rolls_later, rolls_only, migrate, **options):
         if migrate:
-            call_command("migrate", interactive=False, skip_checks=False, verbosity=options["verbosity"])
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
         if rolls_only:
             self._rest_of_the_rolls(later=False, verbosity=options["verbosity"])
             return
