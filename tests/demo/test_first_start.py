@@ -44,7 +44,8 @@ def counts() -> dict[int, int]:
     )
 
 
-def test_the_banner_shows_while_the_rolls_load_and_goes_when_they_are_in(seeded_later, client):
+def test_the_banner_shows_while_the_rolls_load_and_goes_when_they_are_in(seeded_later, client, settings):
+    settings.DEBUG = True  # make run: the login page shows it too
     assert seeded_later.loading and len(seeded_later.done) < seeded_later.villages
     page = client.get(LOGIN).content.decode()
     assert "demo-loading" in page and f"{len(seeded_later.done)} / {seeded_later.villages}" in page
@@ -137,8 +138,18 @@ def test_the_batch_vetting_says_what_election_vetting_says():
         assert said(batch[pk]) == said(election_vetting(election=election)), election.division_code
 
 
-def test_a_finished_load_shows_no_banner(client):
+def test_a_finished_load_shows_no_banner(client, settings):
+    settings.DEBUG = True
     DemoLoad.objects.create(part=DemoLoad.ROLLS, villages=3, done=[1, 2, 3], finished_at=timezone.now())
     assert "demo-loading" not in client.get(LOGIN).content.decode()
     DemoLoad.objects.update(finished_at=None, done=[1])
     assert "1 / 3" in client.get(LOGIN).content.decode()
+
+
+def test_outside_debug_only_signed_in_pages_read_the_load(client, settings):
+    settings.DEBUG = False
+    DemoLoad.objects.create(part=DemoLoad.ROLLS, villages=3, done=[1])
+    assert "demo-loading" not in client.get(LOGIN).content.decode()
+    user = User.objects.create_user(username="someone", password="x-Huanjie-2026", role="admin")
+    client.force_login(user)
+    assert "1 / 3" in client.get("/", follow=True).content.decode()
