@@ -26,7 +26,7 @@ from audits.models import (
     Severity,
     TermEvaluation,
 )
-from demo.base import DemoContext
+from demo.base import DemoContext, insert_objects
 from demo.lifecycle import plans_of
 from elections.models import Region, VillageElection
 from trail.services import record_bulk
@@ -105,7 +105,7 @@ def seed(ctx: DemoContext) -> None:
             )
         )
         plans.append(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 12, 8])[0])
-    audits = OutgoingAudit.objects.bulk_create(audits, batch_size=BATCH)
+    audits = insert_objects(OutgoingAudit, audits)
     findings = []
     for audit, n in zip(audits, plans, strict=True):
         for description, bounds in rng.sample(FINDINGS, n):
@@ -130,7 +130,7 @@ def seed(ctx: DemoContext) -> None:
                     rectified_on=rectified_on,
                 )
             )
-    AuditFinding.objects.bulk_create(findings, batch_size=BATCH)
+    insert_objects(AuditFinding, findings)
     cleanups = []
     for election_id, code in elections:
         plan = stages.get(election_id)
@@ -151,7 +151,7 @@ def seed(ctx: DemoContext) -> None:
                 recorded_by=recorder,
             )
         )
-    FinanceCleanup.objects.bulk_create(cleanups, batch_size=BATCH)
+    insert_objects(FinanceCleanup, cleanups)
     evaluations = _term_evaluations(ctx, recorder, township_names)
     record_bulk(
         actor=None,
@@ -194,5 +194,5 @@ def _term_evaluations(ctx: DemoContext, recorder, township_names: dict[str, str]
         for resident_id, code, rank in ranked.iterator(chunk_size=BATCH)
         for y in range(year - 3, year)
     ]
-    TermEvaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+    insert_objects(TermEvaluation, evaluations)
     return len(evaluations)

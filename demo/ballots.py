@@ -32,8 +32,6 @@ from datetime import date, datetime, time, timedelta
 from random import Random
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -72,8 +70,9 @@ from ballots.services import (
 )
 from candidates.choices import POSITIONS_OF_BODY, Body, NominationState, Position
 from candidates.models import Nomination
-from demo.base import DEMO_PASSWORD
+from demo.base import demo_password_hash, insert_objects
 from demo.lifecycle import TONIGHT, VillagePlan, plans_of
+from demo.voters import registrations
 from elections.models import Region, Stage, VillageElection
 from trail.services import record_bulk
 from voters.models import Status, VoterRegistration
@@ -124,7 +123,7 @@ def _staff(ctx, townships: set[str]) -> dict[str, tuple]:
         Region.objects.filter(code__in=[t.ljust(12, "0") for t in townships]).values_list("code", "name")
     )
     own = ctx.users.get("township_office")
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     new = []
     for code in sorted(townships):
         for n in (1, 2):
@@ -388,13 +387,7 @@ def seed(ctx) -> None:
                 "votes": row["votes"] or 0,
             }
         )
-    registered = dict(
-        VoterRegistration.objects.filter(election_id__in=list(voting), status=Status.REGISTERED)
-        .order_by()
-        .values("election_id")
-        .annotate(n=Count("id"))
-        .values_list("election_id", "n")
-    )
+    registered = registrations(ctx, voting)  # with the rest of the rolls still to load (demo.rolls)
     # The names on the rolls of the villages reconciled tonight (a name written in may be on it).
     rolls: dict[int, set[str]] = defaultdict(set)
     for election_id, name in VoterRegistration.objects.filter(
@@ -865,13 +858,13 @@ def _acknowledgements(night: _Night, boxes: list[BallotBox]) -> list[tuple[Warni
 
 
 def _write(night: _Night, notices: list[VotingNotice]) -> None:
-    stations = PollingStation.objects.bulk_create(night.stations, batch_size=BATCH)
+    stations = insert_objects(PollingStation, night.stations)
     for box, station in night.boxes:
         box.station = stations[station] if station is not None else None
-    boxes = BallotBox.objects.bulk_create([b for b, _s in night.boxes], batch_size=BATCH)
+    boxes = insert_objects(BallotBox, [b for b, _s in night.boxes])
     for box_index, sheet, _made in night.sheets:
         sheet.box = boxes[box_index]
-    TallySheet.objects.bulk_create([s for _i, s, _m in night.sheets], batch_size=BATCH)
+    insert_objects(TallySheet, [s for _i, s, _m in night.sheets])
     entries = []
     for _i, sheet, made in night.sheets:
         for slot, (user, values) in enumerate(made, start=1):
@@ -880,20 +873,19 @@ def _write(night: _Night, notices: list[VotingNotice]) -> None:
                     sheet=sheet, division_code=sheet.division_code, slot=slot, entered_by=user, **values
                 )
             )
-    TallyEntry.objects.bulk_create(entries, batch_size=BATCH)
-    PartyAttendance.objects.bulk_create(night.attendance, batch_size=BATCH)
-    PlenaryVote.objects.bulk_create(night.plenaries, batch_size=BATCH)
+    insert_objects(TallyEntry, entries)
+    insert_objects(PartyAttendance, night.attendance)
+    insert_objects(PlenaryVote, night.plenaries)
     _mobile_voters(night, boxes)
-    ElectionResult.objects.bulk_create(night.results, batch_size=BATCH)
+    insert_objects(ElectionResult, night.results)
     found = _acknowledgements(night, boxes)
-    acks = WarningAcknowledgement.objects.bulk_create([a for a, _at in found], batch_size=BATCH)
-    for ack, (_a, at) in zip(acks, found, strict=True):
-        ack.acknowledged_at = at  # bulk_update skips auto_now_add: acknowledged before the confirmation
-    WarningAcknowledgement.objects.bulk_update(acks, ["acknowledged_at"], batch_size=BATCH)
+    for ack, at in found:
+        ack.acknowledged_at = at  # acknowledged before the confirmation (auto_now_add otherwise)
+    insert_objects(WarningAcknowledgement, [a for a, _at in found])
     ids = sorted(night.elected)
     for start in range(0, len(ids), BATCH):
         Nomination.objects.filter(pk__in=ids[start : start + BATCH]).update(elected=True)
-    VotingNotice.objects.bulk_create(notices, batch_size=BATCH)
+    insert_objects(VotingNotice, notices)
 
 
 def _mobile_voters(night: _Night, boxes: list[BallotBox]) -> None:
@@ -924,14 +916,11 @@ def _mobile_voters(night: _Night, boxes: list[BallotBox]) -> None:
         ]  # fmt: skip
         approvals += made
         served += [(box, approval) for approval in made[:returned]]
-    MobileBoxApproval.objects.bulk_create(approvals, batch_size=BATCH)
-    MobileBoxVisit.objects.bulk_create(
-        [
+    insert_objects(MobileBoxApproval, approvals)
+    insert_objects(MobileBoxVisit, [
             MobileBoxVisit(
                 election_id=box.election_id, division_code=box.division_code, box=box, approval=approval,
                 round=box.round, recorded_by=approval.approved_by,
             )
             for box, approval in served
-        ],
-        batch_size=BATCH,
-    )  # fmt: skip
+        ])  # fmt: skip

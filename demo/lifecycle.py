@@ -25,14 +25,13 @@ from random import Random
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.choices import NoticeKind
 from candidates.models import NoticePublication
-from demo.base import DEMO_PASSWORD
+from demo.base import demo_password_hash, insert_objects
+from demo.voters import registrations
 from elections.models import Region, Stage, VillageElection
 from elections.red_flag import sync_red_flags
 from lifecycle import workflow
@@ -50,7 +49,7 @@ from lifecycle.models import (
 )
 from lifecycle.progress import STAGE_INDEX
 from trail.services import record_bulk
-from voters.models import RollPublication, Status, VoterRegistration
+from voters.models import RollPublication
 
 BATCH = 5000
 PLAN_KEY = "lifecycle_plans"
@@ -301,7 +300,7 @@ def _office_users(ctx, township_office, county_reviewer) -> tuple[dict, dict]:
     regions = Region.objects.filter(
         code__startswith=ctx.cycle.region.prefix, level__in=("township", "county")
     )
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     new = []
     for region in regions.order_by("code"):
         own = township_office if region.level == "township" else county_reviewer
@@ -421,13 +420,7 @@ def seed(ctx) -> None:
         return
     rng, today = _rng(ctx), ctx.today
     steps = ensure_checklist()
-    voters = dict(
-        VoterRegistration.objects.filter(cycle=ctx.cycle, status=Status.REGISTERED)
-        .order_by()
-        .values("election_id")
-        .annotate(n=Count("id"))
-        .values_list("election_id", "n")
-    )
+    voters = registrations(ctx, plans)  # with the rest of the rolls still to load (demo.rolls)
     writer = _Writer(ctx, steps)
     elections = VillageElection.objects.filter(cycle=ctx.cycle).order_by("id")
     moved = []
@@ -616,7 +609,7 @@ def _postponed(writer: _Writer, rng: Random, election, prep: list[str]) -> None:
 
 def _write(writer: _Writer) -> None:
     rng = Random("lifecycle-handover")
-    StepRecord.objects.bulk_create(writer.records, batch_size=BATCH)
+    insert_objects(StepRecord, writer.records)
     RollPublication.objects.bulk_create(writer.rolls, batch_size=BATCH)
     NoticePublication.objects.bulk_create(writer.notices, batch_size=BATCH)
     exceptions = GateException.objects.bulk_create([e for e, _d in writer.exceptions], batch_size=BATCH)
@@ -625,10 +618,9 @@ def _write(writer: _Writer) -> None:
             _at(day - timedelta(days=3)) if day else _at(writer.ctx.today - timedelta(days=1))
         )
     GateException.objects.bulk_update(exceptions, ["requested_at"], batch_size=BATCH)
-    changes = StageChange.objects.bulk_create([c for c, _d in writer.changes], batch_size=BATCH)
-    for change, (_c, day) in zip(changes, writer.changes, strict=True):
-        change.at = _at(day)  # bulk_update skips auto_now_add: the history keeps its own dates
-    StageChange.objects.bulk_update(changes, ["at"], batch_size=BATCH)
+    for change, day in writer.changes:
+        change.at = _at(day)  # the history keeps its own dates (auto_now_add otherwise)
+    insert_objects(StageChange, [c for c, _d in writer.changes])
     handovers = [h for h, _s in writer.handovers]
     for handover, signed in writer.handovers:
         if signed:
@@ -651,7 +643,7 @@ def _write(writer: _Writer) -> None:
                     quantity_received=listed if signed or rng.random() < 0.5 else None,
                 )
             )
-    HandoverItem.objects.bulk_create(items, batch_size=BATCH)
+    insert_objects(HandoverItem, items)
 
 
 STAGE_LABELS = [

@@ -6,17 +6,18 @@ from random import Random
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
-from demo import audits, ballots, base, candidates, lifecycle, risk, voters
+from demo import audits, ballots, base, candidates, lifecycle, risk, rolls, voters
 from demo.base import DEFAULT_COUNTIES, DEMO_PASSWORD, DemoContext
 from elections.models import Region, VillageElection
 
 #: The builders in floor order: each reads what the ones before it made.
 BUILDERS = (
     ("elections", base),
-    ("voters", voters),
+    ("voters (first part of the rolls)", voters),
     ("audits", audits),
     ("risk (past weeks)", SimpleNamespace(seed=risk.seed_history)),
     ("candidates", candidates),
@@ -35,6 +36,9 @@ LOGINS = (
 
 
 class Command(BaseCommand):
+    # No system checks of its own (make test and manage.py check run them): they cost a first start most
+    # of a second, and make run's runserver skips them too.
+    requires_system_checks = []
     help = (
         "Load demo data on the real places of Jinhua (by default 婺城区 and 金东区: 797 villages and "
         "communities), every village's records consistent with its stage; prints the logins."
@@ -56,11 +60,33 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=20261124, help="random seed (fixed by default)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when regions already exist")
+        parser.add_argument(
+            "--rolls-later",
+            action="store_true",
+            help="load the rest of the voter rolls in the background (demo.rolls) and return at once; "
+            "make run uses it, so the pages answer while the rolls load",
+        )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="apply the migrations first, in the same process (make run: one start of Django fewer)",
+        )
+        parser.add_argument(
+            "--rolls-only",
+            action="store_true",
+            help="only complete the voter rolls a seed left to load (resumes a load stopped halfway)",
+        )
 
-    def handle(self, *args, counties, scale, seed, if_empty, **options):
+    def handle(self, *args, counties, scale, seed, if_empty, rolls_later, rolls_only, migrate, **options):
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        if rolls_only:
+            self._rest_of_the_rolls(later=False, verbosity=options["verbosity"])
+            return
         if Region.objects.exists():
             if if_empty:
                 self.stdout.write("Demo data already loaded.")
+                self._rest_of_the_rolls(later=rolls_later)  # a load stopped halfway resumes
                 self._print_logins()
                 return
             self.stderr.write("The database already holds regions; seed_demo fills an empty database only.")
@@ -72,11 +98,15 @@ class Command(BaseCommand):
                 f"Unknown county codes: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
             )
         ctx = DemoContext(rng=Random(seed), villages=scale, today=date.today(), counties=tuple(counties))
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:  # the indexes of a few hundred thousand rows in memory
+                cursor.execute("PRAGMA cache_size = -65536")
         with transaction.atomic():
             for label, builder in BUILDERS:
                 started = time.perf_counter()
                 builder.seed(ctx)
                 self.stdout.write(f"{label}: {time.perf_counter() - started:.1f}s")
+        self._rest_of_the_rolls(later=rolls_later)
         stages = lifecycle.stage_counts(ctx)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {ctx.villages} villages.")
@@ -85,6 +115,20 @@ class Command(BaseCommand):
         )
         self._print_election_night(ctx)
         self._print_logins()
+
+    def _rest_of_the_rolls(self, *, later: bool, verbosity: int = 1) -> None:
+        """The rolls' residents the seed left (demo.rolls): here and now, or in the background."""
+        if rolls.pending() is None:
+            return
+        if later:
+            where = rolls.start_background()
+            self.stdout.write(f"The rest of the voter rolls is loading in the background ({where}).")
+            return
+        started = time.perf_counter()
+        state = rolls.load_pending(out=self.stdout if verbosity > 1 else None)
+        self.stdout.write(
+            f"rolls (the rest): {time.perf_counter() - started:.1f}s, {state.villages} villages"
+        )
 
     def _print_election_night(self, ctx):
         """The villages at each point of the election night (demo.ballots.STATES), the first three by name."""
