@@ -19,9 +19,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 # Embedded default: SQLite in the project folder, Celery eager, demo county loaded on first start.
 # Migrations and the demo in one process, no system checks (make test runs them); the rest of the voter
 # rolls loads in the background while the pages answer, with a banner until it is in (demo.rolls).
+# Bytecode is written here (git-ignored): the server's two processes and the loader start on it.
 run: $(VENV)/.runtime
-	DEBUG=1 $(PY) manage.py seed_demo --migrate --if-empty --rolls-later
-	DEBUG=1 $(PY) manage.py runserver --skip-checks 127.0.0.1:$(or $(PORT),8000)
+	DEBUG=1 PYTHONDONTWRITEBYTECODE= $(PY) manage.py seed_demo --migrate --if-empty --rolls-later
+	DEBUG=1 PYTHONDONTWRITEBYTECODE= $(PY) manage.py runserver --skip-checks 127.0.0.1:$(or $(PORT),8000)
 
 # Ruff, migrations check, then the whole pytest suite (e2e included; benchmarks excluded).
 # SQLite unless DATABASE_URL is set. Installs Debian chromium for the browser tests when it can.

@@ -126,5 +126,12 @@ def start_background() -> str:
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # not stopped with make run's terminal: the next start resumes anyway
+            preexec_fn=_lower_priority if hasattr(os, "nice") else None,
         )
     return str(log)
+
+
+def _lower_priority() -> None:
+    """The loader yields the processor to the web server (its start, then its pages) and to the rest of
+    the machine: it has a minute and nobody waits on it."""
+    os.nice(10)
