@@ -65,6 +65,7 @@ EXEMPT = {
         "ballots/views.py",
         "reason['code']",
     ): "shows a count's stored finding; its message is read from ballots.codes",
+    ("demo/voters.py", "village.code"): "a village's division code on the demo's roll plan, not a rule code",
     ("lifecycle/views.py", "code"): "a region's division code passed to the export door, not a rule code",
     ("lifecycle/views.py", "e.code"): "shows the code of a ValidationError that a walked service raised",
     (
