@@ -95,9 +95,11 @@ def seed_existing(cycle_id: int, count: int) -> None:
         township_id = cur.fetchone()[0]
         cur.execute(
             """
-            INSERT INTO elections_region (code, name, level, parent_id, is_community, population, households,
-                                          party_members, village_groups, weak_party_organization)
-            SELECT '330703001' || lpad(g::text, 3, '0'), '对照村' || g, 'village', %s, false, 2000, 600, 80, 8,
+            INSERT INTO elections_region (code, name, official_name, urban_rural_code, level, parent_id,
+                                          is_community, population, households, party_members,
+                                          village_groups, weak_party_organization)
+            SELECT '330703001' || lpad(g::text, 3, '0'), '对照村' || g, '', '', 'village', %s, false, 2000, 600,
+                   80, 8,
                    false
             FROM generate_series(2, 501) g
             """,

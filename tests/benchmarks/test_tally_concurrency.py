@@ -86,10 +86,10 @@ def build_villages(cycle, township, count: int, first: int) -> list[tuple[int, i
     insert_rows(
         Region,
         ("id", "code", "name", "level", "parent_id", "is_community", "population", "households")
-        + ("party_members", "village_groups", "weak_party_organization"),
+        + ("party_members", "village_groups", "weak_party_organization", "official_name", "urban_rural_code"),
         (
             (vid, f"{township.code[:9]}{first + i:03d}", f"计票村{first + i}", "village", township.id)
-            + (False, 1800, 600, 70, 8, False)
+            + (False, 1800, 600, 70, 8, False, "", "")
             for i, vid in enumerate(village_ids)
         ),
     )
