@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "voters.tasks.purge_roll_uploads",
         "schedule": crontab(minute=20),
     },
+    # Finished exports hold personal data: their files are deleted once their day is up.
+    "elections-purge-export-jobs": {
+        "task": "elections.tasks.purge_export_jobs",
+        "schedule": crontab(minute=40),
+    },
     # DOMAIN.md: the three-colour rating is recomputed every Monday (crontab in CELERY_TIMEZONE).
     "risk-weekly-recompute": {
         "task": "risk.tasks.recompute_week",
