@@ -233,6 +233,51 @@ def _kinship_links(people: set[int]) -> list[tuple[int, int, str]]:
     )
 
 
+@dataclass(frozen=True)
+class PreviousTerm:
+    """Who sat in the previous term (PreviousTermMember rows as values), as the vetting reads it."""
+
+    people: frozenset[int]
+    heads: frozenset[int]  # the previous secretary and chair
+    known: bool  # no previous term recorded: "new" and "was head" are unknown, not false
+
+    @classmethod
+    def of(cls, rows) -> PreviousTerm:
+        rows = list(rows)
+        return cls(
+            people=frozenset(p["resident_id"] for p in rows if p["resident_id"]),
+            heads=frozenset(
+                p["resident_id"]
+                for p in rows
+                if p["resident_id"]
+                and (p["party_position"] == Position.SECRETARY or p["committee_position"] == Position.CHAIR)
+            ),
+            known=bool(rows),
+        )
+
+    def nominee(self, n: Nomination) -> Nominee:
+        """The facts of one nomination (its resident loaded) for `rules.vet`."""
+        person = n.resident
+        return Nominee(
+            id=n.pk,
+            person=n.resident_id,
+            name=person.name,
+            sex=person.sex,
+            birth_date=person.birth_date,
+            position=n.position,
+            education=person.education,
+            party_member=person.party_member,
+            state=n.state,
+            votes=n.votes,
+            village_post=n.village_post,
+            is_new=(n.resident_id not in self.people) if self.known else None,
+            was_head=(n.resident_id in self.heads) if self.known else None,
+            listed_by_rule=n.listed_by_rule,
+            proposed=n.proposed,
+            elected=n.elected,
+        )
+
+
 def election_vetting(*, election: VillageElection) -> ElectionVetting:
     """Vet every nominee of one village election (about a dozen queries, whatever the number of nominees)."""
     thresholds = rule_settings(election.cycle).thresholds()
@@ -245,14 +290,7 @@ def election_vetting(*, election: VillageElection) -> ElectionVetting:
             "resident_id", "party_position", "committee_position"
         )
     )
-    previous_people = {p["resident_id"] for p in previous if p["resident_id"]}
-    previous_heads = {
-        p["resident_id"]
-        for p in previous
-        if p["resident_id"]
-        and (p["party_position"] == Position.SECRETARY or p["committee_position"] == Position.CHAIR)
-    }
-    known = bool(previous)
+    term = PreviousTerm.of(previous)
 
     reviews: dict[int, list[rules.Review]] = defaultdict(list)
     for r in QualificationReview.objects.filter(nomination_id__in=ids).order_by("kind", "requested_at", "id"):
@@ -292,27 +330,7 @@ def election_vetting(*, election: VillageElection) -> ElectionVetting:
     facts = []
     processes = {}
     for n in nominations:
-        person = n.resident
-        facts.append(
-            Nominee(
-                id=n.pk,
-                person=n.resident_id,
-                name=person.name,
-                sex=person.sex,
-                birth_date=person.birth_date,
-                position=n.position,
-                education=person.education,
-                party_member=person.party_member,
-                state=n.state,
-                votes=n.votes,
-                village_post=n.village_post,
-                is_new=(n.resident_id not in previous_people) if known else None,
-                was_head=(n.resident_id in previous_heads) if known else None,
-                listed_by_rule=n.listed_by_rule,
-                proposed=n.proposed,
-                elected=n.elected,
-            )
-        )
+        facts.append(term.nominee(n))
         processes[n.pk] = rules.Process(
             reviews=tuple(reviews.get(n.pk, ())),
             negative_items=tuple((item.number, item.text) for item in items),
@@ -337,13 +355,13 @@ def election_vetting(*, election: VillageElection) -> ElectionVetting:
     body_findings = {
         body: rules.body_findings(body=body, seats=seats[body], nominees=facts, t=thresholds) for body in Body
     }
-    if not known:
+    if not term.known:
         body_findings[Body.PARTY].insert(0, Finding.of(codes.PREVIOUS_TERM_MISSING))
     rows = [
         NomineeRow(n, f, vetted[n.pk], age_on(f.birth_date, thresholds.reference_date))
         for n, f in zip(nominations, facts, strict=True)
     ]
-    return ElectionVetting(election, thresholds, rows, body_findings, known, items)
+    return ElectionVetting(election, thresholds, rows, body_findings, term.known, items)
 
 
 # --- The slate ---------------------------------------------------------------------------------------

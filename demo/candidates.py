@@ -53,6 +53,7 @@ from candidates.models import (
     QualificationReview,
     ReviewUnit,
 )
+from candidates.selectors import PreviousTerm
 from demo.base import SURNAMES, DemoContext, demo_password_hash
 from demo.ids import id_number
 from demo.lifecycle import plans_of
@@ -1008,42 +1009,14 @@ def vettings_of(elections: dict[int, VillageElection]) -> dict[int, object]:
         number_of = {item.pk: item.number for item in items}
         sources = frozenset(i.record_source for i in items if i.record_source)
         evidence = found.get((vetting_day(election), sources, election.cycle_id), {})
-        before = previous.get(pk, [])
-        known = bool(before)
-        previous_people = {p["resident_id"] for p in before if p["resident_id"]}
-        previous_heads = {
-            p["resident_id"]
-            for p in before
-            if p["resident_id"]
-            and (p["party_position"] == Position.SECRETARY or p["committee_position"] == Position.CHAIR)
-        }
+        term = PreviousTerm.of(previous.get(pk, []))
         people = people_of.get(pk, set())
         roll_kept = pk in kept
         links = list({link for person in people for link in links_of.get(person, ())})
         relatives = rules.close_relatives(links, people)
         facts, processes = [], {}
         for n in rows_in:
-            person = n.resident
-            facts.append(
-                rules.Nominee(
-                    id=n.pk,
-                    person=n.resident_id,
-                    name=person.name,
-                    sex=person.sex,
-                    birth_date=person.birth_date,
-                    position=n.position,
-                    education=person.education,
-                    party_member=person.party_member,
-                    state=n.state,
-                    votes=n.votes,
-                    village_post=n.village_post,
-                    is_new=(n.resident_id not in previous_people) if known else None,
-                    was_head=(n.resident_id in previous_heads) if known else None,
-                    listed_by_rule=n.listed_by_rule,
-                    proposed=n.proposed,
-                    elected=n.elected,
-                )
-            )
+            facts.append(term.nominee(n))
             on_record = {}
             for item in items:
                 records = (
@@ -1070,5 +1043,5 @@ def vettings_of(elections: dict[int, VillageElection]) -> dict[int, object]:
             NomineeRow(n, f, vetted[n.pk], age_on(f.birth_date, t.reference_date))
             for n, f in zip(rows_in, facts, strict=True)
         ]
-        result[pk] = ElectionVetting(election, t, rows, {}, known, items)
+        result[pk] = ElectionVetting(election, t, rows, {}, term.known, items)
     return result

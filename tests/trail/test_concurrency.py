@@ -13,14 +13,15 @@ from trail.services import record_bulk, verify_chain
 WRITERS, EACH = 8, 10
 
 
-def run_concurrently(work):
+def run_concurrently(work, *, each: int = EACH):
+    """`work(n, i)` for i < `each` in each of WRITERS threads started together; any error fails the test."""
     barrier = threading.Barrier(WRITERS)
     errors = []
 
     def writer(n):
         try:
             barrier.wait()
-            for i in range(EACH):
+            for i in range(each):
                 work(n, i)
         except Exception as exc:  # reported below: a failed writer fails the test
             errors.append(exc)

@@ -1,15 +1,15 @@
 """The deferred seal (settings.TRAIL_SEAL = "deferred", PostgreSQL's default): a traced write inserts a
 pending entry with no lock, and the sealer numbers, links and hashes pending entries into the one chain."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from tests.factories import CycleFactory, VillageElectionFactory, region_chain
 from tests.trail.helpers import registration, resident, tampering
+from tests.trail.test_concurrency import WRITERS, run_concurrently
 from trail import services as trail_services
 from trail import tasks
 from trail.models import AppendOnlyError, PendingEntry, TrailEntry
@@ -235,7 +235,7 @@ def test_a_seal_stops_at_what_was_pending_when_it_began(monkeypatch):
     assert PendingEntry.objects.count() == 3
 
 
-WRITERS, EACH = 8, 15
+EACH = 15  # writes per writer (WRITERS writers, tests.trail.test_concurrency)
 
 
 @pytest.mark.postgres
@@ -245,26 +245,12 @@ def test_many_writers_and_their_after_commit_seals_form_one_unbroken_chain():
     entry is chained once (the beat's seal at the end picks up any whose seal found the lock taken)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent writers")
-    barrier = threading.Barrier(WRITERS)
-    errors = []
 
-    def writer(n):
-        try:
-            barrier.wait()
-            for i in range(EACH):
-                with transaction.atomic():
-                    bulk(f"写入{n}-{i}")
-        except Exception as exc:  # reported below: a failed writer fails the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(n, i):
+        with transaction.atomic():
+            bulk(f"写入{n}-{i}")
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    run_concurrently(work, each=EACH)
     seal_pending()
     total = WRITERS * EACH
     assert list(TrailEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, total + 1))
